@@ -1,0 +1,21 @@
+//! Switchboard's outside world, as a library with no knowledge of the server.
+//!
+//! - [`sms`]: the [`SmsProvider`] trait every SMS provider implements, and the
+//!   types that cross it.
+//! - [`twilio`]: Twilio's REST client, request signatures, webhook parsing and TwiML.
+//! - [`optout`]: STOP / START / HELP keywords.
+//!
+//! Everything here parses at the edge into domain types (`PhoneNumber`,
+//! `DeliveryStatus`, `Attachment`); raw provider strings do not travel inward.
+
+pub mod error;
+pub mod optout;
+pub mod sms;
+pub mod twilio;
+
+pub use error::{Error, SendError};
+pub use optout::Keyword;
+pub use sms::{
+    AvailableNumber, BoxFuture, NumberSearch, OutboundSms, PurchaseRequest, PurchasedNumber,
+    SentSms, SmsProvider,
+};

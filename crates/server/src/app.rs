@@ -1,0 +1,215 @@
+//! Start-up: [`App::build`] connects the store, migrates it, binds the listener
+//! and builds the router; [`App::run_until_stopped`] serves until told to stop.
+//! `switchboard serve` and every integration test go through here.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use store::{Store, StoreError};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::realtime::Hub;
+use crate::services::accounts::LoginLimiter;
+use crate::services::inbound::IngestQueue;
+use crate::{http, jobs};
+
+/// What every handler can reach, passed as axum state: no globals, so tests
+/// can run many apps side by side in one process.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The effective settings.
+    pub settings: Arc<Settings>,
+    /// The time services read; tests advance it.
+    pub clock: Clock,
+    /// Committed events, fanned out to live subscribers.
+    pub hub: Hub,
+    /// Cancelled at shutdown: long-lived streams and the job worker end on it.
+    pub shutdown: CancellationToken,
+    /// Where inbound messages go to be committed together (group commit).
+    pub ingest: IngestQueue,
+    /// This node's failed-login counts (in memory, per node).
+    pub login_limiter: Arc<LoginLimiter>,
+}
+
+impl AppState {
+    /// The state of one node over `store`; the CLI's one-shot commands
+    /// (`demo`) use it too, so they run the same services as the server.
+    /// Starts the node's inbound writer task, so it needs a Tokio runtime.
+    pub fn new(store: Store, settings: Settings) -> Self {
+        IngestQueue::start(|ingest| Self {
+            store,
+            settings: Arc::new(settings),
+            clock: Clock::default(),
+            hub: Hub::default(),
+            shutdown: CancellationToken::new(),
+            login_limiter: Arc::default(),
+            ingest,
+        })
+    }
+}
+
+/// Why the server could not start. The message says which step failed; the
+/// source (the store's or the OS's error) says why, and names the URL or
+/// address. Print the whole chain (`{:#}` with anyhow).
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database URL is wrong or the database cannot be reached.
+    #[error("cannot open the database")]
+    Connect(#[source] StoreError),
+    /// The migrations failed.
+    #[error("cannot migrate the database")]
+    Migrate(#[source] StoreError),
+    /// The listen address is taken or not ours.
+    #[error("cannot listen on {address}")]
+    Bind {
+        /// The address from the settings.
+        address: SocketAddr,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The server stopped on an I/O error.
+    #[error("the server stopped")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A built server: bound, migrated, ready to [`run`](App::run_until_stopped).
+#[derive(Debug)]
+pub struct App {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+}
+
+impl App {
+    /// Connects to `settings.database_url`, migrates, and binds `settings.listen`.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let store = connect(&settings).await?;
+        Self::build_with_store(settings, store).await
+    }
+
+    /// Like [`App::build`] with a store already connected (tests pass a fresh one).
+    pub async fn build_with_store(
+        mut settings: Settings,
+        store: Store,
+    ) -> Result<Self, StartupError> {
+        store.migrate().await.map_err(StartupError::Migrate)?;
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    address: settings.listen,
+                    source,
+                })?;
+        // With port 0 the OS picks the port; report the one we got.
+        let address = listener.local_addr().map_err(|source| StartupError::Bind {
+            address: settings.listen,
+            source,
+        })?;
+        // A public URL derived from `listen` on port 0 names no reachable port;
+        // now that the OS has picked one, use it.
+        if settings.listen.port() == 0
+            && settings.public_url == format!("http://{}", settings.listen)
+        {
+            settings.public_url = format!("http://{address}");
+        }
+        let state = AppState::new(store, settings);
+        Ok(Self {
+            listener,
+            address,
+            state,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The shared state, for callers that need the store or settings.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish
+    /// and closes the store.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let store = self.state.store.clone();
+        let token = self.state.shutdown.clone();
+        let worker = self
+            .state
+            .settings
+            .run_jobs
+            .then(|| tokio::spawn(jobs::run(self.state.clone(), token.clone())));
+        let router = http::router::build(self.state);
+        let stop = {
+            let token = token.clone();
+            async move {
+                shutdown.await;
+                // Ends SSE streams and the worker so that graceful shutdown can finish.
+                token.cancel();
+            }
+        };
+        // With the peer's address, which the login limiter counts by.
+        let router = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, router)
+            .with_graceful_shutdown(stop)
+            .await;
+        token.cancel();
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        store.close().await;
+        served.map_err(StartupError::Serve)
+    }
+}
+
+/// Connects to the configured database (not migrated yet).
+pub async fn connect(settings: &Settings) -> Result<Store, StartupError> {
+    Store::connect(settings.database_url.expose())
+        .await
+        .map_err(StartupError::Connect)
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (what service managers and
+/// container runtimes send).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = interrupt => tracing::info!("interrupted, shutting down"),
+        () = terminate => tracing::info!("terminated, shutting down"),
+    }
+}

@@ -1,0 +1,251 @@
+//! The load: N signed inbound-text webhooks, prepared before the clock
+//! starts, posted from C concurrent connections.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use channels::twilio::signature;
+use domain::{
+    ApiCode, Channel, ChannelId, ChannelKind, Inbox, InboxId, InboxKind, PhoneNumber, Provider,
+    Purpose, Registration, UnreadMode, Workspace, WorkspaceId,
+};
+use store::StoreError;
+
+use super::{BenchError, IngestOptions};
+use crate::app::AppState;
+
+/// Area codes the senders' numbers are spread over, 10,000 numbers each.
+const AREA_CODES: [&str; 9] = [
+    "415", "212", "312", "617", "206", "303", "512", "702", "646",
+];
+/// The most distinct senders the numbering above gives.
+pub(super) const MAX_CONTACTS: usize = AREA_CODES.len() * 10_000;
+/// How long one webhook may take before it counts as not acknowledged.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The bench's workspace, inbox and Twilio channel, and its customers' numbers.
+#[derive(Debug)]
+pub struct Fixture {
+    /// The inbox the channel feeds.
+    pub inbox: Inbox,
+    /// The Twilio channel the webhooks name.
+    pub channel: Channel,
+    /// The channel's auth token, which signs the webhooks.
+    auth_token: String,
+    /// The customers, in the order messages cycle through them.
+    pub senders: Vec<PhoneNumber>,
+}
+
+impl Fixture {
+    /// Writes a workspace, an inbox and a Twilio channel (with made-up
+    /// credentials: nothing is sent to Twilio) straight to the store.
+    pub async fn create(state: &AppState, contacts: usize) -> Result<Self, BenchError> {
+        let senders = (0..contacts)
+            .map(|i| {
+                let raw = format!("+1{}555{:04}", AREA_CODES[i / 10_000], i % 10_000);
+                PhoneNumber::parse(&raw, "US")
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| BenchError::Options("a sender number does not parse"))?;
+        let now = state.clock.now();
+        let workspace = Workspace {
+            id: WorkspaceId::generate(),
+            name: "Bench".into(),
+            created_at: now,
+        };
+        let inbox = Inbox {
+            id: InboxId::generate(),
+            workspace_id: workspace.id.clone(),
+            kind: InboxKind::Shared,
+            owner_id: None,
+            name: "Bench".into(),
+            emoji: "⏱️".into(),
+            color: "#64748b".into(),
+            purpose: Purpose::Support,
+            api_code: ApiCode::from_name("bench"),
+            unread_mode: UnreadMode::PerUser,
+            registration: Registration::Approved,
+            forward_to_email: None,
+            voice_forward_to: None,
+            auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
+            created_at: now,
+        };
+        let auth_token = uuid::Uuid::now_v7().simple().to_string();
+        let settings = serde_json::json!({
+            "account_sid": format!("AC{}", uuid::Uuid::now_v7().simple()),
+            "auth_token": auth_token,
+        });
+        let mut tx = state.store.begin().await?;
+        store::workspaces::create(&mut tx, &workspace).await?;
+        store::inboxes::create(&mut tx, &inbox).await?;
+        // Numbers are unique across the database: try a few until one is free.
+        let mut channel = None;
+        for attempt in 0..100_u32 {
+            let candidate = Channel {
+                id: ChannelId::generate(),
+                inbox_id: inbox.id.clone(),
+                kind: ChannelKind::Sms,
+                provider: Provider::Twilio,
+                address: format!("+1628555{:04}", (uuid_low() + attempt) % 10_000),
+                settings: settings.to_string(),
+                created_at: now,
+            };
+            match store::channels::create(&mut tx, &candidate).await {
+                Ok(()) => {
+                    channel = Some(candidate);
+                    break;
+                }
+                Err(StoreError::Duplicate(_)) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let channel = channel.ok_or(BenchError::Options("no free number for the bench channel"))?;
+        tx.commit().await?;
+        Ok(Self {
+            inbox,
+            channel,
+            auth_token,
+            senders,
+        })
+    }
+}
+
+fn uuid_low() -> u32 {
+    (uuid::Uuid::now_v7().as_u128() & 0xffff) as u32
+}
+
+/// One prepared webhook.
+struct Prepared {
+    sid: String,
+    body: Bytes,
+    signature: String,
+}
+
+/// What the load saw.
+#[derive(Debug)]
+pub(super) struct Run {
+    /// The `MessageSid`s answered `200 <Response/>`.
+    pub acknowledged: Vec<String>,
+    /// Every answered request's latency.
+    pub latencies: Vec<Duration>,
+    /// From the first request to the last answer.
+    pub elapsed: Duration,
+}
+
+/// Posts every webhook and waits for every answer.
+pub(super) async fn run(
+    state: &AppState,
+    fixture: &Fixture,
+    options: &IngestOptions,
+) -> Result<Run, BenchError> {
+    let url = format!(
+        "{}/hooks/twilio/{}/sms",
+        state.settings.public_url.trim_end_matches('/'),
+        fixture.channel.id
+    );
+    let prepared: Arc<Vec<Prepared>> = Arc::new(
+        (0..options.messages)
+            .map(|i| prepare(fixture, &url, i))
+            .collect(),
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(options.concurrency)
+        .tcp_nodelay(true)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .map_err(BenchError::Client)?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..options.concurrency)
+        .map(|_| {
+            let (client, url, prepared, next) =
+                (client.clone(), url.clone(), prepared.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(webhook) = prepared.get(i) else {
+                        return seen;
+                    };
+                    let sent = Instant::now();
+                    let acknowledged = post(&client, &url, webhook).await;
+                    seen.push((i, sent.elapsed(), acknowledged));
+                }
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::with_capacity(options.messages);
+    let mut latencies = Vec::with_capacity(options.messages);
+    for worker in workers {
+        // A worker that panicked simply acknowledged nothing more.
+        for (i, latency, ok) in worker.await.unwrap_or_default() {
+            latencies.push(latency);
+            if ok {
+                acknowledged.push(prepared[i].sid.clone());
+            }
+        }
+    }
+    Ok(Run {
+        acknowledged,
+        latencies,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Whether the webhook was acknowledged as Twilio expects: 200 and TwiML.
+async fn post(client: &reqwest::Client, url: &str, webhook: &Prepared) -> bool {
+    let response = client
+        .post(url)
+        .header(signature::HEADER, &webhook.signature)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(webhook.body.clone())
+        .send()
+        .await;
+    match response {
+        Ok(response) if response.status() == reqwest::StatusCode::OK => response
+            .text()
+            .await
+            .is_ok_and(|body| body.contains("<Response/>")),
+        Ok(_) | Err(_) => false,
+    }
+}
+
+/// The `i`th webhook, with the fields Twilio sends for a text, signed with
+/// the channel's token over the webhook's URL.
+fn prepare(fixture: &Fixture, url: &str, i: usize) -> Prepared {
+    let sid = format!("SM{}", uuid::Uuid::now_v7().simple());
+    let from = fixture.senders[i % fixture.senders.len()]
+        .as_str()
+        .to_string();
+    let params: Vec<(String, String)> = [
+        ("ToCountry", "US"),
+        ("SmsMessageSid", &sid),
+        ("NumMedia", "0"),
+        ("SmsSid", &sid),
+        ("SmsStatus", "received"),
+        (
+            "Body",
+            &format!("Bench message {i}: is my order on its way?"),
+        ),
+        ("To", &fixture.channel.address),
+        ("NumSegments", "1"),
+        ("MessageSid", &sid),
+        ("AccountSid", "ACbench"),
+        ("From", &from),
+        ("ApiVersion", "2010-04-01"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let signature = signature::sign(url, &params, &fixture.auth_token);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
+    Prepared {
+        sid,
+        body: Bytes::from(body),
+        signature,
+    }
+}

@@ -1,0 +1,246 @@
+//! Settings, loaded in layers: defaults → `switchboard.toml` → `SWITCHBOARD_*`
+//! environment variables → command-line flags. Each layer overrides the one
+//! before it; an unknown key in any layer is an error that names the key.
+
+mod database_url;
+mod secret;
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+pub use database_url::DatabaseUrl;
+pub use secret::Secret;
+
+/// The file read when no `--config` is given, relative to the working directory.
+/// It is optional: a missing default file is not an error.
+pub const DEFAULT_CONFIG_FILE: &str = "switchboard.toml";
+/// Prefix of the environment variables that set keys: `SWITCHBOARD_LISTEN` sets `listen`.
+pub const ENV_PREFIX: &str = "SWITCHBOARD_";
+/// Environment variable naming the configuration file (read by the CLI, not a key).
+pub const CONFIG_PATH_ENV: &str = "SWITCHBOARD_CONFIG";
+/// `SWITCHBOARD_*` variables that are not keys: the config file's path, and
+/// the test suite's PostgreSQL server (a developer may keep it exported).
+const NOT_KEYS: &[&str] = &["config", "test_postgres_url"];
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_DATABASE_URL: &str = "sqlite://switchboard.db";
+const DEFAULT_LOG: &str = "info";
+const DEFAULT_REGION: &str = "US";
+/// Four days, DESIGN.md §2: `resolved` becomes `closed` after this long.
+const DEFAULT_AUTO_CLOSE_AFTER_SECS: u64 = 4 * 24 * 60 * 60;
+const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
+
+/// The effective configuration of one Switchboard process.
+///
+/// `Debug` and `Serialize` redact secrets (see [`DatabaseUrl`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address the HTTP server binds, for example `127.0.0.1:8080` (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// `sqlite://path` (created if missing) or `postgres://user:password@host:port/db`.
+    pub database_url: DatabaseUrl,
+    /// The address providers and links use to reach this server. Defaults to `http://{listen}`.
+    pub public_url: String,
+    /// A tracing filter such as `info` or `info,switchboard_server=debug,sqlx=warn`.
+    pub log: String,
+    /// ISO 3166 region used to read phone numbers written without a country code.
+    pub default_region: String,
+    /// Seconds after which a `resolved` conversation becomes `closed`.
+    pub auto_close_after_secs: u64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Seconds a request may take before the server answers 503.
+    pub request_timeout_secs: u64,
+    /// Whether this node runs the durable job worker (sending, snooze wake-ups,
+    /// auto-close). Every node may; tests turn it off and step the queue themselves.
+    pub run_jobs: bool,
+    /// Whether the phone simulator (`/simulator`) is served. Anyone who can
+    /// reach the server can use it to text any simulator number and read
+    /// what those numbers replied, so turn it off where that matters.
+    pub simulator: bool,
+    /// Root of Twilio's REST API that replies are sent through. Only tests
+    /// and benchmarks change it (to a local stand-in).
+    pub twilio_api_base: String,
+    /// The operator's Twilio account, used to search and buy numbers when an
+    /// admin creates an inbox. Channels connected by hand carry their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twilio_account_sid: Option<String>,
+    /// That account's auth token (never printed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twilio_auth_token: Option<Secret>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: DatabaseUrl::new(DEFAULT_DATABASE_URL),
+            public_url: format!("http://{DEFAULT_LISTEN}"),
+            log: DEFAULT_LOG.to_string(),
+            default_region: DEFAULT_REGION.to_string(),
+            auto_close_after_secs: DEFAULT_AUTO_CLOSE_AFTER_SECS,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
+            run_jobs: true,
+            simulator: true,
+            twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
+            twilio_account_sid: None,
+            twilio_auth_token: None,
+        }
+    }
+}
+
+/// Values given as command-line flags: the last and strongest layer.
+/// `None` leaves the key to the layers below.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    /// `--listen`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    /// `--database-url`. A plain `String` here: this struct only feeds figment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+/// Why the configuration could not be loaded. The message names the key or
+/// file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `--config` (or `SWITCHBOARD_CONFIG`) named a file that is not there.
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    /// A layer could not be read, has an unknown key or a value of the wrong type.
+    #[error("invalid configuration")]
+    Figment(#[from] Box<figment::Error>),
+    /// Every layer read, but a value breaks a rule.
+    #[error("invalid configuration: {key}: {message}")]
+    Invalid {
+        /// The key at fault.
+        key: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
+}
+
+impl From<figment::Error> for ConfigError {
+    fn from(error: figment::Error) -> Self {
+        Self::Figment(Box::new(error))
+    }
+}
+
+impl Settings {
+    /// Loads the settings from every layer.
+    ///
+    /// `config_file` is the file given with `--config`; it must exist. Without
+    /// it, [`DEFAULT_CONFIG_FILE`] in the working directory is read if present.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut figment = defaults();
+        match config_file {
+            Some(path) if !path.is_file() => return Err(ConfigError::MissingFile(path.into())),
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE));
+            }
+            None => {}
+        }
+        // No `.split("_")`: keys such as `database_url` contain underscores.
+        // Every other SWITCHBOARD_* variable becomes a key, so a typo such as
+        // SWITCHBOARD_LISTN fails `deny_unknown_fields` instead of being ignored.
+        figment = figment
+            .merge(Env::prefixed(ENV_PREFIX).ignore(NOT_KEYS))
+            .merge(Serialized::defaults(overrides));
+
+        // `public_url` follows the effective `listen` unless some layer set it.
+        if !figment.contains("public_url") {
+            let listen: String = figment.extract_inner("listen")?;
+            figment = figment.merge(Serialized::default(
+                "public_url",
+                format!("http://{listen}"),
+            ));
+        }
+
+        let settings: Settings = figment.extract()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The effective settings as TOML, secrets redacted: what `print-config` shows.
+    pub fn to_redacted_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                message: message.to_string(),
+            })
+        };
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return invalid("public_url", "must start with http:// or https://");
+        }
+        if self.default_region.len() != 2
+            || !self.default_region.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return invalid(
+                "default_region",
+                "must be a two-letter ISO 3166 code in capitals, such as US or GB",
+            );
+        }
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log) {
+            return invalid("log", &format!("not a tracing filter: {error}"));
+        }
+        if self.auto_close_after_secs == 0 {
+            return invalid("auto_close_after_secs", "must be at least 1");
+        }
+        if self.max_body_bytes < 1024 {
+            return invalid("max_body_bytes", "must be at least 1024");
+        }
+        if self.request_timeout_secs == 0 {
+            return invalid("request_timeout_secs", "must be at least 1");
+        }
+        if !(self.twilio_api_base.starts_with("http://")
+            || self.twilio_api_base.starts_with("https://"))
+        {
+            return invalid("twilio_api_base", "must start with http:// or https://");
+        }
+        Ok(())
+    }
+}
+
+/// The first layer. `public_url` is absent on purpose: it is derived from the
+/// effective `listen` once every layer is merged.
+fn defaults() -> Figment {
+    Figment::new()
+        .merge(Serialized::default("listen", DEFAULT_LISTEN))
+        .merge(Serialized::default("database_url", DEFAULT_DATABASE_URL))
+        .merge(Serialized::default("log", DEFAULT_LOG))
+        .merge(Serialized::default("default_region", DEFAULT_REGION))
+        .merge(Serialized::default(
+            "auto_close_after_secs",
+            DEFAULT_AUTO_CLOSE_AFTER_SECS,
+        ))
+        .merge(Serialized::default(
+            "max_body_bytes",
+            DEFAULT_MAX_BODY_BYTES,
+        ))
+        .merge(Serialized::default(
+            "request_timeout_secs",
+            DEFAULT_REQUEST_TIMEOUT_SECS,
+        ))
+        .merge(Serialized::default("run_jobs", true))
+        .merge(Serialized::default(
+            "twilio_api_base",
+            DEFAULT_TWILIO_API_BASE,
+        ))
+        .merge(Serialized::default("simulator", true))
+}

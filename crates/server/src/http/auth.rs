@@ -1,0 +1,190 @@
+//! Who is calling: a session cookie (with the CSRF header on writes) or an
+//! API token, and their role in the workspace named in the path.
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use axum_extra::extract::CookieJar;
+use domain::{User, WorkspaceId};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::services::access::Principal;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "switchboard_session";
+/// The header cookie-authenticated writes must carry (from `GET /api/v1/me`).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A browser session: the raw cookie value and its CSRF token.
+    Session {
+        /// The cookie value (to log out).
+        raw: String,
+        /// The session's CSRF token.
+        csrf_token: String,
+    },
+    /// An API token (`Authorization: Bearer …`); needs no CSRF header.
+    Token,
+}
+
+/// A logged-in user, from a session cookie or an API token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user.
+    pub user: User,
+    /// How they authenticated.
+    pub credential: Credential,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let now = state.clock.now();
+        if let Some(raw) = bearer_token(parts) {
+            let mut reader = state.store.read().await?;
+            let (token, user) = store::tokens::authenticate(&mut reader.conn(), raw)
+                .await?
+                .ok_or_else(unauthenticated)?;
+            drop(reader);
+            let mut tx = state.store.begin().await?;
+            store::tokens::touch(&mut tx, &token.id, now).await?;
+            tx.commit().await?;
+            return Ok(Caller {
+                user,
+                credential: Credential::Token,
+            });
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let raw = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .ok_or_else(unauthenticated)?;
+        let mut reader = state.store.read().await?;
+        let (session, user) = store::sessions::find(&mut reader.conn(), &raw, now)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        drop(reader);
+        if is_write(&parts.method) {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "csrf",
+                    "missing or wrong X-CSRF-Token header (take it from GET /api/v1/me)",
+                ));
+            }
+        }
+        Ok(Caller {
+            user,
+            credential: Credential::Session {
+                raw,
+                csrf_token: session.csrf_token,
+            },
+        })
+    }
+}
+
+/// The caller inside the workspace named by the `{ws}` path segment. A
+/// workspace the caller does not belong to is "not found".
+#[derive(Debug, Clone)]
+pub struct InWorkspace(pub Principal);
+
+impl FromRequestParts<AppState> for InWorkspace {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        principal_in_path_workspace(parts, state, caller.user)
+            .await
+            .map(InWorkspace)
+    }
+}
+
+/// The user's role in the workspace named by the `{ws}` path segment; a
+/// workspace they do not belong to is "not found". Shared by the API's
+/// [`InWorkspace`] and the web app's own extractor.
+pub async fn principal_in_path_workspace(
+    parts: &mut Parts,
+    state: &AppState,
+    user: User,
+) -> Result<Principal, ApiError> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::not_found("no such workspace"))?;
+    let raw = params
+        .iter()
+        .find(|(name, _)| *name == "ws")
+        .map(|(_, value)| value)
+        .ok_or_else(|| ApiError::not_found("no such workspace"))?;
+    let workspace_id =
+        WorkspaceId::parse(raw).map_err(|_| ApiError::not_found("no such workspace"))?;
+    let mut reader = state.store.read().await?;
+    let role = store::workspaces::role_of(&mut reader.conn(), &workspace_id, &user.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such workspace"))?;
+    Ok(Principal {
+        user,
+        workspace_id,
+        role,
+    })
+}
+
+/// The web app's session: the user behind the session cookie and the
+/// session's CSRF token, or `None` without a live session. Unlike
+/// [`Caller`] it does not look at the `X-CSRF-Token` header: HTML forms
+/// cannot send headers, so the web app checks the token from a hidden
+/// `csrf_token` field with [`form_csrf_matches`] instead.
+pub async fn session_from_cookie(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<(User, String)>, ApiError> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some(raw) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+        return Ok(None);
+    };
+    let mut reader = state.store.read().await?;
+    let found = store::sessions::find(&mut reader.conn(), &raw, state.clock.now()).await?;
+    Ok(found.map(|(session, user)| (user, session.csrf_token)))
+}
+
+/// Whether a form's `csrf_token` field matches the session's token, compared
+/// in constant time like the header.
+pub fn form_csrf_matches(session_token: &str, sent: &str) -> bool {
+    constant_time_eq(sent.as_bytes(), session_token.as_bytes())
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn unauthenticated() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "log in first (POST /api/v1/session) or send an API token",
+    )
+}
+
+/// Compares secrets without leaking where they differ through timing.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

@@ -1,0 +1,12 @@
+//! The HTTP surface. [`router`] composes every route and layer in one place;
+//! each other module serves one concern.
+
+pub mod api;
+pub mod auth;
+pub mod health;
+pub mod hooks;
+pub mod json_body;
+pub mod problem;
+pub mod router;
+pub mod simulator_api;
+pub mod ui;

@@ -1,0 +1,126 @@
+//! Every route and every layer, in the order a request meets them.
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::get;
+use axum::{middleware, Router};
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::{Level, Span};
+
+use std::sync::Arc;
+
+use axum::Json;
+
+use super::{api, health, hooks, problem, simulator_api, ui};
+use crate::app::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole HTTP surface of one node.
+pub fn build(state: AppState) -> Router {
+    let max_body = state.settings.max_body_bytes;
+    let timeout = Duration::from_secs(state.settings.request_timeout_secs);
+
+    let (api, document) = api::routes();
+    let document = Arc::new(document);
+    let routes = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(Arc::clone(&document)) }),
+        )
+        .merge(api)
+        // Provider webhooks: verified by signature, not by session.
+        .merge(hooks::twilio::routes())
+        .route("/static/{file}", get(ui::assets::serve))
+        // The agent web app: pages over the same services as the API.
+        .merge(ui::routes())
+        .fallback(problem::not_found);
+    // The phone simulator: no account needed, so a deployment can switch it off.
+    let routes = if state.settings.simulator {
+        routes
+            .route("/simulator", get(ui::simulator::page))
+            .route(
+                "/simulator/api/messages",
+                get(simulator_api::messages).post(simulator_api::send),
+            )
+            .route("/simulator/api/numbers", get(simulator_api::numbers))
+    } else {
+        routes
+    };
+
+    // File uploads read a larger body than any file they keep, so that a file
+    // too big is answered on its form (`ui::upload`).
+    let upload_body = max_body.max(ui::upload::UPLOAD_BODY_BYTES);
+    let uploads = ui::upload_routes().layer(
+        ServiceBuilder::new()
+            .layer(RequestBodyLimitLayer::new(upload_body))
+            .layer(DefaultBodyLimit::max(upload_body)),
+    );
+    // `layer` calls, inner first: each turns the stack back into a plain
+    // route, which keeps the middleware's types simple. `Router::layer` runs
+    // after routing, so the span can name the matched route.
+    routes
+        .layer(
+            ServiceBuilder::new()
+                .layer(RequestBodyLimitLayer::new(max_body))
+                // axum's extractors have their own 2 MB default; make both agree.
+                .layer(DefaultBodyLimit::max(max_body)),
+        )
+        .merge(uploads)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        // Outermost first: a request gets its id, then its span; every error
+        // answer from here inwards leaves as problem+json (shown as a page to
+        // a browser), with the security headers.
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                // nosniff everywhere; the CSP on every page, error pages included.
+                .layer(middleware::from_fn(ui::headers::security_headers))
+                // A browser asking for a page gets errors as a page.
+                .layer(middleware::from_fn(ui::headers::html_errors))
+                .layer(middleware::from_fn(problem::problem_for_bare_errors)),
+        )
+        .with_state(state)
+}
+
+/// The span of one request. `tracing` span names are fixed at compile time, so
+/// the matched route (`/api/v1/workspaces/{ws}`, not the raw path with ids)
+/// goes in `route` and in `otel.name`, which OpenTelemetry exporters use as the
+/// span's name. The query string is left out: it may carry tokens.
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unmatched)", MatchedPath::as_str);
+    let request_id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = format!("{} {}", request.method(), route);
+    tracing::info_span!(
+        "request",
+        otel.name = %name,
+        method = %request.method(),
+        route,
+        path = request.uri().path(),
+        request_id,
+    )
+}

@@ -1,0 +1,167 @@
+//! The phone simulator's JSON endpoints (API.md, "Simulator"): the page's
+//! script and tests play a customer's phone through these. Not under
+//! `/api/v1`: they need no account, like a carrier's network.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use domain::text::Word;
+use serde::{Deserialize, Serialize};
+use store::simulator::{PhoneDirection, PhoneMessage, SimulatorNumber};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::json_body::JsonBody;
+use crate::services::simulator::{self, Text};
+
+/// `POST /simulator/api/messages`: a text from the customer's phone.
+/// Missing fields read as empty, so each problem is a 422 naming its field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendBody {
+    /// The customer's phone, E.164 or national in the server's default region.
+    #[serde(default)]
+    from: String,
+    /// The simulator number texted.
+    #[serde(default)]
+    to: String,
+    /// The text.
+    #[serde(default)]
+    body: String,
+}
+
+/// The answer to a text: where it was stored.
+#[derive(Debug, Serialize)]
+pub struct SentView {
+    /// The inbound message's id.
+    pub message_id: String,
+    /// The conversation it joined or started.
+    pub conversation_id: String,
+}
+
+/// `?number=` of `GET /simulator/api/messages`.
+#[derive(Debug, Deserialize)]
+pub struct PhoneQuery {
+    /// The customer's phone.
+    #[serde(default)]
+    number: String,
+}
+
+/// One text on the phone.
+#[derive(Debug, Serialize)]
+pub struct PhoneMessageView {
+    /// The message's id.
+    pub id: String,
+    /// `from_phone` (the customer wrote it) or `to_phone` (the team's reply).
+    pub direction: &'static str,
+    /// The simulator number on the other end.
+    pub inbox_number: String,
+    /// The text, exactly as written: the page shows it as text, never as markup.
+    pub body: String,
+    /// A reply's delivery status (`queued` … `delivered`, `failed`); `null` for the phone's own.
+    pub delivery_status: Option<&'static str>,
+    /// Why a reply failed.
+    pub error: Option<String>,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+}
+
+impl From<PhoneMessage> for PhoneMessageView {
+    fn from(m: PhoneMessage) -> Self {
+        Self {
+            id: m.id.to_string(),
+            direction: match m.direction {
+                PhoneDirection::FromPhone => "from_phone",
+                PhoneDirection::ToPhone => "to_phone",
+            },
+            inbox_number: m.inbox_number.to_string(),
+            body: m.body.as_str().to_string(),
+            delivery_status: m.delivery_status.map(Word::as_str),
+            error: m.error,
+            created_at: m
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        }
+    }
+}
+
+/// What a phone has sent and received.
+#[derive(Debug, Serialize)]
+pub struct PhoneView {
+    /// The phone, in E.164.
+    pub number: String,
+    /// Its texts, oldest first.
+    pub messages: Vec<PhoneMessageView>,
+}
+
+/// A number a customer can text.
+#[derive(Debug, Serialize)]
+pub struct NumberView {
+    /// E.164.
+    pub number: String,
+    /// The inbox it feeds.
+    pub inbox_name: String,
+    /// The inbox's emoji.
+    pub emoji: String,
+    /// The inbox's colour.
+    pub color: String,
+    /// The business (workspace).
+    pub workspace_name: String,
+}
+
+impl From<SimulatorNumber> for NumberView {
+    fn from(n: SimulatorNumber) -> Self {
+        Self {
+            number: n.number.to_string(),
+            inbox_name: n.inbox_name,
+            emoji: n.emoji,
+            color: n.color,
+            workspace_name: n.workspace_name,
+        }
+    }
+}
+
+/// The simulator numbers.
+#[derive(Debug, Serialize)]
+pub struct NumbersView {
+    /// Every number, by business and inbox.
+    pub numbers: Vec<NumberView>,
+}
+
+/// `POST /simulator/api/messages {from, to, body}` → 201 `{message_id, conversation_id}`.
+pub async fn send(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<SendBody>,
+) -> Result<(StatusCode, Json<SentView>), ApiError> {
+    let region = &state.settings.default_region;
+    let text = Text::parse(&body.from, &body.to, &body.body, region)?;
+    let sent = simulator::send(&state, text).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SentView {
+            message_id: sent.message_id.to_string(),
+            conversation_id: sent.conversation_id.to_string(),
+        }),
+    ))
+}
+
+/// `GET /simulator/api/messages?number=` → `{number, messages}`.
+pub async fn messages(
+    State(state): State<AppState>,
+    Query(query): Query<PhoneQuery>,
+) -> Result<Json<PhoneView>, ApiError> {
+    let phone = simulator::parse_phone("number", &query.number, &state.settings.default_region)?;
+    let messages = simulator::phone_messages(&state, &phone).await?;
+    Ok(Json(PhoneView {
+        number: phone.to_string(),
+        messages: messages.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// `GET /simulator/api/numbers` → `{numbers}`.
+pub async fn numbers(State(state): State<AppState>) -> Result<Json<NumbersView>, ApiError> {
+    let numbers = simulator::numbers(&state).await?;
+    Ok(Json(NumbersView {
+        numbers: numbers.into_iter().map(Into::into).collect(),
+    }))
+}

@@ -1,0 +1,169 @@
+//! How the web app says things: times, numbers, people's initials, and the
+//! timeline's events in words.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, TimeDelta};
+use domain::text::Word;
+use domain::{Event, EventKind, Status, Timestamp};
+
+/// A short age for lists: `now`, `5m`, `3h`, `Tue`, `Mar 4`, `Mar 4, 2025`.
+pub fn ago(at: Timestamp, now: Timestamp) -> String {
+    let elapsed = now - at;
+    if elapsed < TimeDelta::minutes(1) {
+        "now".into()
+    } else if elapsed < TimeDelta::hours(1) {
+        format!("{}m", elapsed.num_minutes())
+    } else if elapsed < TimeDelta::hours(24) {
+        format!("{}h", elapsed.num_hours())
+    } else if elapsed < TimeDelta::days(6) {
+        at.format("%a").to_string()
+    } else if at.year() == now.year() {
+        at.format("%b %-d").to_string()
+    } else {
+        at.format("%b %-d, %Y").to_string()
+    }
+}
+
+/// A full time for tooltips and the timeline: `Mar 4, 14:05 UTC`.
+pub fn full_time(at: Timestamp) -> String {
+    at.format("%b %-d, %H:%M UTC").to_string()
+}
+
+/// Up to two initials for an avatar: `Ana Lima` → `AL`; a number → `#`.
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.is_empty() {
+        "#".into()
+    } else {
+        letters
+    }
+}
+
+/// A status for people.
+pub fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::New => "New",
+        Status::Open => "Open",
+        Status::Pending => "Pending",
+        Status::OnHold => "On hold",
+        Status::Snoozed => "Snoozed",
+        Status::Resolved => "Done",
+        Status::Closed => "Closed",
+    }
+}
+
+/// Capitalised word (`high` → `High`, `on_hold` → `On hold`).
+pub fn capitalised(word: &str) -> String {
+    let word = word.replace('_', " ");
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// An event in words (`Ana Lima transferred to Ben Okafor`), or `None` for
+/// the ones the timeline shows another way (messages, delivery) or not at
+/// all (locks). `names` maps user ids to names.
+pub fn describe(event: &Event, names: &HashMap<String, String>) -> Option<String> {
+    let name = |id: &domain::UserId| {
+        names
+            .get(&id.to_string())
+            .cloned()
+            .unwrap_or_else(|| "a former member".into())
+    };
+    let actor = event
+        .actor_id
+        .as_ref()
+        .map(name)
+        .unwrap_or_else(|| "Switchboard".into());
+    Some(match &event.kind {
+        EventKind::Created {
+            previous_id: Some(_),
+        } => "New conversation, continuing a closed one".into(),
+        EventKind::Created { previous_id: None } => "Conversation started".into(),
+        EventKind::Assigned { assignee_id } => {
+            if event.actor_id.as_ref() == Some(assignee_id) {
+                format!("{actor} assigned it to themselves")
+            } else {
+                format!("{actor} assigned to {}", name(assignee_id))
+            }
+        }
+        EventKind::Transferred { to_id, .. } => format!("{actor} transferred to {}", name(to_id)),
+        EventKind::Returned { .. } => format!("{actor} returned it to the inbox"),
+        EventKind::StatusChanged {
+            to, snoozed_until, ..
+        } => match (to, snoozed_until) {
+            (Status::Resolved, _) => by("Marked as done", &event.actor_id, &actor),
+            (Status::Closed, _) => by("Closed", &event.actor_id, &actor),
+            (Status::Snoozed, Some(until)) => {
+                format!("{actor} snoozed it until {}", full_time(*until))
+            }
+            (Status::Open, _) if event.actor_id.is_none() => "Reopened".into(),
+            (to, _) => format!("{actor} set the status to {}", status_label(*to)),
+        },
+        EventKind::PriorityChanged { to, .. } => {
+            format!("{actor} set the priority to {}", capitalised(to.as_str()))
+        }
+        EventKind::SubjectChanged { subject: Some(s) } => {
+            format!("{actor} set the subject to “{s}”")
+        }
+        EventKind::SubjectChanged { subject: None } => format!("{actor} cleared the subject"),
+        EventKind::TagsChanged { tags } if tags.is_empty() => format!("{actor} removed the tags"),
+        EventKind::TagsChanged { tags } => format!(
+            "{actor} tagged it {}",
+            tags.iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        EventKind::Linked { .. } => format!("{actor} linked a record"),
+        EventKind::Unlinked { .. } => format!("{actor} removed a link"),
+        EventKind::Call {
+            forwarded_to: Some(to),
+        } => format!("Call forwarded to {to}"),
+        EventKind::Call { forwarded_to: None } => "Missed call".into(),
+        EventKind::Message { .. }
+        | EventKind::Delivery { .. }
+        | EventKind::Locked { .. }
+        | EventKind::Unlocked => return None,
+    })
+}
+
+/// `Marked as done by Ana Lima`, or just `Marked as done` for the system.
+fn by(what: &str, actor_id: &Option<domain::UserId>, actor: &str) -> String {
+    match actor_id {
+        Some(_) => format!("{what} by {actor}"),
+        None => what.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ages_are_short() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
+        assert_eq!(ago(now, now), "now");
+        assert_eq!(ago(now - TimeDelta::minutes(5), now), "5m");
+        assert_eq!(ago(now - TimeDelta::hours(3), now), "3h");
+        assert_eq!(ago(now - TimeDelta::days(30), now), "Feb 8");
+        assert_eq!(ago(now - TimeDelta::days(400), now), "Feb 3, 2025");
+    }
+
+    #[test]
+    fn initials_come_from_words() {
+        assert_eq!(initials("Ana Lima"), "AL");
+        assert_eq!(initials("+1 415 555"), "#");
+        assert_eq!(initials("bob"), "B");
+    }
+}

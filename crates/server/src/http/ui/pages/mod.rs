@@ -1,0 +1,13 @@
+//! The web app's pages and partials, one askama struct each.
+
+pub mod actions;
+pub mod app;
+pub mod auth;
+pub mod compose;
+pub mod contacts;
+pub mod conversation;
+pub mod new_inbox;
+pub mod numbers;
+pub mod queue;
+pub mod settings;
+pub mod settings_actions;

@@ -1,0 +1,412 @@
+//! The left and middle panes: the inboxes with their badges, and the queue
+//! with its tabs, segments, filters and rows.
+
+use askama::Template;
+use domain::text::Word;
+use domain::{InboxId, Priority, Registration, Tag, View};
+use serde::Deserialize;
+use store::queue::{AssigneeFilter, QueueCounts, QueueItem};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::ui::format::{ago, initials};
+use crate::http::ui::simulator::{checked_color, display_number};
+use crate::services::access::Principal;
+use crate::services::conversations::{self, ContactOwner, QueueQuery};
+use crate::services::inboxes;
+
+/// Makes a queue link with some parameters changed.
+type Link<'a> = dyn Fn(&[(&str, &str)]) -> String + 'a;
+
+/// How many rows the queue shows.
+const QUEUE_LENGTH: u32 = 100;
+
+/// The queue's state in the address bar: which inbox, tab, segment and filters.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct QueueParams {
+    /// An inbox id, or every inbox.
+    pub inbox: Option<String>,
+    /// `open` (default), `done` or `snoozed`.
+    pub view: Option<String>,
+    /// `all` (default), `unassigned`, `mine` or `others`.
+    pub seg: Option<String>,
+    /// `unread` or `read`.
+    pub unread: Option<String>,
+    /// A priority word.
+    pub priority: Option<String>,
+    /// A tag.
+    pub tag: Option<String>,
+    /// `me`: only contacts I own.
+    pub owner: Option<String>,
+}
+
+impl QueueParams {
+    fn get<'a>(value: &'a Option<String>, default: &'a str) -> &'a str {
+        value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .unwrap_or(default)
+    }
+
+    /// The tab.
+    pub fn view(&self) -> &str {
+        Self::get(&self.view, "open")
+    }
+
+    /// The segment.
+    pub fn seg(&self) -> &str {
+        Self::get(&self.seg, "all")
+    }
+
+    /// The query string (`?inbox=…&view=…`), with `changes` applied.
+    pub fn query(&self, changes: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(&str, String)> = [
+            ("inbox", &self.inbox),
+            ("view", &self.view),
+            ("seg", &self.seg),
+            ("unread", &self.unread),
+            ("priority", &self.priority),
+            ("tag", &self.tag),
+            ("owner", &self.owner),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+        for (key, value) in changes {
+            pairs.retain(|(k, _)| k != key);
+            if !value.is_empty() {
+                pairs.push((key, value.to_string()));
+            }
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let mut out = url::form_urlencoded::Serializer::new(String::from("?"));
+        for (k, v) in pairs {
+            out.append_pair(k, &v);
+        }
+        out.finish()
+    }
+
+    /// As the queue service takes it; unknown words are ignored, not errors,
+    /// since they come from a hand-edited address at worst.
+    fn to_query(&self) -> QueueQuery {
+        QueueQuery {
+            inbox: self.inbox.as_deref().and_then(|i| InboxId::parse(i).ok()),
+            view: View::parse(self.view()).unwrap_or(View::Open),
+            assignee: match self.seg() {
+                "unassigned" => Some(AssigneeFilter::Nobody),
+                "mine" => Some(AssigneeFilter::Me),
+                "others" => Some(AssigneeFilter::Others),
+                _ => None,
+            },
+            priority: self
+                .priority
+                .as_deref()
+                .and_then(|p| Priority::parse(p).ok()),
+            tag: self.tag.as_deref().and_then(|t| Tag::parse(t).ok()),
+            unread: match self.unread.as_deref() {
+                Some("unread") => Some(true),
+                Some("read") => Some(false),
+                _ => None,
+            },
+            contact_owner: (self.owner.as_deref() == Some("me")).then_some(ContactOwner::Me),
+            ..QueueQuery::default()
+        }
+    }
+}
+
+/// One inbox in the sidebar.
+#[derive(Debug, Clone)]
+pub struct InboxLink {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its emoji.
+    pub emoji: String,
+    /// A checked `#hex` colour (an SVG attribute, not a style).
+    pub color: String,
+    /// Unread conversations for me.
+    pub unread: i64,
+    /// Muted by me: shown dimmed.
+    pub muted: bool,
+    /// Carrier registration not approved yet (admins only see these).
+    pub pending: Option<&'static str>,
+    /// The queue of this inbox.
+    pub href: String,
+    /// Whether it is the one shown.
+    pub active: bool,
+}
+
+/// The left pane.
+#[derive(Debug, Clone)]
+pub struct Sidebar {
+    /// The inboxes, in my order.
+    pub inboxes: Vec<InboxLink>,
+    /// "All inboxes".
+    pub all_href: String,
+    /// Whether "All inboxes" is the one shown.
+    pub all_active: bool,
+    /// Unread across all of them.
+    pub all_unread: i64,
+}
+
+/// A tab or segment link with its count.
+#[derive(Debug, Clone)]
+pub struct Tab {
+    /// What it says.
+    pub label: &'static str,
+    /// Its count, when known.
+    pub count: Option<i64>,
+    /// Where it goes.
+    pub href: String,
+    /// Whether it is the current one.
+    pub active: bool,
+}
+
+/// One conversation in the queue.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The conversation's id.
+    pub id: String,
+    /// Where clicking goes.
+    pub href: String,
+    /// The contact's name, or their number.
+    pub name: String,
+    /// Their initials.
+    pub initials: String,
+    /// The last message, on one line.
+    pub preview: String,
+    /// Whether the preview is our own reply.
+    pub preview_is_reply: bool,
+    /// Age of the last activity.
+    pub time: String,
+    /// `unassigned-new` (blue badge), `mine` (green flag), `mine-new`
+    /// (green badge), `others` (grey flag) or empty.
+    pub marker: &'static str,
+    /// What the marker means, for screen readers and tooltips.
+    pub marker_label: &'static str,
+    /// New activity for me.
+    pub unread: bool,
+    /// Whether it is the open one.
+    pub active: bool,
+    /// `high`, `urgent`… or empty for none.
+    pub priority: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+}
+
+/// The middle pane, also served alone as a partial.
+#[derive(Debug, Clone)]
+pub struct QueuePane {
+    /// Open / Done / Snoozed.
+    pub tabs: Vec<Tab>,
+    /// Unassigned / Mine / Others / All.
+    pub segments: Vec<Tab>,
+    /// The rows.
+    pub rows: Vec<Row>,
+    /// The current filters, for the filter form.
+    pub params: QueueParams,
+    /// The heading (inbox name or "All inboxes").
+    pub title: String,
+    /// Whether any filter narrows the list.
+    pub filtered: bool,
+    /// Where "clear filters" goes.
+    pub clear_href: String,
+}
+
+/// `GET /w/{ws}/queue`: the middle pane alone, for live refreshes.
+#[derive(Debug, Template)]
+#[template(path = "app/queue_partial.html")]
+pub struct QueuePartial {
+    /// The pane.
+    pub queue: QueuePane,
+    /// The workspace id.
+    pub ws: String,
+}
+
+/// `GET /w/{ws}/sidebar`: the left pane alone.
+#[derive(Debug, Template)]
+#[template(path = "app/sidebar_partial.html")]
+pub struct SidebarPartial {
+    /// The pane.
+    pub sidebar: Sidebar,
+    /// The workspace id.
+    pub ws: String,
+    /// Whether the viewer may create inboxes.
+    pub is_admin: bool,
+}
+
+/// Loads the left pane.
+pub async fn sidebar(
+    state: &AppState,
+    who: &Principal,
+    params: &QueueParams,
+) -> Result<(Sidebar, String), ApiError> {
+    let ws = who.workspace_id.to_string();
+    let list = inboxes::list(state, who).await?;
+    let current = params.inbox.clone().unwrap_or_default();
+    let mut title = String::from("All inboxes");
+    let mut all_unread = 0;
+    let inboxes = list
+        .into_iter()
+        .map(|summary| {
+            let inbox = summary.view.inbox;
+            let id = inbox.id.to_string();
+            if id == current {
+                title = inbox.name.clone();
+            }
+            if !summary.view.muted {
+                all_unread += summary.counts.unread;
+            }
+            InboxLink {
+                href: format!("/w/{ws}{}", params.query(&[("inbox", &id)])),
+                active: id == current,
+                color: checked_color(&inbox.color).to_string(),
+                pending: match inbox.registration {
+                    Registration::Approved => None,
+                    Registration::Pending => Some("Registration pending"),
+                    Registration::Rejected => Some("Registration rejected"),
+                    Registration::Unregistered => Some("Not registered"),
+                },
+                id,
+                name: inbox.name,
+                emoji: inbox.emoji,
+                unread: summary.counts.unread,
+                muted: summary.view.muted,
+            }
+        })
+        .collect();
+    let sidebar = Sidebar {
+        inboxes,
+        all_href: format!("/w/{ws}{}", params.query(&[("inbox", "")])),
+        all_active: current.is_empty(),
+        all_unread,
+    };
+    Ok((sidebar, title))
+}
+
+/// Loads the middle pane; `open` is the conversation shown on the right.
+pub async fn queue(
+    state: &AppState,
+    who: &Principal,
+    params: QueueParams,
+    title: String,
+    open: Option<&str>,
+) -> Result<QueuePane, ApiError> {
+    let ws = who.workspace_id.to_string();
+    let now = state.clock.now();
+    let query = params.to_query();
+    let counts = conversations::counts(state, who, query.clone()).await?;
+    let page = conversations::list(state, who, query, QUEUE_LENGTH, None).await?;
+    let suffix = params.query(&[]);
+    let rows = page
+        .items
+        .iter()
+        .map(|item| row(item, who, &ws, &suffix, open, now))
+        .collect();
+    let link = |changes: &[(&str, &str)]| format!("/w/{ws}{}", params.query(changes));
+    Ok(QueuePane {
+        tabs: tabs(&params, &counts, &link),
+        segments: segments(&params, &counts, &link),
+        rows,
+        filtered: params.unread.is_some()
+            || params.priority.is_some()
+            || params.tag.is_some()
+            || params.owner.is_some(),
+        clear_href: link(&[("unread", ""), ("priority", ""), ("tag", ""), ("owner", "")]),
+        params,
+        title,
+    })
+}
+
+fn tabs(params: &QueueParams, c: &QueueCounts, link: &Link) -> Vec<Tab> {
+    [
+        ("open", "Open", c.open),
+        ("done", "Done", c.done),
+        ("snoozed", "Snoozed", c.snoozed),
+    ]
+    .into_iter()
+    .map(|(key, label, count)| Tab {
+        label,
+        count: Some(count),
+        href: link(&[("view", key)]),
+        active: params.view() == key,
+    })
+    .collect()
+}
+
+fn segments(params: &QueueParams, c: &QueueCounts, link: &Link) -> Vec<Tab> {
+    // The counts are the Open view's: shown only there, where they are true.
+    let open = params.view() == "open";
+    [
+        ("unassigned", "Unassigned", c.unassigned),
+        ("mine", "Mine", c.mine),
+        ("others", "Others", c.assigned_others),
+        ("all", "All", c.open),
+    ]
+    .into_iter()
+    .map(|(key, label, count)| Tab {
+        label,
+        count: open.then_some(count),
+        href: link(&[("seg", key)]),
+        active: params.seg() == key,
+    })
+    .collect()
+}
+
+fn row(
+    item: &QueueItem,
+    who: &Principal,
+    ws: &str,
+    suffix: &str,
+    open: Option<&str>,
+    now: domain::Timestamp,
+) -> Row {
+    let c = &item.conversation;
+    let id = c.id.to_string();
+    let number = item
+        .contact
+        .phone
+        .as_ref()
+        .map(|p| display_number(p.as_str()))
+        .unwrap_or_default();
+    let name = if item.contact.name.trim().is_empty() {
+        number
+    } else {
+        item.contact.name.clone()
+    };
+    let (marker, marker_label) = match (&c.assignee_id, item.unread) {
+        (None, true) => ("unassigned-new", "New activity, unassigned"),
+        (None, false) => ("", ""),
+        (Some(a), true) if *a == who.user.id => ("mine-new", "Yours, new activity"),
+        (Some(a), false) if *a == who.user.id => ("mine", "Assigned to you"),
+        (Some(_), _) => ("others", "Assigned to someone else"),
+    };
+    let (preview, preview_is_reply) = match &item.last_message {
+        Some(m) => (
+            m.body.as_str().chars().take(140).collect(),
+            m.kind == domain::MessageKind::Outbound,
+        ),
+        None => (String::new(), false),
+    };
+    Row {
+        href: format!("/w/{ws}/c/{id}{suffix}"),
+        active: open == Some(id.as_str()),
+        id,
+        initials: initials(&name),
+        name,
+        preview,
+        preview_is_reply,
+        time: ago(c.last_activity_at, now),
+        marker,
+        marker_label,
+        unread: item.unread,
+        priority: match c.priority {
+            Priority::None | Priority::Normal => String::new(),
+            p => p.as_str().to_string(),
+        },
+        tags: c.tags.iter().map(|t| t.as_str().to_string()).collect(),
+    }
+}

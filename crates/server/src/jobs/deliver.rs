@@ -1,0 +1,184 @@
+//! Handing an outbound message to its channel.
+//!
+//! The job re-reads everything at send time: the contact may have texted
+//! STOP, or the inbox lost its carrier registration, since the reply was
+//! written; either way the message fails with the reason and nothing is sent.
+
+mod twilio;
+
+use domain::{Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, Provider};
+use serde::Deserialize;
+use store::jobs::Job;
+
+use super::{parse, JobFailure};
+use crate::app::AppState;
+use crate::services::messages::refuse_sending;
+
+#[derive(Deserialize)]
+struct Payload {
+    message_id: MessageId,
+}
+
+/// Everything a send needs, read in one go.
+#[derive(Debug)]
+struct Target {
+    message: Message,
+    conversation: Conversation,
+    inbox: Inbox,
+    contact: Option<Contact>,
+    channel: Option<Channel>,
+}
+
+/// What became of a message: the status to record and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Outcome {
+    /// The new delivery status.
+    pub status: DeliveryStatus,
+    /// The provider's id for the message, once it has one.
+    pub provider_id: Option<String>,
+    /// A stable code for a failure (Twilio's `21211`, or our `opted_out`).
+    pub error_code: Option<String>,
+    /// What the agent reads about a failure.
+    pub error_message: Option<String>,
+}
+
+impl Outcome {
+    fn failed(code: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            status: DeliveryStatus::Failed,
+            provider_id: None,
+            error_code: code.map(str::to_string),
+            error_message: Some(message.into()),
+        }
+    }
+}
+
+/// Sends one queued message. The simulator's phone receives it at once, so
+/// it is delivered as soon as the job runs; Twilio takes it with a status
+/// callback URL and later reports its progress there.
+///
+/// A provider that is briefly unavailable is a transient failure: the job is
+/// retried with backoff, and the message fails only when the last attempt
+/// does. A refusal (Twilio's 4xx) fails the message with the provider's
+/// code and reason and completes the job: retrying would fail the same way.
+pub async fn run(state: &AppState, job: &Job) -> Result<(), JobFailure> {
+    let payload: Payload = parse(job)?;
+    let Some(target) = load(state, &payload.message_id).await? else {
+        return Ok(()); // deleted with its inbox: nothing to send
+    };
+    // A message already handed over (a job run again after its worker died)
+    // must not be sent twice.
+    if target.message.delivery != Some(DeliveryStatus::Queued)
+        || target.message.provider_id.is_some()
+    {
+        return Ok(());
+    }
+    let outcome = match send(state, &target).await {
+        Ok(outcome) => outcome,
+        Err(JobFailure::Transient(error)) if job.attempts < job.max_attempts => {
+            return Err(JobFailure::Transient(error));
+        }
+        Err(JobFailure::Transient(error) | JobFailure::Permanent(error)) => {
+            let outcome = Outcome::failed(None, format!("sending failed: {error}"));
+            record(state, &target, &outcome).await?;
+            return Err(JobFailure::Permanent(error));
+        }
+    };
+    record(state, &target, &outcome).await
+}
+
+/// Decides and, for a real provider, sends.
+async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobFailure> {
+    let Some(contact) = &target.contact else {
+        return Ok(Outcome::failed(None, "the contact no longer exists"));
+    };
+    if let Err(refused) = refuse_sending(&target.inbox, contact) {
+        return Ok(Outcome::failed(
+            Some(refused.code()),
+            refused.public_detail().to_string(),
+        ));
+    }
+    let Some(channel) = &target.channel else {
+        return Ok(Outcome::failed(
+            None,
+            "the conversation's channel was removed",
+        ));
+    };
+    match channel.provider {
+        Provider::Simulator => Ok(Outcome {
+            status: DeliveryStatus::Delivered,
+            provider_id: None,
+            error_code: None,
+            error_message: None,
+        }),
+        Provider::Twilio => twilio::send(state, target, channel, contact).await,
+        other => Ok(Outcome::failed(
+            None,
+            format!("sending through {other:?} is not configured on this server"),
+        )),
+    }
+}
+
+async fn load(state: &AppState, id: &MessageId) -> Result<Option<Target>, JobFailure> {
+    let mut reader = state.store.read().await.map_err(transient)?;
+    let mut conn = reader.conn();
+    let Some(message) = store::messages::get(&mut conn, id)
+        .await
+        .map_err(transient)?
+    else {
+        return Ok(None);
+    };
+    let Some(conversation) = store::conversations::get(&mut conn, &message.conversation_id)
+        .await
+        .map_err(transient)?
+    else {
+        return Ok(None);
+    };
+    let Some(inbox) = store::inboxes::get(&mut conn, &conversation.inbox_id)
+        .await
+        .map_err(transient)?
+    else {
+        return Ok(None);
+    };
+    let contact = store::contacts::get(&mut conn, &conversation.contact_id)
+        .await
+        .map_err(transient)?;
+    let channel = match &conversation.channel_id {
+        Some(id) => store::channels::get(&mut conn, id)
+            .await
+            .map_err(transient)?,
+        None => None,
+    };
+    Ok(Some(Target {
+        message,
+        conversation,
+        inbox,
+        contact,
+        channel,
+    }))
+}
+
+/// Records the outcome on the message (forward only) and publishes its event.
+async fn record(state: &AppState, target: &Target, outcome: &Outcome) -> Result<(), JobFailure> {
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await.map_err(transient)?;
+    let event = store::messages::set_delivery(
+        &mut tx,
+        &target.message,
+        &target.conversation,
+        outcome.status,
+        outcome.error_code.as_deref(),
+        outcome.error_message.as_deref(),
+        outcome.provider_id.as_deref(),
+        now,
+    )
+    .await
+    .map_err(transient)?;
+    tx.commit().await.map_err(transient)?;
+    state.hub.publish(event);
+    Ok(())
+}
+
+fn transient(error: impl std::fmt::Display) -> JobFailure {
+    JobFailure::Transient(error.to_string())
+}

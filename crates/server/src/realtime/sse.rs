@@ -1,0 +1,194 @@
+//! One client's live feed: the events it may see, resumable from a
+//! `Last-Event-ID`, with no gap and no repeat between the replay from the
+//! store and the live events from the hub.
+//!
+//! The order of operations is what makes it gapless: subscribe to the hub
+//! first, then read the backlog from the store, then go live, skipping what
+//! was already sent. An event committed while the backlog is read is then in
+//! the backlog, on the hub, or both, and goes out once.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::Event;
+use futures_util::Stream;
+use store::InboxScope;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::time::Instant;
+
+use super::seen::Seen;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::services::access::{self, Principal};
+
+/// How many events one backlog read takes.
+const BATCH: u32 = 500;
+/// How many sent sequence numbers a feed remembers to skip repeats.
+const REMEMBERED: usize = 4096;
+/// How often a feed checks again who the caller is and which inboxes they
+/// may see: someone removed from an inbox stops receiving its events.
+const RECHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// A subscription being served to one client.
+#[derive(Debug)]
+pub struct Feed {
+    state: AppState,
+    who: Principal,
+    scope: InboxScope,
+    live: broadcast::Receiver<Arc<Event>>,
+    /// Read from the store after this sequence number before going on.
+    replay_after: Option<i64>,
+    /// Where the client started, to catch up from if it lags before any send.
+    start: i64,
+    pending: VecDeque<Arc<Event>>,
+    sent: Seen,
+    recheck_at: Instant,
+}
+
+/// Opens a feed for `who`, resuming after `last_event_id` when given (its
+/// events come from the store first), otherwise from now on.
+pub async fn open(
+    state: &AppState,
+    who: Principal,
+    last_event_id: Option<i64>,
+) -> Result<Feed, ApiError> {
+    super::postgres::ensure_listening(state).await;
+    // Before anything is read: from here on, nothing committed is missed.
+    let live = state.hub.subscribe();
+    let (scope, start) = {
+        let mut reader = state.store.read().await?;
+        let mut conn = reader.conn();
+        let scope = access::scope(&mut conn, &who).await?;
+        let start = match last_event_id {
+            Some(seq) => seq,
+            // Starting now: if it lags before sending anything, it catches up from here.
+            None => store::events::last_seq(&mut conn, &who.workspace_id).await?,
+        };
+        (scope, start)
+    };
+    Ok(Feed {
+        state: state.clone(),
+        who,
+        scope,
+        live,
+        replay_after: last_event_id,
+        start,
+        pending: VecDeque::new(),
+        sent: Seen::new(REMEMBERED),
+        recheck_at: Instant::now() + RECHECK_EVERY,
+    })
+}
+
+impl Feed {
+    /// The feed as a stream; it ends at shutdown, when the caller leaves the
+    /// workspace, or when the store cannot be read (the client resumes).
+    pub fn into_stream(self) -> impl Stream<Item = Arc<Event>> + Send + 'static {
+        futures_util::stream::unfold(self, |mut feed| async move {
+            let event = feed.next().await?;
+            Some((event, feed))
+        })
+    }
+
+    /// The next event to send, waiting for one.
+    async fn next(&mut self) -> Option<Arc<Event>> {
+        loop {
+            while let Some(event) = self.pending.pop_front() {
+                if self.sent.insert(event.seq) {
+                    return Some(event);
+                }
+            }
+            if let Some(after) = self.replay_after.take() {
+                let batch = self.read_after(after).await?;
+                if batch.len() == BATCH as usize {
+                    self.replay_after = batch.last().map(|e| e.seq);
+                }
+                self.pending.extend(batch.into_iter().map(Arc::new));
+                continue;
+            }
+            tokio::select! {
+                () = self.state.shutdown.cancelled() => return None,
+                received = self.live.recv() => match received {
+                    Ok(event) => {
+                        if self.visible(&event) {
+                            self.pending.push_back(event);
+                        }
+                    }
+                    // Fell behind the hub's buffer: the store has what was dropped.
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "live feed lagged; reading from the store");
+                        self.replay_after = Some(self.sent.highest().unwrap_or(self.start));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                () = tokio::time::sleep_until(self.recheck_at) => {
+                    self.recheck_at = Instant::now() + RECHECK_EVERY;
+                    if !self.recheck().await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    fn visible(&self, event: &Event) -> bool {
+        event.workspace_id == self.who.workspace_id
+            && match &self.scope {
+                InboxScope::All => true,
+                InboxScope::Only(inboxes) => inboxes.contains(&event.inbox_id),
+            }
+    }
+
+    async fn read_after(&self, after: i64) -> Option<Vec<Event>> {
+        let read = async {
+            let mut reader = self.state.store.read().await?;
+            store::events::since(
+                &mut reader.conn(),
+                &self.who.workspace_id,
+                after,
+                &self.scope,
+                BATCH,
+            )
+            .await
+        };
+        match read.await {
+            Ok(events) => Some(events),
+            Err(error) => {
+                // Ending the stream makes the client resume from its last id.
+                tracing::warn!(%error, "cannot read the event backlog; ending the stream");
+                None
+            }
+        }
+    }
+
+    /// Reads the caller's role and inboxes again; `false` when they left the workspace.
+    async fn recheck(&mut self) -> bool {
+        let checked = async {
+            let mut reader = self.state.store.read().await?;
+            let mut conn = reader.conn();
+            let role =
+                store::workspaces::role_of(&mut conn, &self.who.workspace_id, &self.who.user.id)
+                    .await?;
+            let Some(role) = role else {
+                return Ok::<_, ApiError>(None);
+            };
+            let mut who = self.who.clone();
+            who.role = role;
+            let scope = access::scope(&mut conn, &who).await?;
+            Ok(Some((who, scope)))
+        };
+        match checked.await {
+            Ok(Some((who, scope))) => {
+                self.who = who;
+                self.scope = scope;
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                // Keep serving with what was known; try again next time.
+                tracing::warn!(%error, "cannot recheck a live feed's access");
+                true
+            }
+        }
+    }
+}

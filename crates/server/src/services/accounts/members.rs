@@ -1,0 +1,182 @@
+//! Who belongs to a workspace, with which role.
+//!
+//! Admins manage members; only an owner gives, changes or takes away the
+//! owner role (the permission table's `ManageMember`, asked with the highest
+//! role involved); the last owner can be neither demoted nor removed, so a
+//! workspace is never left without someone who can manage everything.
+
+use std::fmt;
+
+use domain::{Action, EmailAddress, Role, User, UserId, WorkspaceId};
+use store::{StoreError, Tx};
+
+use super::checked_name;
+use super::passwords::{hash_password, Password};
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::services::access::Principal;
+
+/// A person to add to the workspace.
+#[derive(Clone)]
+pub struct NewMember {
+    /// Their login. An existing account with this address (in any case) is
+    /// added as it is; otherwise an account is made.
+    pub email: EmailAddress,
+    /// Their display name, for a new account (an existing one keeps its own).
+    pub name: String,
+    /// Their role in this workspace.
+    pub role: Role,
+    /// A first password, for a new account only. Without one the account
+    /// cannot log in until a password is set.
+    pub password: Option<Password>,
+}
+
+impl fmt::Debug for NewMember {
+    // The address is personal data: keep it out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewMember")
+            .field("role", &self.role)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everyone in the caller's workspace with their role, by name. Any member
+/// may see who their colleagues are.
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err)]
+pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>, ApiError> {
+    who.may(Action::UseWorkspace)?;
+    let mut reader = state.store.read().await?;
+    Ok(store::workspaces::members(&mut reader.conn(), &who.workspace_id).await?)
+}
+
+/// Adds a person to the caller's workspace, making their account if the
+/// address is new.
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, role = ?new.role), err)]
+pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<User, ApiError> {
+    who.may(Action::ManageMember {
+        target_role: new.role,
+    })?;
+    let name = checked_name("name", &new.name)?;
+    let now = state.clock.now();
+    // Hashed before the transaction: argon2 takes tens of milliseconds, and
+    // on SQLite a transaction holds the one writer.
+    let hash = match new.password {
+        Some(password) => Some(hash_password(password).await?),
+        None => None,
+    };
+    let mut tx = state.store.begin().await?;
+    let user = match store::users::by_email(&mut tx.conn(), &new.email).await? {
+        // Someone else's account: a workspace admin must not be able to set
+        // the password of a person who already logs in elsewhere.
+        Some(_) if hash.is_some() => {
+            return Err(ApiError::conflict(
+                "account_exists",
+                "this address already has an account, which keeps its own password; \
+                 add it without a password",
+            ))
+        }
+        Some((user, _)) => user,
+        None => {
+            let user = User {
+                id: UserId::generate(),
+                email: new.email,
+                name,
+                created_at: now,
+            };
+            store::users::create(&mut tx, &user, hash.as_deref()).await?;
+            user
+        }
+    };
+    store::workspaces::add_member(&mut tx, &who.workspace_id, &user.id, new.role, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => ApiError::conflict(
+                "already_member",
+                "this person is already a member of the workspace",
+            )
+            .with_source(e),
+            other => other.into(),
+        })?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user.id, "member added");
+    Ok(user)
+}
+
+/// Gives a member another role.
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member, role = ?role), err)]
+pub async fn change_role(
+    state: &AppState,
+    who: &Principal,
+    member: &UserId,
+    role: Role,
+) -> Result<User, ApiError> {
+    // Refused before the lookup, so that an agent learns nothing either way.
+    who.may(Action::ManageMember { target_role: role })?;
+    let mut tx = state.store.begin().await?;
+    let (user, current) = member_of(&mut tx, &who.workspace_id, member).await?;
+    who.may(Action::ManageMember {
+        target_role: current.max(role),
+    })?;
+    if current == Role::Owner && role != Role::Owner {
+        keep_an_owner(&mut tx, &who.workspace_id).await?;
+    }
+    store::workspaces::set_role(&mut tx, &who.workspace_id, member, role).await?;
+    tx.commit().await?;
+    tracing::info!(from = ?current, "member role changed");
+    Ok(user)
+}
+
+/// Takes a member out of the workspace and its inboxes. Their account stays
+/// (they may belong to other workspaces).
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member), err)]
+pub async fn remove(state: &AppState, who: &Principal, member: &UserId) -> Result<(), ApiError> {
+    // Managing any member needs an admin: refused before the lookup.
+    who.may(Action::ManageMember {
+        target_role: Role::Agent,
+    })?;
+    let mut tx = state.store.begin().await?;
+    let (_user, current) = member_of(&mut tx, &who.workspace_id, member).await?;
+    who.may(Action::ManageMember {
+        target_role: current,
+    })?;
+    if current == Role::Owner {
+        keep_an_owner(&mut tx, &who.workspace_id).await?;
+    }
+    store::workspaces::remove_member(&mut tx, &who.workspace_id, member).await?;
+    tx.commit().await?;
+    tracing::info!(role = ?current, "member removed");
+    Ok(())
+}
+
+/// The member and their role; "not found" for anyone outside the workspace.
+async fn member_of(
+    tx: &mut Tx,
+    workspace: &WorkspaceId,
+    member: &UserId,
+) -> Result<(User, Role), ApiError> {
+    let not_found = || ApiError::not_found("no such member");
+    let role = store::workspaces::role_of(&mut tx.conn(), workspace, member)
+        .await?
+        .ok_or_else(not_found)?;
+    let user = store::users::get(&mut tx.conn(), member)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((user, role))
+}
+
+/// Refuses a change that would take away the workspace's only owner.
+///
+/// Exact on SQLite, whose one writer runs these transactions one at a time.
+/// On PostgreSQL two owners demoting each other at the same instant could
+/// both pass; closing that needs a row lock in the store.
+async fn keep_an_owner(tx: &mut Tx, workspace: &WorkspaceId) -> Result<(), ApiError> {
+    let owners = store::workspaces::count_with_role(&mut tx.conn(), workspace, Role::Owner).await?;
+    if owners <= 1 {
+        return Err(ApiError::conflict(
+            "last_owner",
+            "a workspace needs an owner: make someone else owner first",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Logging in and out, and who the caller is (`GET /api/v1/me`).
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use domain::{EmailAddress, Role, Timestamp, User, UserId, Workspace};
+use store::sessions::Session;
+use store::Tx;
+
+use super::limiter::RetryAfter;
+use super::passwords::{self, Password};
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// How long a session lasts without use.
+pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);
+
+/// A session is renewed for another [`SESSION_TTL`] when used, but at most
+/// this often, so that reading pages does not write to the database each time.
+pub const RENEW_EVERY: TimeDelta = TimeDelta::hours(1);
+
+/// A session just opened. `cookie_value` is its secret, handed to the
+/// browser once; the database keeps only its hash.
+#[derive(Clone)]
+pub struct OpenedSession {
+    /// The value of the session cookie.
+    pub cookie_value: String,
+    /// The session (its CSRF token and expiry).
+    pub session: Session,
+}
+
+impl fmt::Debug for OpenedSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenedSession")
+            .field("cookie_value", &"***")
+            .field("session", &self.session)
+            .finish()
+    }
+}
+
+/// How a login attempt ended, when it was not an error.
+#[derive(Debug)]
+pub enum Login {
+    /// The password was right: a new session for the user.
+    LoggedIn {
+        /// Who logged in.
+        user: User,
+        /// Their new session.
+        session: OpenedSession,
+    },
+    /// Too many failures lately, from this address or for this account; the
+    /// password was not even checked.
+    Throttled(RetryAfter),
+}
+
+/// The caller as `GET /api/v1/me` shows them.
+#[derive(Debug)]
+pub struct Me {
+    /// The user.
+    pub user: User,
+    /// The workspaces they belong to, with their role in each, by name.
+    pub workspaces: Vec<(Workspace, Role)>,
+    /// Whether their session was renewed by this request (the cookie's
+    /// lifetime should then be renewed too).
+    pub session_renewed: bool,
+}
+
+/// Opens a session for `user` inside `tx` (login, first-run setup).
+pub(super) async fn open(
+    tx: &mut Tx,
+    user: &UserId,
+    now: Timestamp,
+) -> Result<OpenedSession, ApiError> {
+    let (cookie_value, session) = store::sessions::create(tx, user, now, SESSION_TTL).await?;
+    Ok(OpenedSession {
+        cookie_value,
+        session,
+    })
+}
+
+/// Checks `email` and `password` and opens a session.
+///
+/// A wrong password, an unknown address and an account without a password
+/// all get the same error after the same argon2 work, so that neither the
+/// answer nor its timing tells which addresses have accounts. Attempts are
+/// counted per client address and per account by the node's
+/// [`LoginLimiter`](super::limiter::LoginLimiter).
+#[tracing::instrument(skip_all, fields(client = %client), err)]
+pub async fn log_in(
+    state: &AppState,
+    client: IpAddr,
+    email: &EmailAddress,
+    password: Password,
+) -> Result<Login, ApiError> {
+    let now = state.clock.now();
+    if let Err(wait) = state.login_limiter.begin(client, email.as_str(), now) {
+        tracing::info!(retry_after = wait.seconds(), "login throttled");
+        return Ok(Login::Throttled(wait));
+    }
+    let found = {
+        let mut reader = state.store.read().await?;
+        store::users::by_email(&mut reader.conn(), email).await?
+    };
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, None),
+    };
+    let matched = passwords::verify_or_pretend(password, hash).await;
+    let Some(user) = user.filter(|_| matched) else {
+        return Err(bad_credentials());
+    };
+    let mut tx = state.store.begin().await?;
+    let session = open(&mut tx, &user.id, now).await?;
+    tx.commit().await?;
+    state.login_limiter.succeeded(client, email.as_str());
+    tracing::info!(user_id = %user.id, "logged in");
+    Ok(Login::LoggedIn { user, session })
+}
+
+/// Ends the session with this cookie value. Ending one that is already
+/// gone is not an error: the caller is logged out either way.
+#[tracing::instrument(skip_all, err)]
+pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ApiError> {
+    let mut tx = state.store.begin().await?;
+    store::sessions::delete(&mut tx, cookie_value).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The caller and their workspaces. With a session (`cookie_value`), also
+/// renews it when it was last renewed more than [`RENEW_EVERY`] ago.
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
+pub async fn me(state: &AppState, user: User, cookie_value: Option<&str>) -> Result<Me, ApiError> {
+    let workspaces = {
+        let mut reader = state.store.read().await?;
+        store::workspaces::for_user(&mut reader.conn(), &user.id).await?
+    };
+    let session_renewed = match cookie_value {
+        Some(raw) => renew(state, raw).await?,
+        None => false,
+    };
+    Ok(Me {
+        user,
+        workspaces,
+        session_renewed,
+    })
+}
+
+/// Moves the session's expiry to [`SESSION_TTL`] from now if it was last
+/// renewed more than [`RENEW_EVERY`] ago. Returns whether it did; `false`
+/// also for a session that is unknown or expired (never revived).
+#[tracing::instrument(skip_all, err)]
+pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiError> {
+    let now = state.clock.now();
+    let session = {
+        let mut reader = state.store.read().await?;
+        store::sessions::find(&mut reader.conn(), cookie_value, now).await?
+    };
+    let Some((session, _user)) = session else {
+        return Ok(false);
+    };
+    if now - session.last_seen_at < RENEW_EVERY {
+        return Ok(false);
+    }
+    let ttl = TimeDelta::from_std(SESSION_TTL).map_err(ApiError::internal)?;
+    let mut tx = state.store.begin().await?;
+    let renewed = store::sessions::touch(&mut tx, cookie_value, now, now + ttl).await?;
+    tx.commit().await?;
+    Ok(renewed)
+}
+
+/// The one answer to every failed login.
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "wrong e-mail address or password",
+    )
+}

@@ -1,0 +1,353 @@
+//! Inboxes: listing them with their badges, creating, changing and deleting
+//! them. Members and channels live in the submodules; each person's own
+//! order and mute in [`personal`].
+
+pub mod channels;
+pub mod members;
+pub mod personal;
+
+use axum::http::StatusCode;
+use chrono::SubsecRound;
+use domain::{
+    Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose, Registration,
+    UnreadMode, WorkspaceId,
+};
+use store::inboxes::InboxView;
+use store::queue::InboxCounts;
+use store::{Conn, StoreError};
+
+use super::access::{self, Principal};
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// The emoji of an inbox created without one.
+pub const DEFAULT_EMOJI: &str = "📥";
+/// The colour of an inbox created without one (slate).
+pub const DEFAULT_COLOR: &str = "#64748b";
+
+/// An inbox as the caller sees it: their membership, order and mute, and its
+/// sidebar badges for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxSummary {
+    /// The inbox with the caller's membership, position and mute.
+    pub view: InboxView,
+    /// Its badges for the caller.
+    pub counts: InboxCounts,
+}
+
+/// What `POST /inboxes` asks for, already parsed.
+#[derive(Debug, Clone)]
+pub struct NewInbox {
+    /// Display name (checked by [`Inbox::parse_name`]).
+    pub name: String,
+    /// Shared or personal.
+    pub kind: InboxKind,
+    /// What it is for.
+    pub purpose: Purpose,
+    /// Checked emoji; [`DEFAULT_EMOJI`] when absent.
+    pub emoji: Option<String>,
+    /// Checked colour; [`DEFAULT_COLOR`] when absent.
+    pub color: Option<String>,
+    /// The code for links; derived from the name when absent.
+    pub api_code: Option<ApiCode>,
+    /// Per-user unless asked otherwise.
+    pub unread_mode: Option<UnreadMode>,
+}
+
+/// What `PATCH /inboxes/{id}` changes, already parsed. `None` leaves a field
+/// as it is; for the clearable fields `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct InboxChanges {
+    /// New display name.
+    pub name: Option<String>,
+    /// New emoji.
+    pub emoji: Option<String>,
+    /// New colour.
+    pub color: Option<String>,
+    /// New code for links (admins).
+    pub api_code: Option<ApiCode>,
+    /// New unread mode (admins).
+    pub unread_mode: Option<UnreadMode>,
+    /// Where to forward inbound messages by email (admins).
+    pub forward_to_email: Option<Option<EmailAddress>>,
+    /// Where to forward calls (admins).
+    pub voice_forward_to: Option<Option<PhoneNumber>>,
+    /// How long a resolved conversation waits before it closes (admins).
+    pub auto_close_secs: Option<i64>,
+}
+
+impl InboxChanges {
+    /// The fields present that only an admin may change, by their API names.
+    pub fn policy_fields(&self) -> Vec<&'static str> {
+        [
+            ("api_code", self.api_code.is_some()),
+            ("unread_mode", self.unread_mode.is_some()),
+            ("forward_to_email", self.forward_to_email.is_some()),
+            ("voice_forward_to", self.voice_forward_to.is_some()),
+            ("auto_close_secs", self.auto_close_secs.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(field, present)| present.then_some(field))
+        .collect()
+    }
+
+    fn apply(self, inbox: &mut Inbox) {
+        let Self {
+            name,
+            emoji,
+            color,
+            api_code,
+            unread_mode,
+            forward_to_email,
+            voice_forward_to,
+            auto_close_secs,
+        } = self;
+        set(&mut inbox.name, name);
+        set(&mut inbox.emoji, emoji);
+        set(&mut inbox.color, color);
+        set(&mut inbox.api_code, api_code);
+        set(&mut inbox.unread_mode, unread_mode);
+        set(&mut inbox.forward_to_email, forward_to_email);
+        set(&mut inbox.voice_forward_to, voice_forward_to);
+        set(&mut inbox.auto_close_secs, auto_close_secs);
+    }
+}
+
+fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *field = value;
+    }
+}
+
+/// The caller's inboxes in their own order: members see the ones they belong
+/// to once registration is approved; admins also every other inbox, after
+/// their own. The badges of all of them come from one query.
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %who.user.id), err)]
+pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>, ApiError> {
+    let mut reader = state.store.read().await?;
+    let mut conn = reader.conn();
+    let admin = who.role.is_admin();
+    let views: Vec<InboxView> =
+        store::inboxes::visible_to(&mut conn, &who.workspace_id, &who.user.id, admin)
+            .await?
+            .into_iter()
+            .filter(|v| admin || v.inbox.registration == Registration::Approved)
+            .collect();
+    let ids: Vec<InboxId> = views.iter().map(|v| v.inbox.id.clone()).collect();
+    let mut counts =
+        store::queue::inbox_counts(&mut conn, &who.workspace_id, &who.user.id, &ids).await?;
+    Ok(views
+        .into_iter()
+        .map(|view| {
+            let counts = counts.remove(&view.inbox.id).unwrap_or_default();
+            InboxSummary { view, counts }
+        })
+        .collect())
+}
+
+/// One inbox, for a member or an admin.
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+pub async fn get(
+    state: &AppState,
+    who: &Principal,
+    id: &InboxId,
+) -> Result<InboxSummary, ApiError> {
+    let mut reader = state.store.read().await?;
+    let mut conn = reader.conn();
+    let inbox = access::inbox(&mut conn, who, id, Action::SeeInbox).await?;
+    summary(&mut conn, who, inbox).await
+}
+
+/// Creates an inbox (the caller is checked for [`Action::CreateInbox`] by the
+/// handler). The creator becomes its first member; a personal inbox belongs
+/// to them.
+///
+/// New inboxes start with registration `approved`: the simulator needs no
+/// carrier registration. A2P 10DLC registration (starting Twilio inboxes
+/// `unregistered`) arrives with the SMS provider work; until then an admin
+/// sets the state with `PUT /inboxes/{id}/registration`.
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err)]
+pub async fn create(
+    state: &AppState,
+    who: &Principal,
+    new: NewInbox,
+) -> Result<InboxSummary, ApiError> {
+    // Milliseconds, as stored: what this answers equals what a later read returns.
+    let now = state.clock.now().trunc_subsecs(3);
+    let mut tx = state.store.begin().await?;
+    let api_code = match new.api_code {
+        Some(code) => code,
+        None => free_api_code(&mut tx.conn(), &who.workspace_id, &new.name).await?,
+    };
+    let inbox = Inbox {
+        id: InboxId::generate(),
+        workspace_id: who.workspace_id.clone(),
+        kind: new.kind,
+        owner_id: (new.kind == InboxKind::Personal).then(|| who.user.id.clone()),
+        name: new.name,
+        emoji: new.emoji.unwrap_or_else(|| DEFAULT_EMOJI.to_string()),
+        color: new.color.unwrap_or_else(|| DEFAULT_COLOR.to_string()),
+        purpose: new.purpose,
+        api_code,
+        unread_mode: new.unread_mode.unwrap_or(UnreadMode::PerUser),
+        registration: Registration::Approved,
+        forward_to_email: None,
+        voice_forward_to: None,
+        auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
+        created_at: now,
+    };
+    store::inboxes::create(&mut tx, &inbox)
+        .await
+        .map_err(|e| api_code_taken(e, &inbox.api_code))?;
+    store::inboxes::add_member(&mut tx, &inbox.id, &who.user.id, now).await?;
+    tx.commit().await?;
+    tracing::info!(inbox_id = %inbox.id, "inbox created");
+    let mut reader = state.store.read().await?;
+    summary(&mut reader.conn(), who, inbox).await
+}
+
+/// Changes an inbox: any member its name, emoji and colour; an admin also
+/// its policy. An agent sending a policy field is refused, naming it.
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+pub async fn update(
+    state: &AppState,
+    who: &Principal,
+    id: &InboxId,
+    changes: InboxChanges,
+) -> Result<InboxSummary, ApiError> {
+    let mut tx = state.store.begin().await?;
+    let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::EditInboxAppearance).await?;
+    let policy = changes.policy_fields();
+    if !policy.is_empty() && who.may(Action::ManageInboxPolicy).is_err() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("only an admin can change {}", policy.join(", ")),
+        ));
+    }
+    changes.apply(&mut inbox);
+    store::inboxes::update(&mut tx, &inbox)
+        .await
+        .map_err(|e| api_code_taken(e, &inbox.api_code))?;
+    tx.commit().await?;
+    let mut reader = state.store.read().await?;
+    summary(&mut reader.conn(), who, inbox).await
+}
+
+/// Sets the carrier registration state (admins). Agents see the inbox only
+/// while it is `approved`.
+#[tracing::instrument(skip_all, fields(inbox_id = %id, registration = ?registration), err)]
+pub async fn set_registration(
+    state: &AppState,
+    who: &Principal,
+    id: &InboxId,
+    registration: Registration,
+) -> Result<InboxSummary, ApiError> {
+    let mut tx = state.store.begin().await?;
+    let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
+    inbox.registration = registration;
+    store::inboxes::update(&mut tx, &inbox).await?;
+    tx.commit().await?;
+    let mut reader = state.store.read().await?;
+    summary(&mut reader.conn(), who, inbox).await
+}
+
+/// Deletes an inbox and everything in it (owners only), in one transaction:
+/// its channels, members, conversations, messages, events and jobs go by the
+/// schema's cascades. `confirm` must be the inbox's name, so that a slip of
+/// the hand or a script with the wrong id deletes nothing.
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+pub async fn delete(
+    state: &AppState,
+    who: &Principal,
+    id: &InboxId,
+    confirm: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut tx = state.store.begin().await?;
+    let inbox = access::inbox(&mut tx.conn(), who, id, Action::DeleteInbox).await?;
+    if confirm.map(str::trim) != Some(inbox.name.as_str()) {
+        return Err(ApiError::unprocessable(
+            "validation",
+            format!(
+                "confirm: type the inbox's name ({:?}) to delete it with all its \
+                 conversations, messages and channels",
+                inbox.name
+            ),
+        ));
+    }
+    store::inboxes::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    tracing::info!(inbox_id = %id, name = %inbox.name, "inbox deleted");
+    Ok(())
+}
+
+/// `inbox` with the caller's membership and badges.
+async fn summary(
+    conn: &mut Conn<'_>,
+    who: &Principal,
+    inbox: Inbox,
+) -> Result<InboxSummary, ApiError> {
+    let me = store::inboxes::members(conn, &inbox.id)
+        .await?
+        .into_iter()
+        .find(|m| m.user_id == who.user.id);
+    let ids = [inbox.id.clone()];
+    let counts = store::queue::inbox_counts(conn, &who.workspace_id, &who.user.id, &ids)
+        .await?
+        .remove(&inbox.id)
+        .unwrap_or_default();
+    let view = InboxView {
+        inbox,
+        member: me.is_some(),
+        position: me.as_ref().map_or(0, |m| m.position),
+        muted: me.is_some_and(|m| m.muted),
+    };
+    Ok(InboxSummary { view, counts })
+}
+
+/// A code derived from `name` that no inbox of the workspace uses yet:
+/// `sales`, then `sales-2`, `sales-3`… Two teams may well both call an inbox
+/// "Sales"; only a code someone chose explicitly is refused when taken.
+async fn free_api_code(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+    name: &str,
+) -> Result<ApiCode, ApiError> {
+    let base = ApiCode::from_name(name);
+    if store::inboxes::by_api_code(conn, workspace, &base)
+        .await?
+        .is_none()
+    {
+        return Ok(base);
+    }
+    for n in 2..100 {
+        let suffix = format!("-{n}");
+        let stem: String = base.as_str().chars().take(40 - suffix.len()).collect();
+        let candidate = ApiCode::parse(&format!("{}{suffix}", stem.trim_end_matches('-')))?;
+        if store::inboxes::by_api_code(conn, workspace, &candidate)
+            .await?
+            .is_none()
+        {
+            return Ok(candidate);
+        }
+    }
+    Err(ApiError::conflict(
+        "api_code_taken",
+        "api_code: every code derived from this name is taken; choose one",
+    ))
+}
+
+/// A duplicate on the inboxes table can only be its `api_code`.
+fn api_code_taken(error: StoreError, code: &ApiCode) -> ApiError {
+    match error {
+        StoreError::Duplicate(_) => ApiError::conflict(
+            "api_code_taken",
+            format!(
+                "api_code: {:?} is already used by another inbox",
+                code.as_str()
+            ),
+        )
+        .with_source(error),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,246 @@
+//! Replies and internal notes.
+
+use domain::{
+    Action, Contact, Conversation, ConversationId, Event, EventKind, Inbox, Message, MessageBody,
+    MessageId, MessageKind, Registration, Timestamp, Trigger, UserId,
+};
+use store::jobs::NewJob;
+use store::{Conn, StoreError, Tx};
+
+use super::access::{self, Principal};
+use super::conversations::apply_trigger;
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// How often a post is retried when the conversation changed in between.
+const ATTEMPTS: usize = 5;
+
+/// The job kind that hands an outbound message to its channel.
+pub const DELIVER_JOB: &str = "deliver_message";
+
+/// A reply to the customer or a note for the team.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// Reply (sent) or note (internal).
+    pub kind: MessageKind,
+    /// The text.
+    pub body: MessageBody,
+    /// The conversation version the writer saw; a reply written against a
+    /// version older than the latest customer message is refused as stale.
+    pub expected_version: Option<i64>,
+}
+
+/// Adds a reply or a note. A reply is refused while someone else holds the
+/// reply lock, when it is stale, when the contact opted out, and when the
+/// inbox may not send yet; it is stored `queued` with a delivery job. A
+/// closed conversation takes neither (409 `invalid_transition`).
+#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+pub async fn post(
+    state: &AppState,
+    who: &Principal,
+    id: &ConversationId,
+    post: Post,
+) -> Result<(Message, Conversation), ApiError> {
+    if post.kind == MessageKind::Inbound {
+        return Err(ApiError::unprocessable(
+            "validation",
+            "kind: must be reply or note",
+        ));
+    }
+    for _ in 0..ATTEMPTS {
+        let now = state.clock.now();
+        let mut reader = state.store.read().await?;
+        let mut conn = reader.conn();
+        let (current, inbox) = access::conversation(&mut conn, who, id, Action::Reply).await?;
+        if post.kind == MessageKind::Outbound {
+            refuse_reply(&mut conn, who, &current, &inbox, now).await?;
+            if post
+                .expected_version
+                .is_some_and(|seen| seen < current.inbound_version)
+            {
+                return Err(ApiError::conflict(
+                    "stale_conversation",
+                    "the customer wrote again since you opened this conversation; read the new message first",
+                ));
+            }
+        }
+        drop(reader);
+        let draft = Draft::new(&current, &who.user.id, &post, now)?;
+        let mut tx = state.store.begin().await?;
+        match draft.write(&mut tx, &current, now).await {
+            Err(StoreError::VersionConflict) => continue,
+            Err(error) => return Err(error.into()),
+            Ok(written) => {
+                tx.commit().await?;
+                state.hub.publish(written.events);
+                return Ok((written.message, written.conversation));
+            }
+        }
+    }
+    Err(ApiError::conflict(
+        "conflict",
+        "the conversation kept changing; try again",
+    ))
+}
+
+/// Why a reply to `conversation` cannot be sent now, if it cannot: someone
+/// else holds the reply lock, the contact opted out, the inbox's carrier
+/// registration is not approved, or there is no channel to send on.
+pub(crate) async fn refuse_reply(
+    conn: &mut Conn<'_>,
+    who: &Principal,
+    conversation: &Conversation,
+    inbox: &Inbox,
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    if let Some(lock) =
+        store::locks::held_by_other(conn, &conversation.id, &who.user.id, now).await?
+    {
+        return Err(locked_by(conn, &lock.holder_id).await?);
+    }
+    let contact = store::contacts::get(conn, &conversation.contact_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("the contact no longer exists"))?;
+    refuse_sending(inbox, &contact)?;
+    if conversation.channel_id.is_none() {
+        return Err(ApiError::unprocessable(
+            "validation",
+            "this conversation has no channel to reply on",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses sending from `inbox` to `contact`: opted out, or not registered.
+pub(crate) fn refuse_sending(inbox: &Inbox, contact: &Contact) -> Result<(), ApiError> {
+    if contact.is_opted_out() {
+        return Err(ApiError::unprocessable(
+            "opted_out",
+            "the contact opted out of messages (texted STOP); they must text START first",
+        ));
+    }
+    if inbox.registration != Registration::Approved {
+        return Err(ApiError::conflict(
+            "inbox_unregistered",
+            "this inbox cannot send until its carrier registration is approved",
+        ));
+    }
+    Ok(())
+}
+
+/// 409 `conflict_locked`, naming who holds the reply lock.
+pub(crate) async fn locked_by(conn: &mut Conn<'_>, holder: &UserId) -> Result<ApiError, ApiError> {
+    let name = store::users::get(conn, holder)
+        .await?
+        .map_or_else(|| "someone else".to_string(), |u| u.name);
+    Ok(ApiError::conflict(
+        "conflict_locked",
+        format!("{name} is replying to this conversation"),
+    ))
+}
+
+/// A message decided but not written: the conversation after it, the status
+/// event it causes (`new` becomes `open`), and the message itself.
+#[derive(Debug)]
+pub(crate) struct Draft {
+    next: Conversation,
+    status: Option<EventKind>,
+    message: Message,
+}
+
+/// What [`Draft::write`] stored, to commit and publish.
+#[derive(Debug)]
+pub(crate) struct Written {
+    /// The stored message.
+    pub message: Message,
+    /// The conversation after it.
+    pub conversation: Conversation,
+    /// The events to publish after commit.
+    pub events: Vec<Event>,
+}
+
+impl Draft {
+    /// Decides a reply or note by `author` on `current`. A closed conversation
+    /// refuses it: the lifecycle answers 409.
+    pub(crate) fn new(
+        current: &Conversation,
+        author: &UserId,
+        post: &Post,
+        now: Timestamp,
+    ) -> Result<Self, ApiError> {
+        let mut next = current.clone();
+        let status = apply_trigger(&mut next, Trigger::AgentActivity, now, None)?;
+        next.last_activity_at = now;
+        let message = Message {
+            id: MessageId::generate(),
+            conversation_id: current.id.clone(),
+            kind: post.kind,
+            author_id: Some(author.clone()),
+            body: post.body.clone(),
+            attachments: Vec::new(),
+            delivery: (post.kind == MessageKind::Outbound)
+                .then_some(domain::DeliveryStatus::Queued),
+            provider_id: None,
+            error_code: None,
+            error_message: None,
+            created_at: now,
+        };
+        Ok(Self {
+            next,
+            status,
+            message,
+        })
+    }
+
+    /// Writes the status change, the message and (for a reply) its delivery
+    /// job in `tx`. [`StoreError::VersionConflict`] when `current` is stale.
+    pub(crate) async fn write(
+        self,
+        tx: &mut Tx,
+        current: &Conversation,
+        now: Timestamp,
+    ) -> Result<Written, StoreError> {
+        let Self {
+            mut next,
+            status,
+            message,
+        } = self;
+        let author = message.author_id.clone();
+        let mut events = Vec::new();
+        if let Some(status) = status {
+            events.extend(
+                store::conversations::update(
+                    tx,
+                    &next,
+                    current.version,
+                    author.as_ref(),
+                    now,
+                    vec![status],
+                )
+                .await?,
+            );
+            next.version += 1;
+        }
+        events
+            .push(store::messages::insert(tx, &message, current.channel_id.as_ref(), &next).await?);
+        // The insert moved the conversation's version on.
+        next.version += 1;
+        if message.kind == MessageKind::Outbound {
+            store::jobs::enqueue(
+                tx,
+                NewJob::new(
+                    DELIVER_JOB,
+                    serde_json::json!({ "message_id": message.id }),
+                    now,
+                )
+                .with_conversation(current.id.clone()),
+            )
+            .await?;
+        }
+        Ok(Written {
+            message,
+            conversation: next,
+            events,
+        })
+    }
+}

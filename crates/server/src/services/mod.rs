@@ -1,0 +1,13 @@
+//! The use cases: what the JSON API, the pages, the provider webhooks and
+//! the jobs all call. Each function reads, asks the domain, and writes one
+//! transaction; handlers only parse, call one of these, and map the result.
+
+pub mod access;
+pub mod accounts;
+pub mod contacts;
+pub mod conversations;
+pub mod inbound;
+pub mod inboxes;
+pub mod jobs;
+pub mod messages;
+pub mod simulator;

@@ -1,0 +1,287 @@
+// Switchboard's agent app: live updates over SSE, the reply lock, sending
+// without a page load, keyboard shortcuts and drag to reorder inboxes.
+// Everything works without this file (plain links and forms); this only
+// makes it faster and live. Text from customers is never put in the page
+// here: fragments come from the server, where askama escaped them, and
+// anything built here uses textContent.
+(function () {
+  "use strict";
+
+  var app = document.getElementById("app");
+  if (!app) return;
+  var ws = app.dataset.ws;
+  var csrf = app.dataset.csrf;
+  var back = app.dataset.back || "";
+  var conversation = app.dataset.conversation || "";
+  var api = "/api/v1/workspaces/" + ws;
+
+  var LOCK_RENEW_MS = 30000;   // the lease is ~90 s: renew well before
+  var IDLE_ASK_MS = 3 * 60000; // "Still working on this?" after 3 idle minutes
+  var IDLE_RELEASE_MS = 60000; // then let go unless answered
+
+  function $(id) { return document.getElementById(id); }
+
+  function send(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      keepalive: method === "DELETE"
+    });
+  }
+
+  // Fetches a server-rendered fragment into `el`. The HTML was escaped by
+  // the server's templates, so it is trusted markup.
+  function refresh(el, url) {
+    if (!el) return Promise.resolve();
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) { el.innerHTML = html; enhance(el); } });
+  }
+
+  // ---- Small enhancements of server-rendered forms -----------------------
+  function enhance(root) {
+    var offset = String(new Date().getTimezoneOffset());
+    root.querySelectorAll(".tz-offset").forEach(function (i) { i.value = offset; });
+    root.querySelectorAll("form.autosubmit select").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+  }
+  enhance(document);
+
+  // ---- Live: one EventSource per page -------------------------------------
+  var KINDS = ["created", "message", "assigned", "transferred", "returned", "status_changed",
+    "priority_changed", "subject_changed", "tags_changed", "linked", "unlinked", "delivery",
+    "locked", "unlocked", "call"];
+  var QUIET = { delivery: 1, locked: 1, unlocked: 1, linked: 1, unlinked: 1 };
+  var queueTimer = null;
+
+  function refreshQueue() {
+    clearTimeout(queueTimer);
+    queueTimer = setTimeout(function () {
+      var sep = back ? "&" : "?";
+      refresh($("queue"), "/w/" + ws + "/queue" + back + (conversation ? sep + "open=" + conversation : "")).then(markActive);
+      refreshSidebar();
+    }, 250);
+  }
+  function refreshSidebar() { refresh($("sidebar"), "/w/" + ws + "/sidebar" + back).then(enableDrag); }
+  function refreshHead() {
+    return refresh($("head"), "/w/" + ws + "/c/" + conversation + "/head" + back).then(applyLockState);
+  }
+  function refreshTimeline() {
+    var tl = $("timeline");
+    return refresh(tl, "/w/" + ws + "/c/" + conversation + "/timeline").then(function () {
+      if (tl) tl.scrollTop = tl.scrollHeight;
+    });
+  }
+
+  if (window.EventSource) {
+    // The browser resends Last-Event-ID on reconnect: the server resumes there.
+    var source = new EventSource(api + "/events");
+    KINDS.forEach(function (kind) {
+      source.addEventListener(kind, function (e) {
+        var data;
+        try { data = JSON.parse(e.data); } catch (_) { return; }
+        if (conversation && data.conversation_id === conversation) {
+          if (kind === "locked" || kind === "unlocked") {
+            if (data.holder_id !== app.dataset.me) refreshHead();
+          } else {
+            refreshTimeline();
+            refreshHead();
+          }
+        }
+        if (!QUIET[kind]) refreshQueue();
+      });
+    });
+  }
+
+  // ---- Queue navigation ----------------------------------------------------
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue-list .row")); }
+  function markActive() {
+    rows().forEach(function (r) { r.classList.toggle("active", r.dataset.conversation === conversation); });
+  }
+  function move(step) {
+    var list = rows();
+    if (!list.length) return;
+    var at = list.findIndex(function (r) { return r.dataset.conversation === conversation; });
+    var next = list[Math.min(list.length - 1, Math.max(0, at + step))];
+    if (at === -1) next = list[0];
+    if (next) window.location.href = next.getAttribute("href");
+  }
+
+  // ---- Composer and the reply lock ----------------------------------------
+  var form = $("composer");
+  var body = $("composer-body");
+  var sendButton = $("send");
+  var holding = false, lastRenew = 0, idleTimer = null, releaseTimer = null, lockedByOther = false;
+
+  function mode() { return form && form.querySelector("input[name=kind]:checked").value; }
+
+  function setMode(m) {
+    if (!form) return;
+    form.querySelector("input[value=" + m + "]").checked = true;
+    form.dataset.mode = m;
+    body.placeholder = m === "note" ? "Write an internal note — only your team sees it" : "Write a reply… (Ctrl+Enter to send)";
+    applyLockState();
+  }
+
+  function applyLockState() {
+    if (!form) return;
+    var head = document.querySelector(".conv-head");
+    var other = head ? head.dataset.lockOther : "";
+    var canReply = head ? head.dataset.canReply === "true" : true;
+    if (head && head.dataset.version) $("expected-version").value = head.dataset.version;
+    lockedByOther = !!other;
+    var banner = $("lock-banner");
+    $("lock-text").textContent = other ? other + " is replying…" : "";
+    banner.hidden = !other;
+    var blocked = !canReply || (lockedByOther && mode() === "reply");
+    body.disabled = blocked;
+    sendButton.disabled = blocked;
+  }
+
+  function takeLock(force) {
+    var now = Date.now();
+    if (!force && holding && now - lastRenew < LOCK_RENEW_MS) return;
+    lastRenew = now;
+    send("POST", api + "/conversations/" + conversation + "/lock").then(function (r) {
+      if (r.status === 409) { holding = false; refreshHead(); return; }
+      holding = r.ok;
+    });
+  }
+
+  function releaseLock() {
+    if (!holding) return;
+    holding = false;
+    send("DELETE", api + "/conversations/" + conversation + "/lock");
+  }
+
+  function activity() {
+    clearTimeout(idleTimer);
+    clearTimeout(releaseTimer);
+    idleTimer = setTimeout(askStillWorking, IDLE_ASK_MS);
+  }
+
+  function askStillWorking() {
+    if (!holding) return;
+    var dialog = $("still-working");
+    if (dialog.showModal) dialog.showModal();
+    releaseTimer = setTimeout(function () { if (dialog.open) dialog.close(); releaseLock(); }, IDLE_RELEASE_MS);
+  }
+
+  function showError(text) {
+    var el = $("send-error");
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  function submit(force) {
+    var text = body.value;
+    if (!text.trim()) return;
+    var payload = { kind: mode(), body: text };
+    if (!force && mode() === "reply") payload.expected_version = Number($("expected-version").value);
+    sendButton.disabled = true;
+    showError("");
+    send("POST", api + "/conversations/" + conversation + "/messages", payload).then(function (r) {
+      sendButton.disabled = false;
+      if (r.ok) {
+        body.value = "";
+        $("stale").hidden = true;
+        releaseLock();
+        return r.json().then(function (posted) {
+          $("expected-version").value = posted.conversation.version;
+          refreshTimeline();
+          refreshHead();
+        });
+      }
+      return r.json().then(function (problem) {
+        if (problem.code === "stale_conversation") {
+          $("stale").hidden = false;
+          refreshTimeline();
+        } else if (problem.code === "conflict_locked") {
+          refreshHead();
+        } else {
+          showError(problem.detail || "Couldn't send.");
+        }
+      });
+    }).catch(function () { sendButton.disabled = false; showError("Couldn't reach the server. Check your connection and try again."); });
+  }
+
+  if (form) {
+    form.addEventListener("change", function (e) { if (e.target.name === "kind") setMode(e.target.value); });
+    body.addEventListener("input", function () {
+      activity();
+      if (mode() === "reply" && body.value.trim()) takeLock(false);
+    });
+    body.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(false); }
+      if (e.key === "Escape") body.blur();
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); submit(false); });
+    $("send-anyway").addEventListener("click", function () { submit(true); });
+    $("keep-working").addEventListener("click", function () { $("still-working").close(); activity(); takeLock(true); });
+    $("release-now").addEventListener("click", function () { $("still-working").close(); releaseLock(); });
+    window.addEventListener("pagehide", releaseLock);
+    applyLockState();
+    var tl = $("timeline");
+    if (tl && !window.location.hash) tl.scrollTop = tl.scrollHeight;
+  }
+
+  // ---- Keyboard shortcuts --------------------------------------------------
+  function click(id) { var b = $(id); if (b && !b.disabled) b.click(); }
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    switch (e.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "a": click("assign-to-me"); break;
+      case "u": click("return-to-inbox"); break;
+      case "e": click("mark-done"); break;
+      case "r": if (form) { e.preventDefault(); setMode("reply"); body.focus(); } break;
+      case "n": if (form) { e.preventDefault(); setMode("note"); body.focus(); } break;
+      case "?": var d = $("shortcuts"); if (d && d.showModal) d.showModal(); break;
+      default: return;
+    }
+  });
+
+  // ---- Copy a message's permalink (delegated: timelines are refreshed) ---
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest(".msg-copy") : null;
+    if (!button) return;
+    var url = new URL(button.dataset.copy, window.location.origin).href;
+    var done = function (text) {
+      button.textContent = text;
+      setTimeout(function () { button.textContent = "Copy link"; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(function () { done("Copied"); }, function () { done("Couldn't copy"); });
+    } else {
+      done("Couldn't copy");
+    }
+  });
+
+  // ---- Drag to reorder inboxes (saved for me only) -----------------------
+  function enableDrag() {
+    var list = $("inbox-list");
+    if (!list) return;
+    var dragged = null;
+    list.querySelectorAll(".inbox-item").forEach(function (item) {
+      item.addEventListener("dragstart", function (e) { dragged = item; item.classList.add("dragging"); e.dataTransfer.effectAllowed = "move"; });
+      item.addEventListener("dragend", function () { item.classList.remove("dragging"); dragged = null; });
+      item.addEventListener("dragover", function (e) { if (dragged && dragged !== item) { e.preventDefault(); item.classList.add("drop-target"); } });
+      item.addEventListener("dragleave", function () { item.classList.remove("drop-target"); });
+      item.addEventListener("drop", function (e) {
+        e.preventDefault();
+        item.classList.remove("drop-target");
+        if (!dragged || dragged === item) return;
+        list.insertBefore(dragged, item);
+        var ids = Array.prototype.map.call(list.querySelectorAll(".inbox-item"), function (i) { return i.dataset.inbox; });
+        send("PUT", api + "/inboxes/order", { inbox_ids: ids });
+      });
+    });
+  }
+  enableDrag();
+})();

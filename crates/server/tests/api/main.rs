@@ -1,0 +1,25 @@
+//! Black-box tests: the app on a real socket against a fresh database of each
+//! backend, and the `switchboard` binary itself. One test binary, so it links once.
+
+// All of this crate is test code, helpers included: a failed step should stop
+// the test loudly. clippy's allow-*-in-tests covers only `#[test]` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[macro_use]
+mod helpers;
+
+mod accounts;
+mod cli;
+mod contacts;
+mod conversations;
+mod errors;
+mod events;
+mod health;
+mod inboxes;
+mod locks;
+mod permissions;
+mod simulator;
+mod startup;
+mod story;
+mod twilio;
+mod ui_settings;

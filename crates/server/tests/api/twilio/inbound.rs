@@ -1,0 +1,205 @@
+//! Inbound texts: signed, stored once, answered with empty TwiML.
+
+use channels::twilio::signature;
+use store::Backend;
+
+use super::{inbound_params, new_sid, story, CUSTOMER};
+
+async fn a_signed_inbound_text_is_stored_and_answered_with_empty_twiml(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let response = s
+        .standin
+        .send_inbound_sms(
+            &s.app.twilio_hook(&s.channel, "sms"),
+            CUSTOMER,
+            &s.channel.address,
+            "Is the plumber still coming at 3?",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/xml");
+    let body = response.text().await.unwrap();
+    assert!(body.ends_with("<Response/>"), "{body}");
+
+    let conversation = s.conversation_of(CUSTOMER).await;
+    let messages = s.messages(&conversation).await;
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["kind"], "inbound");
+    assert_eq!(messages[0]["body"], "Is the plumber still coming at 3?");
+}
+
+async fn an_unsigned_webhook_is_refused_and_stores_nothing(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let sid = new_sid();
+    let params = inbound_params(&sid, CUSTOMER, &s.channel.address, "Hello?", &[]);
+    let response = s
+        .app
+        .client
+        .post(s.app.twilio_hook(&s.channel, "sms"))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_nothing_stored(&s, &sid).await;
+}
+
+async fn a_webhook_with_a_changed_parameter_is_refused(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let url = s.app.twilio_hook(&s.channel, "sms");
+    let sid = new_sid();
+    let params = inbound_params(&sid, CUSTOMER, &s.channel.address, "Refund me $10", &[]);
+    let header = signature::sign(&url, &params, &s.standin.auth_token);
+    let mut tampered = params.clone();
+    for (key, value) in &mut tampered {
+        if key == "Body" {
+            *value = "Refund me $1000".into();
+        }
+    }
+    // And a parameter the signature never covered.
+    let mut added = params.clone();
+    added.push(("Extra".into(), "1".into()));
+    for form in [tampered, added] {
+        let response = s
+            .app
+            .client
+            .post(&url)
+            .header(signature::HEADER, &header)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+    }
+    // Signed with another account's token.
+    let forged = signature::sign(&url, &params, "not-the-token");
+    let response = s
+        .app
+        .client
+        .post(&url)
+        .header(signature::HEADER, forged)
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_nothing_stored(&s, &sid).await;
+}
+
+async fn a_webhook_for_an_unknown_or_non_twilio_channel_is_not_found(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let params = inbound_params(&new_sid(), CUSTOMER, &s.channel.address, "Hi", &[]);
+    for channel in [
+        domain::ChannelId::generate().to_string(),
+        s.seed.channel.id.to_string(),
+    ] {
+        let url = format!("{}/hooks/twilio/{channel}/sms", s.app.address);
+        let response = s.standin.post_signed(&url, &params).await.unwrap();
+        assert_eq!(response.status(), 404, "{channel}");
+    }
+}
+
+async fn an_mms_with_three_media_items_is_stored_with_all_three_attachments(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let media = [
+        (
+            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+            "image/jpeg",
+        ),
+        (
+            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2",
+            "image/png",
+        ),
+        (
+            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME3",
+            "video/mp4",
+        ),
+    ];
+    let response = s
+        .standin
+        .send_inbound_sms(
+            &s.app.twilio_hook(&s.channel, "sms"),
+            CUSTOMER,
+            &s.channel.address,
+            "Photos of the leak",
+            &media,
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let conversation = s.conversation_of(CUSTOMER).await;
+    let messages = s.messages(&conversation).await;
+    let attachments = messages[0]["attachments"].as_array().unwrap();
+    assert_eq!(attachments.len(), 3);
+    for (attachment, (url, content_type)) in attachments.iter().zip(media) {
+        assert_eq!(attachment["url"], url);
+        assert_eq!(attachment["content_type"], content_type);
+    }
+}
+
+async fn a_retried_webhook_is_stored_once(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let url = s.app.twilio_hook(&s.channel, "sms");
+    let params = inbound_params(&new_sid(), CUSTOMER, &s.channel.address, "Hello!", &[]);
+    for _ in 0..3 {
+        let response = s.standin.post_signed(&url, &params).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.text().await.unwrap().ends_with("<Response/>"));
+    }
+    let conversation = s.conversation_of(CUSTOMER).await;
+    assert_eq!(s.messages(&conversation).await.len(), 1);
+}
+
+async fn texts_from_one_customer_share_one_conversation(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    s.text(CUSTOMER, "First").await;
+    s.text(CUSTOMER, "Second").await;
+    let conversation = s.conversation_of(CUSTOMER).await;
+    let bodies: Vec<String> = s
+        .messages(&conversation)
+        .await
+        .iter()
+        .map(|m| m["body"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(bodies, ["First", "Second"]);
+}
+
+async fn assert_nothing_stored(s: &super::Story, sid: &str) {
+    let mut reader = s.app.store.read().await.unwrap();
+    let found = store::messages::by_provider_id(&mut reader.conn(), &s.channel.id, sid)
+        .await
+        .unwrap();
+    assert!(found.is_none());
+    let workspace = domain::WorkspaceId::parse(&s.seed.workspace_id).unwrap();
+    let phone = domain::PhoneNumber::parse(CUSTOMER, "US").unwrap();
+    let contact = store::contacts::by_phone(&mut reader.conn(), &workspace, &phone)
+        .await
+        .unwrap();
+    assert!(contact.is_none(), "a refused webhook created a contact");
+}
+
+on_both_backends!(
+    a_signed_inbound_text_is_stored_and_answered_with_empty_twiml,
+    an_unsigned_webhook_is_refused_and_stores_nothing,
+    a_webhook_with_a_changed_parameter_is_refused,
+    a_webhook_for_an_unknown_or_non_twilio_channel_is_not_found,
+    an_mms_with_three_media_items_is_stored_with_all_three_attachments,
+    a_retried_webhook_is_stored_once,
+    texts_from_one_customer_share_one_conversation,
+);

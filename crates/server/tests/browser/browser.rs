@@ -1,0 +1,213 @@
+//! Starting Chromium under chromedriver, and signing a browser in.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+/// A headless Chromium and its chromedriver, stopped on drop.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A fresh profile directory, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn find(names: &[&str]) -> Option<String> {
+    names.iter().find_map(|name| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    })
+}
+
+/// Starts a browser, or `None` (after saying why) when Chromium or
+/// chromedriver is missing outside CI.
+pub async fn start() -> Option<Browser> {
+    let chromium = find(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find(&["chromedriver"]);
+    let (Some(chromium), Some(driver)) = (chromium, driver) else {
+        let message = "BROWSER TESTS SKIPPED: chromium and chromedriver are not installed \
+                       (apt-get install -y chromium chromium-driver, or run scripts/test)";
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{message}");
+        }
+        eprintln!("\n!!!!! {message} !!!!!\n");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile =
+        std::env::temp_dir().join(format!("switchboard-chromium-{}", uuid::Uuid::now_v7()));
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1440,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = String::new();
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Some(Browser {
+                    client,
+                    driver: child,
+                    _profile: TempDir(profile),
+                })
+            }
+            Err(error) => last_error = error.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not answer: {last_error}");
+}
+
+impl Browser {
+    /// Signs `user_id` in by giving the browser a fresh session cookie.
+    pub async fn sign_in_as(&self, app: &TestApp, user_id: &str) {
+        let mut tx = app.store.begin().await.unwrap();
+        let user = domain::UserId::parse(user_id).unwrap();
+        let (cookie_value, _) = store::sessions::create(
+            &mut tx,
+            &user,
+            app.state.clock.now(),
+            Duration::from_secs(3600),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // A cookie can only be set on the site it belongs to.
+        self.client
+            .goto(&format!("{}/healthz", app.address))
+            .await
+            .unwrap();
+        // chromedriver refuses cookies for bare IP hosts; the page may set it.
+        self.client
+            .execute(
+                "document.cookie = 'switchboard_session=' + arguments[0] + '; path=/';",
+                vec![json!(cookie_value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Waits up to 10 s for an element matching `css`.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} within 10 s: {e}"))
+    }
+
+    /// Waits up to 10 s until the text of `css` contains `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) {
+        let mut seen = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                seen = el.text().await.unwrap_or_default();
+                if seen.contains(needle) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never said {needle:?}; it said {seen:?}");
+    }
+
+    /// Clicks the element matching `css`.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// Replaces the text of the field matching `css` with `text`, typed.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Sets the value of the field matching `css` directly (colour pickers
+    /// and selects, which do not take typing).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The current value of the field matching `css`.
+    pub async fn value(&self, css: &str) -> String {
+        self.wait_for(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Presses `key` on the page, as a person using a keyboard shortcut.
+    pub async fn press(&self, key: char) {
+        use fantoccini::actions::{KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await.unwrap();
+    }
+
+    /// The path of the page shown, split at `/`.
+    pub async fn path_segments(&self) -> Vec<String> {
+        let url = self.client.current_url().await.unwrap();
+        url.path_segments()
+            .map(|s| s.map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+}

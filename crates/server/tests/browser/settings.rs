@@ -1,0 +1,230 @@
+//! Inbox settings and contacts, end to end in Chromium.
+
+use fantoccini::Locator;
+use store::Backend;
+
+use crate::browser::{self, Browser};
+use crate::helpers::{spawn_app, Seed, TestApp};
+
+async fn app_and_browser() -> Option<(TestApp, Seed, Browser)> {
+    let browser = browser::start().await?;
+    let app = spawn_app(Backend::Sqlite).await?;
+    let seed = app.seed().await;
+    Some((app, seed, browser))
+}
+
+fn settings_url(app: &TestApp, seed: &Seed) -> String {
+    format!(
+        "{}/w/{}/inboxes/{}/settings",
+        app.address, seed.workspace_id, seed.inbox_id
+    )
+}
+
+#[tokio::test]
+async fn a_member_renames_an_inbox_and_changes_its_colour() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let c = &browser.client;
+    c.goto(&settings_url(&app, &seed)).await.unwrap();
+    browser.wait_for_text("h1", "Support").await;
+    // An agent sees no admin controls at all.
+    for admins_only in ["#save-policy", "#api_code", ".disconnect-open", "#delete-inbox"] {
+        assert!(
+            c.find(Locator::Css(admins_only)).await.is_err(),
+            "{admins_only}"
+        );
+    }
+    browser.type_into("#name", "Front desk").await;
+    browser.set_value("#color", "#dc2626").await;
+    browser.click("#save-appearance").await;
+    browser.wait_for_text("#notice", "Saved").await;
+    browser.wait_for_text("h1", "Front desk").await;
+    c.goto(&format!("{}/w/{}", app.address, seed.workspace_id))
+        .await
+        .unwrap();
+    browser.wait_for_text("#inbox-list", "Front desk").await;
+    let dot = browser
+        .wait_for(&format!(
+            "[data-inbox='{}'] .inbox-dot circle",
+            seed.inbox_id
+        ))
+        .await;
+    assert_eq!(dot.attr("fill").await.unwrap().as_deref(), Some("#dc2626"));
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_member() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    browser
+        .client
+        .goto(&settings_url(&app, &seed))
+        .await
+        .unwrap();
+    browser.wait_for("#add-user").await;
+    browser.set_value("#add-user", &seed.outsider.id).await;
+    browser.click("#add-member").await;
+    browser.wait_for_text("#notice", "Member added").await;
+    browser
+        .wait_for_text("#member-list", &seed.outsider.name)
+        .await;
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_changes_the_inbox_code_and_when_done_conversations_close() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    let c = &browser.client;
+    c.goto(&settings_url(&app, &seed)).await.unwrap();
+    assert_eq!(browser.value("#api_code").await, "support");
+    assert_eq!(browser.value("#auto_close").await, "4");
+    assert_eq!(browser.value("#auto_close_unit").await, "days");
+
+    // A code that cannot be is refused on the form, keeping what was typed.
+    browser.type_into("#api_code", "Help desk!").await;
+    browser.click("#save-policy").await;
+    browser
+        .wait_for_text("#settings-error", "must be 1-40 characters")
+        .await;
+    assert_eq!(browser.value("#api_code").await, "Help desk!");
+
+    browser.type_into("#api_code", "help-desk").await;
+    browser.type_into("#auto_close", "36").await;
+    browser.set_value("#auto_close_unit", "hours").await;
+    browser.click("#save-policy").await;
+    browser.wait_for_text("#notice", "Saved").await;
+    assert_eq!(browser.value("#api_code").await, "help-desk");
+    assert_eq!(browser.value("#auto_close").await, "36");
+    assert_eq!(browser.value("#auto_close_unit").await, "hours");
+    let inbox = {
+        let mut reader = app.store.read().await.unwrap();
+        let id = domain::InboxId::parse(&seed.inbox_id).unwrap();
+        store::inboxes::get(&mut reader.conn(), &id)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(inbox.api_code.as_str(), "help-desk");
+    assert_eq!(inbox.auto_close_secs, 36 * 3600);
+
+    // Links from other tools now name the inbox by its new code.
+    c.goto(&format!("{}/compose?inbox=help-desk&to=%2B14155550188", app.address))
+        .await
+        .unwrap();
+    browser.wait_for_text("h1", "New message").await;
+    assert_eq!(browser.value("#compose-inbox").await, seed.inbox_id);
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_disconnects_a_number_after_confirming() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    browser
+        .client
+        .goto(&settings_url(&app, &seed))
+        .await
+        .unwrap();
+    let row = format!("#channel-list [data-channel='{}']", seed.channel.id);
+    browser.wait_for_text(&row, "Simulator").await;
+    // Nothing happens until the admin confirms.
+    let confirm = format!("{row} .disconnect-confirm");
+    assert!(!browser.wait_for(&confirm).await.is_displayed().await.unwrap());
+    browser.click(&format!("{row} .disconnect-open")).await;
+    browser
+        .wait_for_text(&format!("{row} .menu-confirm"), "Texts to it stop arriving here")
+        .await;
+    browser.click(&confirm).await;
+    browser.wait_for_text("#notice", "Number disconnected").await;
+    browser
+        .wait_for_text("#channel-list", "No number connected yet")
+        .await;
+    // Its texts no longer reach the inbox: the simulator does not know the number.
+    let response = app
+        .client
+        .post(format!("{}/simulator/api/messages", app.address))
+        .json(&serde_json::json!({
+            "from": "+14155550177", "to": seed.channel.address, "body": "Hello?"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_owner_deletes_an_inbox_after_typing_its_name() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.owner.id).await;
+    let c = &browser.client;
+    c.goto(&settings_url(&app, &seed)).await.unwrap();
+    browser
+        .wait_for_text(".settings-danger", "This cannot be undone")
+        .await;
+    // A wrong name deletes nothing and keeps what was typed.
+    browser.type_into("#confirm", "Suport").await;
+    browser.click("#delete-inbox").await;
+    browser
+        .wait_for_text("#settings-error", "type the inbox")
+        .await;
+    let kept = browser
+        .wait_for("#confirm")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Suport"));
+    browser.type_into("#confirm", "Support").await;
+    browser.click("#delete-inbox").await;
+    browser.wait_for_text("#flash", "Inbox deleted").await;
+    let list = browser.wait_for("#inbox-list").await.text().await.unwrap();
+    assert!(!list.contains("Support"), "{list}");
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_csv_import_reports_its_bad_line_and_adds_the_good_ones() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let c = &browser.client;
+    c.goto(&format!(
+        "{}/w/{}/contacts/import",
+        app.address, seed.workspace_id
+    ))
+    .await
+    .unwrap();
+    let csv = "name,phone,email\nDana Diaz,+14155550161,dana@example.com\n\
+               Broken Bob,not a phone,\nEli Evans,,eli@example.com\n";
+    browser.type_into("#csv", csv).await;
+    browser.click("#import-submit").await;
+    browser.wait_for_text("#created", "2").await;
+    browser.wait_for_text("#import-errors", "Line 3").await;
+    c.goto(&format!("{}/w/{}/contacts", app.address, seed.workspace_id))
+        .await
+        .unwrap();
+    browser.wait_for_text("#contact-list", "Dana Diaz").await;
+    browser.wait_for_text("#contact-list", "Eli Evans").await;
+    let list = browser
+        .wait_for("#contact-list")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!list.contains("Broken Bob"), "{list}");
+    browser.client.clone().close().await.unwrap();
+}

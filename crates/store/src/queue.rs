@@ -1,0 +1,308 @@
+//! The conversation list (the queue) and its badge counts (DESIGN.md §5:
+//! counts are cheap).
+//!
+//! A page is four queries whatever its size: the conversations (with the
+//! viewer's unread flag), then their tags, contacts and last messages by id.
+//! Counts are one aggregate query each. Every filter is built into one SQL
+//! text with numbered binds in [`sql`], shared by both backends; only the
+//! full-text condition differs per backend.
+
+mod keyset;
+mod rows;
+mod sql;
+
+use std::collections::HashMap;
+
+use domain::text::Word;
+use domain::{
+    Contact, Conversation, InboxId, Message, Priority, Status, Tag, UserId, View, WorkspaceId,
+};
+
+use crate::{Backend, Conn, InboxScope, Page, Result, StoreError};
+
+use keyset::Keyset;
+use sql::apply_binds;
+
+/// Which conversations a list or count covers, as seen by `viewer`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationFilter {
+    /// The workspace.
+    pub workspace_id: WorkspaceId,
+    /// Who is looking: `assignee=me`, unread and the badges are theirs.
+    pub viewer: UserId,
+    /// The inboxes the viewer may see; nothing outside them is ever listed.
+    pub scope: InboxScope,
+    /// One inbox (within the scope), or all of them.
+    pub inbox: Option<InboxId>,
+    /// Open, Done, Snoozed or All.
+    pub view: View,
+    /// One status; applies on top of the view (pass `View::All` to list any status).
+    pub status: Option<Status>,
+    /// Whose conversations.
+    pub assignee: Option<AssigneeFilter>,
+    /// One priority.
+    pub priority: Option<Priority>,
+    /// Conversations with this tag.
+    pub tag: Option<Tag>,
+    /// Only unread (`true`) or only read (`false`) conversations for the viewer.
+    pub unread: Option<bool>,
+    /// Conversations whose contact this user owns.
+    pub contact_owner: Option<UserId>,
+    /// Full-text search over messages, or a part of the contact's name, phone or email.
+    pub q: Option<String>,
+    /// The order of the list.
+    pub sort: Sort,
+}
+
+impl ConversationFilter {
+    /// The default list: the Open view of every inbox in `scope`, newest activity first.
+    pub fn new(workspace_id: WorkspaceId, viewer: UserId, scope: InboxScope) -> Self {
+        Self {
+            workspace_id,
+            viewer,
+            scope,
+            inbox: None,
+            view: View::Open,
+            status: None,
+            assignee: None,
+            priority: None,
+            tag: None,
+            unread: None,
+            contact_owner: None,
+            q: None,
+            sort: Sort::LastActivity,
+        }
+    }
+}
+
+/// The `assignee=` filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Assigned to the viewer.
+    Me,
+    /// Unassigned.
+    Nobody,
+    /// Assigned to someone other than the viewer.
+    Others,
+    /// Assigned to this user.
+    User(UserId),
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sort {
+    /// Most recent activity first.
+    LastActivity,
+    /// Most recently created first.
+    Created,
+    /// Most urgent first, then most recent activity.
+    Priority,
+    /// Whoever has waited longest since they last wrote first; conversations
+    /// where the customer never wrote come last.
+    Waiting,
+}
+
+impl Word for Sort {
+    const FIELD: &'static str = "sort";
+    const ALL: &'static [(Self, &'static str)] = &[
+        (Self::LastActivity, "last_activity"),
+        (Self::Created, "created"),
+        (Self::Priority, "priority"),
+        (Self::Waiting, "waiting"),
+    ];
+    const EXPECTED: &'static str = "last_activity, created, priority, waiting";
+}
+
+/// One row of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueItem {
+    /// The conversation, with its tags.
+    pub conversation: Conversation,
+    /// Its contact.
+    pub contact: Contact,
+    /// Whether the customer wrote since the viewer's (or the team's) read cursor.
+    pub unread: bool,
+    /// The latest message the customer saw: their own or a reply (internal
+    /// notes are not shown in the queue).
+    pub last_message: Option<Message>,
+}
+
+/// The queue badges for one filter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Open view, nobody assigned.
+    pub unassigned: i64,
+    /// Open view, assigned to the viewer.
+    pub mine: i64,
+    /// Open view, assigned to someone else.
+    pub assigned_others: i64,
+    /// The Open view.
+    pub open: i64,
+    /// The Done view.
+    pub done: i64,
+    /// The Snoozed view.
+    pub snoozed: i64,
+}
+
+/// One inbox's sidebar badges, all within its Open view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InboxCounts {
+    /// Nobody assigned.
+    pub unassigned: i64,
+    /// Assigned to the viewer.
+    pub mine: i64,
+    /// Every open conversation.
+    pub open: i64,
+    /// Unread for the viewer among the ones they are expected to act on,
+    /// unassigned or theirs (DESIGN.md §3: someone else's carry no badge).
+    pub unread: i64,
+}
+
+/// A page of the list for `filter`, at most `limit` items (1 to 500) after `cursor`.
+///
+/// The cursor is the `next_cursor` of the previous page of the same sort;
+/// one that this function did not hand out is [`StoreError::InvalidCursor`].
+#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id, sort = filter.sort.as_str(), limit), err)]
+pub async fn list(
+    conn: &mut Conn<'_>,
+    filter: &ConversationFilter,
+    limit: u32,
+    cursor: Option<&str>,
+) -> Result<Page<QueueItem>> {
+    let after = cursor
+        .map(|raw| Keyset::decode(filter.sort, raw))
+        .transpose()?;
+    if matches!(&filter.scope, InboxScope::Only(ids) if ids.is_empty()) {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    let limit = limit.clamp(1, 500);
+    let (sql, binds) = sql::list(filter, backend(conn), after.as_ref(), limit + 1);
+    let mut rows = crate::on_backend!(conn, c => {
+        apply_binds(sqlx::query_as::<_, sql::ListRow>(&sql), &binds)
+            .fetch_all(&mut **c)
+            .await
+    })?;
+    // One extra row was asked for: its presence is what says a next page exists.
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => Some(Keyset::of(filter.sort, last).encode()),
+        _ => None,
+    };
+    let items = hydrate(conn, rows).await?;
+    Ok(Page { items, next_cursor })
+}
+
+/// The badges for `filter`, in one query: every filter applies except
+/// `view`, `status` and `assignee`, which the badges split by.
+#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id), err)]
+pub async fn counts(conn: &mut Conn<'_>, filter: &ConversationFilter) -> Result<QueueCounts> {
+    if matches!(&filter.scope, InboxScope::Only(ids) if ids.is_empty()) {
+        return Ok(QueueCounts::default());
+    }
+    let (sql, binds) = sql::counts(filter, backend(conn));
+    let row = crate::on_backend!(conn, c => {
+        apply_binds(sqlx::query_as::<_, sql::CountsRow>(&sql), &binds)
+            .fetch_one(&mut **c)
+            .await
+    })?;
+    Ok(QueueCounts {
+        unassigned: row.unassigned,
+        mine: row.mine,
+        assigned_others: row.assigned_others,
+        open: row.open_count,
+        done: row.done_count,
+        snoozed: row.snoozed_count,
+    })
+}
+
+/// The sidebar badges of each of `inboxes` for `viewer`, in one query grouped
+/// by inbox. Every inbox asked for is in the map, with zeros when it is empty;
+/// the caller passes only inboxes the viewer may see.
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace_id, inboxes = inboxes.len()), err)]
+pub async fn inbox_counts(
+    conn: &mut Conn<'_>,
+    workspace_id: &WorkspaceId,
+    viewer: &UserId,
+    inboxes: &[InboxId],
+) -> Result<HashMap<InboxId, InboxCounts>> {
+    let mut counts: HashMap<InboxId, InboxCounts> = inboxes
+        .iter()
+        .map(|id| (id.clone(), InboxCounts::default()))
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(counts);
+    }
+    let sql = sql::inbox_counts(inboxes.len());
+    let rows = crate::on_backend!(conn, c => {
+        let mut query = sqlx::query_as::<_, sql::InboxCountsRow>(&sql)
+            .bind(workspace_id.as_str())
+            .bind(viewer.as_str());
+        for inbox in inboxes {
+            query = query.bind(inbox.as_str());
+        }
+        query.fetch_all(&mut **c).await
+    })?;
+    for row in rows {
+        counts.insert(
+            InboxId::from_trusted(row.inbox_id),
+            InboxCounts {
+                unassigned: row.unassigned,
+                mine: row.mine,
+                open: row.open_count,
+                unread: row.unread,
+            },
+        );
+    }
+    Ok(counts)
+}
+
+fn backend(conn: &Conn<'_>) -> Backend {
+    match conn {
+        Conn::Sqlite(_) => Backend::Sqlite,
+        Conn::Postgres(_) => Backend::Postgres,
+    }
+}
+
+/// Completes a page's rows with their tags, contacts and last messages: three
+/// queries by id, whatever the page size.
+async fn hydrate(conn: &mut Conn<'_>, rows: Vec<sql::ListRow>) -> Result<Vec<QueueItem>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut contact_ids: Vec<String> = rows.iter().map(|r| r.contact_id.clone()).collect();
+    contact_ids.sort_unstable();
+    contact_ids.dedup();
+    let message_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.last_message_id.clone())
+        .collect();
+    let unread: Vec<bool> = rows.iter().map(|r| r.unread).collect();
+    let conversations =
+        crate::conversations::hydrate(conn, rows.into_iter().map(|r| r.conversation).collect())
+            .await?;
+    let contacts = rows::contacts_by_id(conn, &contact_ids).await?;
+    let mut last_messages = rows::messages_by_conversation(conn, &message_ids).await?;
+    conversations
+        .into_iter()
+        .zip(unread)
+        .map(|(conversation, unread)| {
+            let contact = contacts
+                .get(conversation.contact_id.as_str())
+                .cloned()
+                .ok_or_else(|| {
+                    StoreError::corrupt("conversations.contact_id", &conversation.contact_id)
+                })?;
+            let last_message = last_messages.remove(conversation.id.as_str());
+            Ok(QueueItem {
+                conversation,
+                contact,
+                unread,
+                last_message,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,359 @@
+//! The SQL of the queue, built in one place: the filters become numbered
+//! binds (`$1` is always the workspace, `$2` the viewer) in the order they
+//! are bound, so one text serves both backends.
+
+use domain::text::Word;
+use domain::View;
+
+use super::keyset::{order_by, Keyset};
+use super::{AssigneeFilter, ConversationFilter};
+use crate::conversations::{ConversationRow, COLUMNS};
+use crate::events::placeholders;
+use crate::{Backend, InboxScope};
+
+/// A value bound to a numbered placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Binds `binds` in order; generic so that the one loop serves both backends.
+pub(super) fn apply_binds<'q, DB, O>(
+    mut query: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for bind in binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(text.as_str()),
+            Bind::Int(int) => query.bind(*int),
+        };
+    }
+    query
+}
+
+/// A listed conversation as selected, with its sort keys (read again from
+/// the same columns) and the viewer's unread flag.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct ListRow {
+    #[sqlx(flatten)]
+    pub(super) conversation: ConversationRow,
+    pub(super) id: String,
+    pub(super) contact_id: String,
+    pub(super) priority_rank: i64,
+    pub(super) created_at: i64,
+    pub(super) last_activity_at: i64,
+    pub(super) last_inbound_at: Option<i64>,
+    pub(super) last_message_id: Option<String>,
+    pub(super) unread: bool,
+}
+
+/// The badges of [`counts`].
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct CountsRow {
+    pub(super) unassigned: i64,
+    pub(super) mine: i64,
+    pub(super) assigned_others: i64,
+    pub(super) open_count: i64,
+    pub(super) done_count: i64,
+    pub(super) snoozed_count: i64,
+}
+
+/// One inbox's badges of [`inbox_counts`].
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct InboxCountsRow {
+    pub(super) inbox_id: String,
+    pub(super) unassigned: i64,
+    pub(super) mine: i64,
+    pub(super) open_count: i64,
+    pub(super) unread: i64,
+}
+
+/// The read cursor that applies to the viewer ($2): the team's in a shared
+/// inbox, the viewer's own otherwise.
+const READ_JOIN: &str = " JOIN inboxes i ON i.id = c.inbox_id \
+     LEFT JOIN read_cursors rc ON rc.conversation_id = c.id \
+     AND rc.reader = CASE WHEN i.unread_mode = 'shared' THEN '*' ELSE $2 END";
+
+const CONTACT_JOIN: &str = " JOIN contacts ct ON ct.id = c.contact_id";
+
+/// Unread: the customer wrote after the cursor (or there is no cursor yet).
+const UNREAD: &str =
+    "(c.last_inbound_at IS NOT NULL AND (rc.read_at IS NULL OR c.last_inbound_at > rc.read_at))";
+
+/// One query's binds, numbered in the order they are added.
+pub(super) struct Builder {
+    binds: Vec<Bind>,
+}
+
+impl Builder {
+    fn new(filter: &ConversationFilter) -> Self {
+        Self {
+            binds: vec![
+                Bind::Text(filter.workspace_id.as_str().to_string()),
+                Bind::Text(filter.viewer.as_str().to_string()),
+            ],
+        }
+    }
+
+    /// Adds a bind and returns its placeholder.
+    pub(super) fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
+    /// Adds a text bind and returns its placeholder.
+    pub(super) fn text(&mut self, value: &str) -> String {
+        self.bind(Bind::Text(value.to_string()))
+    }
+}
+
+/// The page query: conversations with their unread flag, in sort order,
+/// after the keyset, `fetch` rows at most.
+pub(super) fn list(
+    filter: &ConversationFilter,
+    backend: Backend,
+    after: Option<&Keyset>,
+    fetch: u32,
+) -> (String, Vec<Bind>) {
+    let mut b = Builder::new(filter);
+    let mut conditions = common_conditions(&mut b, filter, backend);
+    conditions.extend(lane_conditions(&mut b, filter));
+    if let Some(after) = after {
+        conditions.push(after.condition(&mut b));
+    }
+    let limit = b.bind(Bind::Int(i64::from(fetch)));
+    let contact_join = if needs_contact(filter) {
+        CONTACT_JOIN
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS}, c.priority_rank, c.last_message_id, CASE WHEN {UNREAD} THEN TRUE ELSE FALSE END AS unread \
+         FROM conversations c{READ_JOIN}{contact_join} WHERE {} ORDER BY {} LIMIT {limit}",
+        conditions.join(" AND "),
+        order_by(filter.sort),
+    );
+    (sql, b.binds)
+}
+
+/// The badge query: one row of sums over everything the filter keeps
+/// (ignoring view, status and assignee).
+pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, Vec<Bind>) {
+    let mut b = Builder::new(filter);
+    let conditions = common_conditions(&mut b, filter, backend);
+    let read_join = if filter.unread.is_some() {
+        READ_JOIN
+    } else {
+        ""
+    };
+    let contact_join = if needs_contact(filter) {
+        CONTACT_JOIN
+    } else {
+        ""
+    };
+    let open = statuses(View::Open);
+    let sql = format!(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN c.status IN ({open}) AND c.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
+           COALESCE(SUM(CASE WHEN c.status IN ({open}) AND c.assignee_id = $2 THEN 1 ELSE 0 END), 0) AS mine, \
+           COALESCE(SUM(CASE WHEN c.status IN ({open}) AND c.assignee_id <> $2 THEN 1 ELSE 0 END), 0) AS assigned_others, \
+           COALESCE(SUM(CASE WHEN c.status IN ({open}) THEN 1 ELSE 0 END), 0) AS open_count, \
+           COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS done_count, \
+           COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS snoozed_count \
+         FROM conversations c{read_join}{contact_join} WHERE {}",
+        statuses(View::Done),
+        statuses(View::Snoozed),
+        conditions.join(" AND "),
+    );
+    (sql, b.binds)
+}
+
+/// The sidebar query for `n` inboxes: binds are the workspace, the viewer,
+/// then the inbox ids.
+pub(super) fn inbox_counts(n: usize) -> String {
+    format!(
+        "SELECT c.inbox_id, \
+           COALESCE(SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
+           COALESCE(SUM(CASE WHEN c.assignee_id = $2 THEN 1 ELSE 0 END), 0) AS mine, \
+           COUNT(*) AS open_count, \
+           COALESCE(SUM(CASE WHEN (c.assignee_id IS NULL OR c.assignee_id = $2) AND {UNREAD} \
+             THEN 1 ELSE 0 END), 0) AS unread \
+         FROM conversations c{READ_JOIN} \
+         WHERE c.workspace_id = $1 AND c.status IN ({}) AND c.inbox_id IN ({}) \
+         GROUP BY c.inbox_id",
+        statuses(View::Open),
+        placeholders(3, n),
+    )
+}
+
+fn needs_contact(filter: &ConversationFilter) -> bool {
+    filter.contact_owner.is_some()
+}
+
+/// The view's statuses as SQL literals. They come from the domain's fixed
+/// words, never from input, so they are written inline (which also lets the
+/// planner match them against the queue index).
+fn statuses(view: View) -> String {
+    view.statuses()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every filter but view, status and assignee.
+fn common_conditions(
+    b: &mut Builder,
+    filter: &ConversationFilter,
+    backend: Backend,
+) -> Vec<String> {
+    let mut conditions = vec!["c.workspace_id = $1".to_string()];
+    if let InboxScope::Only(ids) = &filter.scope {
+        let list: Vec<String> = ids.iter().map(|id| b.text(id.as_str())).collect();
+        // An empty scope is answered before any SQL; `IN ()` is not valid SQL.
+        conditions.push(if list.is_empty() {
+            "1 = 0".to_string()
+        } else {
+            format!("c.inbox_id IN ({})", list.join(", "))
+        });
+    }
+    if let Some(inbox) = &filter.inbox {
+        conditions.push(format!("c.inbox_id = {}", b.text(inbox.as_str())));
+    }
+    if let Some(priority) = filter.priority {
+        conditions.push(format!("c.priority = {}", b.text(priority.as_str())));
+    }
+    if let Some(tag) = &filter.tag {
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = {})",
+            b.text(tag.as_str())
+        ));
+    }
+    match filter.unread {
+        Some(true) => conditions.push(UNREAD.to_string()),
+        Some(false) => conditions.push(format!("NOT {UNREAD}")),
+        None => {}
+    }
+    if let Some(owner) = &filter.contact_owner {
+        conditions.push(format!("ct.owner_id = {}", b.text(owner.as_str())));
+    }
+    if let Some(q) = search_text(filter) {
+        conditions.push(search_condition(b, &q, backend));
+    }
+    conditions
+}
+
+/// View, status and assignee: what the badges split by.
+fn lane_conditions(b: &mut Builder, filter: &ConversationFilter) -> Vec<String> {
+    let mut conditions = Vec::new();
+    if filter.view != View::All {
+        conditions.push(format!("c.status IN ({})", statuses(filter.view)));
+    }
+    if let Some(status) = filter.status {
+        conditions.push(format!("c.status = {}", b.text(status.as_str())));
+    }
+    match &filter.assignee {
+        Some(AssigneeFilter::Me) => conditions.push("c.assignee_id = $2".to_string()),
+        Some(AssigneeFilter::Nobody) => conditions.push("c.assignee_id IS NULL".to_string()),
+        Some(AssigneeFilter::Others) => conditions.push("c.assignee_id <> $2".to_string()),
+        Some(AssigneeFilter::User(user)) => {
+            conditions.push(format!("c.assignee_id = {}", b.text(user.as_str())));
+        }
+        None => {}
+    }
+    conditions
+}
+
+/// The search text without control characters (PostgreSQL refuses NUL in
+/// text), or `None` when nothing is left to search for.
+fn search_text(filter: &ConversationFilter) -> Option<String> {
+    let q: String = filter
+        .q
+        .as_deref()?
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let q = q.trim();
+    (!q.is_empty()).then(|| q.to_string())
+}
+
+/// Messages matching the words of `q` (full text, no time limit), or a
+/// contact whose name, email or phone contains it (case-insensitive). One
+/// `IN` over the union of both, so the planner can semi-join a small id set
+/// instead of testing every conversation against each branch.
+fn search_condition(b: &mut Builder, q: &str, backend: Backend) -> String {
+    let messages = match backend {
+        Backend::Sqlite => format!(
+            "SELECT m.conversation_id FROM messages_fts \
+             JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH {}",
+            b.text(&fts5_query(q))
+        ),
+        Backend::Postgres => format!(
+            "SELECT m.conversation_id FROM messages m \
+             WHERE m.search @@ plainto_tsquery('simple', {})",
+            b.text(q)
+        ),
+    };
+    let like = b.text(&format!("%{}%", escape_like(q)));
+    let mut contact = vec![
+        format!("lower(ct.name) LIKE lower({like}) ESCAPE '\\'"),
+        format!("lower(ct.email) LIKE lower({like}) ESCAPE '\\'"),
+    ];
+    // Phones are stored in E.164: match the digits, however they were typed.
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    if !digits.is_empty() {
+        contact.push(format!("ct.phone LIKE {}", b.text(&format!("%{digits}%"))));
+    }
+    format!(
+        "c.id IN ({messages} UNION SELECT cc.id FROM conversations cc \
+         JOIN contacts ct ON ct.id = cc.contact_id \
+         WHERE cc.workspace_id = $1 AND ({}))",
+        contact.join(" OR ")
+    )
+}
+
+/// Each word as an FTS5 string ("…", quotes doubled), all required: input
+/// such as `"`, `*`, `NEAR(`, `-x` or `OR` is searched for, never parsed.
+pub(super) fn fts5_query(q: &str) -> String {
+    q.split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `%`, `_` and `\` match themselves in a LIKE pattern with `ESCAPE '\'`.
+fn escape_like(q: &str) -> String {
+    let mut escaped = String::with_capacity(q.len());
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_words_become_fts5_strings() {
+        assert_eq!(
+            fts5_query(r#"a"b NEAR( -x *"#),
+            r#""a""b" "NEAR(" "-x" "*""#
+        );
+        assert_eq!(fts5_query("  "), "");
+    }
+
+    #[test]
+    fn like_wildcards_in_input_match_themselves() {
+        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+    }
+}

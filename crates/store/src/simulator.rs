@@ -1,0 +1,158 @@
+//! The phone simulator's reads: which numbers a simulated customer can text,
+//! and what that customer's phone has sent and received.
+//!
+//! Everything here is read-only; the simulator writes through the same
+//! inbound path as a provider webhook (`messages`, `conversations`, …).
+
+use domain::text::Word;
+use domain::{DeliveryStatus, Id, MessageBody, MessageId, PhoneNumber, Timestamp};
+
+use crate::time::from_millis;
+use crate::{Conn, Result, StoreError};
+
+/// A simulator channel as a customer sees it: the number to text, and whose
+/// inbox answers there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatorNumber {
+    /// The channel's number (E.164).
+    pub number: PhoneNumber,
+    /// The inbox it feeds.
+    pub inbox_name: String,
+    /// The inbox's emoji.
+    pub emoji: String,
+    /// The inbox's colour (`#rrggbb`, as the inbox keeps it).
+    pub color: String,
+    /// The business: the inbox's workspace.
+    pub workspace_name: String,
+}
+
+/// Which way a message went, seen from the customer's phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PhoneDirection {
+    /// The customer wrote it (an inbound message).
+    FromPhone,
+    /// The team's reply to the customer (an outbound message).
+    ToPhone,
+}
+
+/// One text on a customer's phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneMessage {
+    /// The message's id.
+    pub id: MessageId,
+    /// Sent by the phone or received by it.
+    pub direction: PhoneDirection,
+    /// The simulator number on the other end (E.164).
+    pub inbox_number: PhoneNumber,
+    /// The text.
+    pub body: MessageBody,
+    /// Where a reply is on its way; `None` for what the phone sent.
+    pub delivery_status: Option<DeliveryStatus>,
+    /// Why a reply failed, when it did.
+    pub error: Option<String>,
+    /// When it was written or received.
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct NumberRow {
+    address: String,
+    inbox_name: String,
+    emoji: String,
+    color: String,
+    workspace_name: String,
+}
+
+/// Every simulator number, by workspace and inbox name.
+#[tracing::instrument(skip_all, err)]
+pub async fn simulator_numbers(conn: &mut Conn<'_>) -> Result<Vec<SimulatorNumber>> {
+    let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, NumberRow>(
+        "SELECT ch.address, i.name AS inbox_name, i.emoji, i.color, w.name AS workspace_name \
+         FROM channels ch \
+         JOIN inboxes i ON i.id = ch.inbox_id \
+         JOIN workspaces w ON w.id = i.workspace_id \
+         WHERE ch.kind = 'sms' AND ch.provider = 'simulator' \
+         ORDER BY w.name, w.id, i.name, ch.address",
+    )
+    .fetch_all(&mut **c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SimulatorNumber {
+            number: PhoneNumber::from_trusted(row.address),
+            inbox_name: row.inbox_name,
+            emoji: row.emoji,
+            color: row.color,
+            workspace_name: row.workspace_name,
+        })
+        .collect())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct PhoneMessageRow {
+    id: String,
+    kind: String,
+    address: String,
+    body: String,
+    delivery_status: Option<String>,
+    error_message: Option<String>,
+    created_at: i64,
+}
+
+fn phone_message_from_row(row: PhoneMessageRow) -> Result<PhoneMessage> {
+    let direction = match row.kind.as_str() {
+        "inbound" => PhoneDirection::FromPhone,
+        "outbound" => PhoneDirection::ToPhone,
+        other => return Err(StoreError::corrupt("messages.kind", other)),
+    };
+    Ok(PhoneMessage {
+        id: Id::from_trusted(row.id),
+        direction,
+        inbox_number: PhoneNumber::from_trusted(row.address),
+        body: MessageBody::from_trusted(row.body),
+        delivery_status: row
+            .delivery_status
+            .map(|s| DeliveryStatus::parse(&s))
+            .transpose()
+            .map_err(|e| StoreError::corrupt("messages.delivery_status", e))?,
+        error: row.error_message,
+        created_at: from_millis(row.created_at)?,
+    })
+}
+
+/// The latest `limit` texts between `phone` and any simulator number, oldest
+/// first: what it sent (inbound) and the replies to it (outbound). Internal
+/// notes never reach a phone, and neither does anything on a real provider's
+/// number.
+///
+/// Contacts are unique per workspace, so the phone is looked up in each
+/// workspace that has a simulator number (`contacts_phone` serves that),
+/// then its conversations and their messages by their own indexes.
+#[tracing::instrument(skip_all, fields(limit), err)]
+pub async fn phone_messages(
+    conn: &mut Conn<'_>,
+    phone: &PhoneNumber,
+    limit: u32,
+) -> Result<Vec<PhoneMessage>> {
+    let mut rows = crate::on_backend!(conn, c => sqlx::query_as::<_, PhoneMessageRow>(
+        "SELECT m.id, m.kind, ch.address, m.body, m.delivery_status, m.error_message, \
+         m.created_at \
+         FROM contacts ct \
+         JOIN conversations c ON c.contact_id = ct.id \
+         JOIN messages m ON m.conversation_id = c.id \
+         JOIN channels ch ON ch.id = m.channel_id \
+         WHERE ct.phone = $1 \
+         AND ct.workspace_id IN (SELECT i.workspace_id FROM channels s \
+             JOIN inboxes i ON i.id = s.inbox_id \
+             WHERE s.kind = 'sms' AND s.provider = 'simulator') \
+         AND ch.kind = 'sms' AND ch.provider = 'simulator' \
+         AND m.kind IN ('inbound', 'outbound') \
+         ORDER BY m.created_at DESC, m.id DESC LIMIT $2",
+    )
+    .bind(phone.as_str())
+    .bind(i64::from(limit))
+    .fetch_all(&mut **c)
+    .await)?;
+    rows.reverse();
+    rows.into_iter().map(phone_message_from_row).collect()
+}

@@ -1,0 +1,20 @@
+//! The story suite: every store function, run against SQLite and PostgreSQL.
+
+// Test code may fail loudly: clippy's allow-in-tests covers #[test] fns only, not fixtures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod accounts;
+mod contacts;
+mod conversations;
+mod cursors;
+mod events;
+mod inboxes;
+mod jobs;
+mod locks;
+mod messages;
+mod migrations;
+mod presence;
+mod queue;
+mod simulator;
+mod support;
+mod transactions;

@@ -1,0 +1,90 @@
+//! A write either happens whole or not at all.
+
+// Helpers outside `#[test]` functions are test code too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use domain::{EmailAddress, User, UserId, Workspace, WorkspaceId};
+use store::{users, workspaces, Store, StoreError};
+
+use crate::support::{self, millis_now};
+
+fn a_user(email: &str) -> User {
+    User {
+        id: UserId::generate(),
+        email: EmailAddress::parse(email).unwrap(),
+        name: "Someone".to_string(),
+        created_at: millis_now(),
+    }
+}
+
+async fn user_exists(store: &Store, id: &UserId) -> bool {
+    users::get(&mut store.read().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .is_some()
+}
+
+#[tokio::test]
+async fn a_transaction_dropped_without_commit_leaves_nothing() {
+    for store in support::stores().await {
+        let ana = a_user("ana@example.com");
+        let acme = Workspace {
+            id: WorkspaceId::generate(),
+            name: "Acme".into(),
+            created_at: millis_now(),
+        };
+        {
+            let mut tx = store.begin().await.unwrap();
+            users::create(&mut tx, &ana, None).await.unwrap();
+            workspaces::create(&mut tx, &acme).await.unwrap();
+            // Inside the transaction the rows are there…
+            assert!(users::get(&mut tx.conn(), &ana.id).await.unwrap().is_some());
+        }
+        // …and after the drop they never were.
+        assert!(!user_exists(&store, &ana.id).await);
+        assert!(!users::any_exist(&mut store.read().await.unwrap().conn())
+            .await
+            .unwrap());
+        let mut r = store.read().await.unwrap();
+        assert!(workspaces::get(&mut r.conn(), &acme.id)
+            .await
+            .unwrap()
+            .is_none());
+    }
+}
+
+/// Signs up two people in one transaction, the way a service does: the first
+/// error returns early and drops the transaction.
+async fn sign_up_both(store: &Store, first: &User, second: &User) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    users::create(&mut tx, first, None).await?;
+    users::create(&mut tx, second, None).await?;
+    tx.commit().await
+}
+
+#[tokio::test]
+async fn a_failing_statement_mid_transaction_leaves_nothing() {
+    for store in support::stores().await {
+        let taken = a_user("taken@example.com");
+        let mut tx = store.begin().await.unwrap();
+        users::create(&mut tx, &taken, None).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let ana = a_user("ana@example.com");
+        let clash = a_user("TAKEN@example.com");
+        let err = sign_up_both(&store, &ana, &clash).await.unwrap_err();
+        assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+        assert!(
+            !user_exists(&store, &ana.id).await,
+            "the first insert was rolled back"
+        );
+        assert!(user_exists(&store, &taken.id).await);
+
+        // The writer is free again afterwards.
+        let bob = a_user("bob@example.com");
+        sign_up_both(&store, &bob, &a_user("cy@example.com"))
+            .await
+            .unwrap();
+        assert!(user_exists(&store, &bob.id).await);
+    }
+}
