@@ -6,6 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{ContactId, DomainError, Timestamp, UserId, WorkspaceId};
 
+mod recent;
+
 /// The customer: who writes in and who replies reach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
@@ -73,7 +75,13 @@ impl PhoneNumber {
             .split(';')
             .next()
             .unwrap_or_default();
-        let parsed = if number.starts_with('+') {
+        let international_input = number.starts_with('+');
+        if international_input {
+            if let Some(known) = recent::get(input) {
+                return Ok(known);
+            }
+        }
+        let parsed = if international_input {
             phonenumber::parse(None, input).map_err(|e| refuse(&e.to_string()))?
         } else {
             let region = default_region
@@ -99,7 +107,11 @@ impl PhoneNumber {
         if !phonenumber::is_valid(&parsed) {
             return Err(refuse("not a valid number"));
         }
-        Ok(Self(e164(&parsed)))
+        let number = Self(e164(&parsed));
+        if international_input {
+            recent::remember(input, &number);
+        }
+        Ok(number)
     }
 
     /// Wraps a value read back from the database, already in E.164.

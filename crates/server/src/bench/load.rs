@@ -6,11 +6,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::http;
 use channels::twilio::signature;
 use domain::{
     ApiCode, Channel, ChannelId, ChannelKind, Inbox, InboxId, InboxKind, PhoneNumber, Provider,
     Purpose, Registration, UnreadMode, Workspace, WorkspaceId,
 };
+use http_body_util::{BodyExt, Full};
 use store::StoreError;
 
 use super::{BenchError, IngestOptions};
@@ -135,42 +137,47 @@ pub(super) struct Run {
 }
 
 /// Posts every webhook and waits for every answer.
+///
+/// Each sender is one keep-alive HTTP/1.1 connection driven by hyper's
+/// connection API directly: the load shares the machine's two cores with the
+/// server, so a pooling client's bookkeeping per request would be measured
+/// as the server's slowness.
 pub(super) async fn run(
     state: &AppState,
     fixture: &Fixture,
     options: &IngestOptions,
 ) -> Result<Run, BenchError> {
-    let url = format!(
-        "{}/hooks/twilio/{}/sms",
-        state.settings.public_url.trim_end_matches('/'),
-        fixture.channel.id
-    );
+    let target = Target::new(&state.settings.public_url, &fixture.channel)?;
     let prepared: Arc<Vec<Prepared>> = Arc::new(
         (0..options.messages)
-            .map(|i| prepare(fixture, &url, i))
+            .map(|i| prepare(fixture, &target.url, i))
             .collect(),
     );
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(options.concurrency)
-        .tcp_nodelay(true)
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .map_err(BenchError::Client)?;
+    let target = Arc::new(target);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let workers: Vec<_> = (0..options.concurrency)
         .map(|_| {
-            let (client, url, prepared, next) =
-                (client.clone(), url.clone(), prepared.clone(), next.clone());
+            let (target, prepared, next) = (target.clone(), prepared.clone(), next.clone());
             tokio::spawn(async move {
                 let mut seen = Vec::new();
+                let mut connection = None;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(webhook) = prepared.get(i) else {
                         return seen;
                     };
                     let sent = Instant::now();
-                    let acknowledged = post(&client, &url, webhook).await;
+                    let acknowledged = tokio::time::timeout(
+                        REQUEST_TIMEOUT,
+                        post(&target, &mut connection, webhook),
+                    )
+                    .await
+                    .unwrap_or(false);
+                    if !acknowledged {
+                        // Whatever went wrong, the next webhook starts afresh.
+                        connection = None;
+                    }
                     seen.push((i, sent.elapsed(), acknowledged));
                 }
             })
@@ -194,22 +201,92 @@ pub(super) async fn run(
     })
 }
 
+/// Where the webhooks go.
+struct Target {
+    /// The full URL, which the signatures cover.
+    url: String,
+    /// Its socket address.
+    address: std::net::SocketAddr,
+    /// Its `Host` header.
+    host: http::HeaderValue,
+    /// Its path.
+    path: http::Uri,
+}
+
+impl Target {
+    fn new(public_url: &str, channel: &Channel) -> Result<Self, BenchError> {
+        let url = format!(
+            "{}/hooks/twilio/{}/sms",
+            public_url.trim_end_matches('/'),
+            channel.id
+        );
+        let parsed = url::Url::parse(&url).map_err(|_| BenchError::Options("bad server URL"))?;
+        let address = parsed
+            .socket_addrs(|| None)
+            .ok()
+            .and_then(|a| a.into_iter().next())
+            .ok_or(BenchError::Options("the server's address does not resolve"))?;
+        let host = http::HeaderValue::from_str(&address.to_string())
+            .map_err(|_| BenchError::Options("bad server address"))?;
+        let path = http::Uri::try_from(parsed.path())
+            .map_err(|_| BenchError::Options("bad webhook path"))?;
+        Ok(Self {
+            url,
+            address,
+            host,
+            path,
+        })
+    }
+}
+
+type Connection = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
 /// Whether the webhook was acknowledged as Twilio expects: 200 and TwiML.
-async fn post(client: &reqwest::Client, url: &str, webhook: &Prepared) -> bool {
-    let response = client
-        .post(url)
+/// Opens `connection` first when there is none.
+async fn post(target: &Target, connection: &mut Option<Connection>, webhook: &Prepared) -> bool {
+    if connection.is_none() {
+        *connection = connect(target).await;
+    }
+    let Some(sender) = connection.as_mut() else {
+        return false;
+    };
+    if sender.ready().await.is_err() {
+        return false;
+    }
+    let request = http::Request::post(target.path.clone())
+        .header(http::header::HOST, target.host.clone())
         .header(signature::HEADER, &webhook.signature)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(webhook.body.clone())
-        .send()
-        .await;
-    match response {
-        Ok(response) if response.status() == reqwest::StatusCode::OK => response
-            .text()
-            .await
-            .is_ok_and(|body| body.contains("<Response/>")),
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(Full::new(webhook.body.clone()));
+    let Ok(request) = request else {
+        return false;
+    };
+    match sender.send_request(request).await {
+        Ok(response) if response.status() == http::StatusCode::OK => {
+            match response.into_body().collect().await {
+                Ok(body) => body
+                    .to_bytes()
+                    .windows(b"<Response/>".len())
+                    .any(|w| w == b"<Response/>"),
+                Err(_) => false,
+            }
+        }
         Ok(_) | Err(_) => false,
     }
+}
+
+async fn connect(target: &Target) -> Option<Connection> {
+    let stream = tokio::net::TcpStream::connect(target.address).await.ok()?;
+    stream.set_nodelay(true).ok()?;
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .ok()?;
+    tokio::spawn(connection);
+    Some(sender)
 }
 
 /// The `i`th webhook, with the fields Twilio sends for a text, signed with

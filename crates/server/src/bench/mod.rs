@@ -127,9 +127,6 @@ pub enum BenchError {
     /// A service refused the setup.
     #[error("cannot set up the bench data")]
     Setup(#[from] ApiError),
-    /// The HTTP client could not be built.
-    #[error("cannot build the HTTP client")]
-    Client(#[source] reqwest::Error),
 }
 
 /// Runs the bench on the database the options name (a new SQLite file by

@@ -22,4 +22,5 @@ mod simulator;
 mod startup;
 mod story;
 mod twilio;
+mod ui_contacts;
 mod ui_settings;

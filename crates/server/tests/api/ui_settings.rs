@@ -38,18 +38,32 @@ async fn an_agent_cannot_use_the_admin_settings() {
     assert!(html.contains("save-appearance"));
     for control in [
         "save-policy",
+        "api_code",
+        "auto_close",
         "add-member",
         "available-numbers",
+        "disconnect",
         "delete-inbox",
     ] {
         assert!(!html.contains(control), "an agent is offered {control}");
     }
-    let attempts: [(&str, Vec<(&str, &str)>); 6] = [
+    let channel_id = seed.channel.id.to_string();
+    let attempts: [(&str, Vec<(&str, &str)>); 10] = [
         ("policy", vec![("unread_mode", "shared")]),
+        ("policy", vec![("api_code", "mine")]),
+        (
+            "policy",
+            vec![("auto_close", "1"), ("auto_close_unit", "minutes")],
+        ),
         ("registration", vec![("registration", "rejected")]),
         ("add-member", vec![("user_id", &seed.outsider.id)]),
         ("remove-member", vec![("user_id", &seed.ben.id)]),
         ("connect", vec![("number", "+14155550142")]),
+        (
+            "connect",
+            vec![("number", "+14155550142"), ("provider", "twilio")],
+        ),
+        ("disconnect", vec![("channel_id", &channel_id)]),
         ("delete", vec![("confirm", "Support")]),
     ];
     for (action, mut fields) in attempts {
@@ -58,9 +72,15 @@ async fn an_agent_cannot_use_the_admin_settings() {
         let status = response.status().as_u16();
         assert!(status == 403 || status == 404, "{action}: {status}");
     }
-    // Nothing changed: the inbox is still there with its name.
+    // Nothing changed: the inbox is still there with its name and number.
     let page = app.client.get(&base).send().await.unwrap();
     assert_eq!(page.status(), 200);
+    let mut reader = app.store.read().await.unwrap();
+    let channel = store::channels::get(&mut reader.conn(), &seed.channel.id)
+        .await
+        .unwrap();
+    assert!(channel.is_some());
+    drop(reader);
     let new_inbox = format!("{}/w/{}/inboxes/new", app.address, seed.workspace_id);
     let response = app.client.get(&new_inbox).send().await.unwrap();
     assert_eq!(response.status(), 403);
@@ -114,4 +134,52 @@ async fn settings_and_contact_forms_without_the_csrf_field_are_refused() {
         .await
         .unwrap();
     assert!(!page.contains("Hijacked"));
+}
+
+#[tokio::test]
+async fn without_a_twilio_account_the_number_step_says_so_and_offers_the_simulator() {
+    let Some(app) = spawn_app(Backend::Sqlite).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    app.set_password(&seed.admin, "correct horse battery").await;
+    app.login(&seed.admin.email, "correct horse battery").await;
+    let step = format!(
+        "{}/w/{}/inboxes/{}/new/number",
+        app.address, seed.workspace_id, seed.inbox_id
+    );
+    let html = app
+        .client
+        .get(&step)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"twilio-not-configured\""), "{html}");
+    assert!(!html.contains("provider-twilio"), "{html}");
+    assert!(html.contains("(415) 555-0100"), "{html}");
+    // Asking for Twilio anyway is answered on the page, in words.
+    let response = app
+        .client
+        .get(format!("{step}?provider=twilio&area_code=415"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"number-search-error\""), "{html}");
+    assert!(html.contains("twilio_account_sid"), "{html}");
+    // So is a search that cannot be.
+    let html = app
+        .client
+        .get(format!("{step}?area_code=12"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Area_code: must be three digits"), "{html}");
 }

@@ -196,7 +196,7 @@ impl Browser {
 
     /// Presses `key` on the page, as a person using a keyboard shortcut.
     pub async fn press(&self, key: char) {
-        use fantoccini::actions::{KeyAction, KeyActions};
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
         let keys = KeyActions::new("keyboard".into())
             .then(KeyAction::Down { value: key })
             .then(KeyAction::Up { value: key });

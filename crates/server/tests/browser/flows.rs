@@ -160,6 +160,71 @@ async fn a_text_appears_live_and_is_assigned_done_reopened_and_transferred() {
 }
 
 #[tokio::test]
+async fn an_agent_returns_their_conversation_to_the_unassigned_queue_by_button_and_by_key() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let id = app
+        .new_conversation(&seed, "+14155550166", "Can someone call me back?")
+        .await;
+    let assign = format!("/conversations/{id}/assign-to-me");
+    let response = app
+        .api(&seed, reqwest::Method::POST, &assign, Some(&seed.ana), None)
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let c = &browser.client;
+    c.goto(&format!(
+        "{}/w/{}/c/{id}?seg=unassigned",
+        app.address, seed.workspace_id
+    ))
+    .await
+    .unwrap();
+    browser
+        .wait_for_text("#conv-assignee", "Assigned to you")
+        .await;
+    // Hers, so not in the Unassigned queue.
+    browser
+        .wait_for_text(".queue-list", "New conversations will appear here")
+        .await;
+
+    browser.click("#return-to-inbox").await;
+    browser.wait_for_text("#conv-assignee", "Unassigned").await;
+    browser
+        .wait_for_text("#timeline", "Ana Lima returned it to the inbox")
+        .await;
+    browser
+        .wait_for_text(".queue-list", "Can someone call me back?")
+        .await;
+
+    // The keyboard: `a` takes it again, `u` gives it back.
+    browser.press('a').await;
+    browser
+        .wait_for_text("#conv-assignee", "Assigned to you")
+        .await;
+    browser
+        .wait_for_text(".queue-list", "New conversations will appear here")
+        .await;
+    browser.press('u').await;
+    browser.wait_for_text("#conv-assignee", "Unassigned").await;
+    browser
+        .wait_for_text(".queue-list", "Can someone call me back?")
+        .await;
+    let conversation = app
+        .api(
+            &seed,
+            reqwest::Method::GET,
+            &format!("/conversations/{id}"),
+            Some(&seed.ana),
+            None,
+        )
+        .await;
+    let conversation: serde_json::Value = conversation.json().await.unwrap();
+    assert!(conversation["assignee_id"].is_null(), "{conversation}");
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_customers_markup_is_shown_as_text() {
     let Some((app, seed, browser)) = app_and_browser().await else {
         return;

@@ -13,5 +13,7 @@ mod helpers;
 
 mod browser;
 mod compose;
+mod contacts;
 mod flows;
+mod new_inbox;
 mod settings;

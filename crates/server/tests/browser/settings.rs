@@ -30,7 +30,12 @@ async fn a_member_renames_an_inbox_and_changes_its_colour() {
     c.goto(&settings_url(&app, &seed)).await.unwrap();
     browser.wait_for_text("h1", "Support").await;
     // An agent sees no admin controls at all.
-    for admins_only in ["#save-policy", "#api_code", ".disconnect-open", "#delete-inbox"] {
+    for admins_only in [
+        "#save-policy",
+        "#api_code",
+        ".disconnect-open",
+        "#delete-inbox",
+    ] {
         assert!(
             c.find(Locator::Css(admins_only)).await.is_err(),
             "{admins_only}"
@@ -77,7 +82,7 @@ async fn an_admin_adds_a_member() {
 }
 
 #[tokio::test]
-async fn an_admin_changes_the_inbox_code_and_when_done_conversations_close() {
+async fn an_admin_changes_the_inbox_code_and_how_long_done_conversations_stay() {
     let Some((app, seed, browser)) = app_and_browser().await else {
         return;
     };
@@ -115,10 +120,15 @@ async fn an_admin_changes_the_inbox_code_and_when_done_conversations_close() {
     assert_eq!(inbox.api_code.as_str(), "help-desk");
     assert_eq!(inbox.auto_close_secs, 36 * 3600);
 
-    // Links from other tools now name the inbox by its new code.
-    c.goto(&format!("{}/compose?inbox=help-desk&to=%2B14155550188", app.address))
-        .await
-        .unwrap();
+    // Links from other tools now name the inbox by its new code (for its
+    // members: the admin is not one).
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    c.goto(&format!(
+        "{}/compose?inbox=help-desk&to=%2B14155550188",
+        app.address
+    ))
+    .await
+    .unwrap();
     browser.wait_for_text("h1", "New message").await;
     assert_eq!(browser.value("#compose-inbox").await, seed.inbox_id);
     browser.client.clone().close().await.unwrap();
@@ -139,13 +149,23 @@ async fn an_admin_disconnects_a_number_after_confirming() {
     browser.wait_for_text(&row, "Simulator").await;
     // Nothing happens until the admin confirms.
     let confirm = format!("{row} .disconnect-confirm");
-    assert!(!browser.wait_for(&confirm).await.is_displayed().await.unwrap());
+    assert!(!browser
+        .wait_for(&confirm)
+        .await
+        .is_displayed()
+        .await
+        .unwrap());
     browser.click(&format!("{row} .disconnect-open")).await;
     browser
-        .wait_for_text(&format!("{row} .menu-confirm"), "Texts to it stop arriving here")
+        .wait_for_text(
+            &format!("{row} .menu-confirm"),
+            "Texts to it stop arriving here",
+        )
         .await;
     browser.click(&confirm).await;
-    browser.wait_for_text("#notice", "Number disconnected").await;
+    browser
+        .wait_for_text("#notice", "Number disconnected")
+        .await;
     browser
         .wait_for_text("#channel-list", "No number connected yet")
         .await;

@@ -41,8 +41,8 @@ pub async fn read_file(
     field: &str,
     max_bytes: usize,
 ) -> Result<Result<Upload, ApiError>, ApiError> {
-    let mut multipart =
-        multipart.map_err(|rejection| ApiError::bad_request("validation", rejection.body_text()))?;
+    let mut multipart = multipart
+        .map_err(|rejection| ApiError::bad_request("validation", rejection.body_text()))?;
     let mut sent_csrf = String::new();
     let mut file = None;
     loop {
@@ -135,9 +135,9 @@ fn unreadable(error: &MultipartError, max_bytes: usize) -> ApiError {
 pub fn size(bytes: usize) -> String {
     const KIB: usize = 1024;
     const MIB: usize = 1024 * KIB;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")

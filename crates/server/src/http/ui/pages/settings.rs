@@ -265,7 +265,10 @@ fn auto_close_fields(secs: i64) -> (String, &'static str) {
 /// The auto-close wait typed in the policy form, in seconds.
 pub fn auto_close_secs(amount: &str, unit: &str) -> Result<i64, domain::DomainError> {
     let invalid = || {
-        domain::DomainError::invalid("auto_close", "must be a whole number of minutes, hours or days")
+        domain::DomainError::invalid(
+            "auto_close",
+            "must be a whole number of minutes, hours or days",
+        )
     };
     let length = AUTO_CLOSE_UNITS
         .iter()
@@ -318,7 +321,12 @@ mod tests {
     fn the_auto_close_wait_typed_is_whole_units_from_a_minute_to_a_year() {
         assert_eq!(auto_close_secs(" 2 ", "days"), Ok(172_800));
         assert_eq!(auto_close_secs("1", "minutes"), Ok(60));
-        for (amount, unit) in [("0", "days"), ("366", "days"), ("1.5", "hours"), ("2", "weeks")] {
+        for (amount, unit) in [
+            ("0", "days"),
+            ("366", "days"),
+            ("1.5", "hours"),
+            ("2", "weeks"),
+        ] {
             assert!(auto_close_secs(amount, unit).is_err(), "{amount} {unit}");
         }
         assert!(auto_close_secs(&i64::MAX.to_string(), "days").is_err());

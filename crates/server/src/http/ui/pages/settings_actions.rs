@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
 use domain::{
-    ApiCode, ChannelId, DomainError, EmailAddress, Inbox, PhoneNumber, Provider, Registration,
-    UnreadMode, UserId,
+    Action, ApiCode, ChannelId, DomainError, EmailAddress, Inbox, PhoneNumber, Provider,
+    Registration, UnreadMode, UserId,
 };
 use serde::Deserialize;
 
@@ -75,6 +75,9 @@ pub async fn act(
                 .await
                 .map(|_| "Saved.")?,
             "policy" => {
+                // Refuse an agent before reading the form, so that what
+                // they typed is never judged on a page they may not use.
+                who.may(Action::ManageInboxPolicy)?;
                 let changes = policy(v, &region).map_err(ApiError::from)?;
                 inboxes::update(&state, who, &id, changes)
                     .await
