@@ -84,6 +84,16 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     })
 }
 
+/// A SQLite app with the seed, Ana signed in to the web app by password;
+/// also returns her CSRF token for form posts. `None` as [`spawn_app`].
+pub async fn signed_in_as_ana() -> Option<(TestApp, Seed, String)> {
+    let app = spawn_app(Backend::Sqlite).await?;
+    let seed = app.seed().await;
+    app.set_password(&seed.ana, "correct horse battery").await;
+    let csrf = app.login(&seed.ana.email, "correct horse battery").await;
+    Some((app, seed, csrf))
+}
+
 /// Checks that `response` is an RFC 9457 problem with `status` and `code`,
 /// and returns its body.
 pub async fn assert_problem(

@@ -4,17 +4,8 @@
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use store::Backend;
 
-use crate::helpers::{spawn_app, Seed, TestApp};
-
-async fn signed_in_as_ana() -> Option<(TestApp, Seed, String)> {
-    let app = spawn_app(Backend::Sqlite).await?;
-    let seed = app.seed().await;
-    app.set_password(&seed.ana, "correct horse battery").await;
-    let csrf = app.login(&seed.ana.email, "correct horse battery").await;
-    Some((app, seed, csrf))
-}
+use crate::helpers::{signed_in_as_ana, Seed, TestApp};
 
 /// A `multipart/form-data` body with a CSRF field (unless `None`) and one file.
 fn multipart(csrf: Option<&str>, file_name: &str, content: &[u8]) -> (String, Vec<u8>) {

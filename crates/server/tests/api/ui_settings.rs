@@ -4,15 +4,7 @@
 
 use store::Backend;
 
-use crate::helpers::{spawn_app, Seed, TestApp};
-
-async fn signed_in_as_ana() -> Option<(TestApp, Seed, String)> {
-    let app = spawn_app(Backend::Sqlite).await?;
-    let seed = app.seed().await;
-    app.set_password(&seed.ana, "correct horse battery").await;
-    let csrf = app.login(&seed.ana.email, "correct horse battery").await;
-    Some((app, seed, csrf))
-}
+use crate::helpers::{signed_in_as_ana, spawn_app, TestApp};
 
 async fn post_form(app: &TestApp, url: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     app.client
