@@ -54,7 +54,8 @@ pub struct Settings {
     pub log: String,
     /// ISO 3166 region used to read phone numbers written without a country code.
     pub default_region: String,
-    /// Seconds after which a `resolved` conversation becomes `closed`.
+    /// Seconds after which a `resolved` conversation becomes `closed`, for
+    /// inboxes created from now on (each inbox can change its own).
     pub auto_close_after_secs: u64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
@@ -199,8 +200,15 @@ impl Settings {
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log) {
             return invalid("log", &format!("not a tracing filter: {error}"));
         }
-        if self.auto_close_after_secs == 0 {
-            return invalid("auto_close_after_secs", "must be at least 1");
+        if i64::try_from(self.auto_close_after_secs)
+            .map_err(|_| ())
+            .and_then(|secs| domain::Inbox::parse_auto_close_secs(secs).map_err(|_| ()))
+            .is_err()
+        {
+            return invalid(
+                "auto_close_after_secs",
+                "must be between 60 (a minute) and 31536000 (a year)",
+            );
         }
         if self.max_body_bytes < 1024 {
             return invalid("max_body_bytes", "must be at least 1024");

@@ -188,6 +188,8 @@ fn values_that_break_a_rule_are_refused_with_the_key() {
         ("SWITCHBOARD_PUBLIC_URL", "inbox.example.com"),
         ("SWITCHBOARD_LOG", "info,[bad"),
         ("SWITCHBOARD_MAX_BODY_BYTES", "10"),
+        ("SWITCHBOARD_AUTO_CLOSE_AFTER_SECS", "59"),
+        ("SWITCHBOARD_AUTO_CLOSE_AFTER_SECS", "99999999999"),
     ] {
         figment::Jail::expect_with(|jail| {
             jail.clear_env();

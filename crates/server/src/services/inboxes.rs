@@ -193,7 +193,9 @@ pub async fn create(
         registration: Registration::Approved,
         forward_to_email: None,
         voice_forward_to: None,
-        auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
+        // Checked against the inbox limits when the settings were loaded.
+        auto_close_secs: i64::try_from(state.settings.auto_close_after_secs)
+            .unwrap_or(Inbox::DEFAULT_AUTO_CLOSE_SECS),
         created_at: now,
     };
     store::inboxes::create(&mut tx, &inbox)

@@ -391,3 +391,28 @@ async fn admins_set_the_registration_and_agents_see_only_approved_inboxes(backen
         .await;
     assert_eq!(response.status(), 200);
 }
+
+/// The configured auto-close wait is where new inboxes start; each inbox
+/// then keeps its own.
+#[tokio::test]
+async fn a_new_inbox_starts_with_the_configured_auto_close_wait() {
+    let Some(app) =
+        crate::helpers::spawn_app_with(Backend::Sqlite, |s| s.auto_close_after_secs = 3600).await
+    else {
+        return;
+    };
+    let seed = app.seed().await;
+    let id = create_inbox(&app, &seed, "Night line").await;
+    let response = app
+        .api(
+            &seed,
+            Method::GET,
+            &format!("/inboxes/{id}"),
+            Some(&seed.admin),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let inbox: Value = response.json().await.unwrap();
+    assert_eq!(inbox["auto_close_secs"], 3600);
+}
