@@ -108,6 +108,11 @@ impl PhoneNumber {
             return Err(refuse("not a valid number"));
         }
         let number = Self(e164(&parsed));
+        // E.164 allows 15 digits; `phonenumber`'s metadata accepts some longer
+        // German numbers, which no carrier would route.
+        if number.0.len() > 16 {
+            return Err(refuse("longer than the 15 digits a phone number may have"));
+        }
         if international_input {
             recent::remember(input, &number);
         }

@@ -303,6 +303,18 @@ fn a_phone_number_shows_as_its_e164_text() {
     assert_eq!(format!("{number:?}"), "+14155550100");
 }
 
+/// Found by the property below: `phonenumber` calls this 16-digit German
+/// number valid, but E.164 allows 15 digits.
+#[test]
+fn a_number_longer_than_e164_allows_is_refused() {
+    for (raw, region) in [("40000110000000", "DE"), ("+4940000110000000", "US")] {
+        assert!(
+            PhoneNumber::parse(raw, region).is_err(),
+            "{raw} in {region}"
+        );
+    }
+}
+
 fn phone_like() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         Just("+".to_string()),
