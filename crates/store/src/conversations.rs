@@ -10,7 +10,7 @@ use domain::event::NewEvent;
 use domain::text::Word;
 use domain::{
     ContactId, Conversation, ConversationId, Event, EventKind, Id, InboxId, Priority, Status, Tag,
-    Timestamp, UserId,
+    Timestamp, UserId, WorkspaceId,
 };
 
 use crate::events::{append, placeholders};
@@ -243,6 +243,29 @@ pub async fn latest(
     );
     let binds = [Bind::Text(inbox.as_str()), Bind::Text(contact.as_str())];
     Ok(fetch(conn, &sql, &binds).await?.into_iter().next())
+}
+
+/// The conversations `user` is assigned that are not closed, in `inbox` or,
+/// when it is `None`, anywhere in the workspace: what goes back to the
+/// Unassigned queue when someone leaves.
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
+pub async fn assigned_to(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+    inbox: Option<&InboxId>,
+    user: &UserId,
+) -> Result<Vec<Conversation>> {
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM conversations c \
+         WHERE c.workspace_id = $1 AND c.assignee_id = $2 AND c.status <> 'closed'"
+    );
+    let mut binds = vec![Bind::Text(workspace.as_str()), Bind::Text(user.as_str())];
+    if let Some(inbox) = inbox {
+        sql.push_str(" AND c.inbox_id = $3");
+        binds.push(Bind::Text(inbox.as_str()));
+    }
+    sql.push_str(" ORDER BY c.id");
+    fetch(conn, &sql, &binds).await
 }
 
 /// Stores `new_state` if the conversation is still at `expected_version`,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod accounts;
+mod assignments;
 mod contacts;
 mod conversations;
 mod cursors;

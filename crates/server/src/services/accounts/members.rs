@@ -15,6 +15,7 @@ use super::passwords::{hash_password, Password};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::Principal;
+use crate::services::conversations;
 
 /// A person to add to the workspace.
 #[derive(Clone)]
@@ -128,7 +129,8 @@ pub async fn change_role(
 }
 
 /// Takes a member out of the workspace and its inboxes. Their account stays
-/// (they may belong to other workspaces).
+/// (they may belong to other workspaces); their conversations that are not
+/// closed go back to the Unassigned queue, returned by the admin.
 #[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member), err)]
 pub async fn remove(state: &AppState, who: &Principal, member: &UserId) -> Result<(), ApiError> {
     // Managing any member needs an admin: refused before the lookup.
@@ -144,8 +146,18 @@ pub async fn remove(state: &AppState, who: &Principal, member: &UserId) -> Resul
         keep_an_owner(&mut tx, &who.workspace_id).await?;
     }
     store::workspaces::remove_member(&mut tx, &who.workspace_id, member).await?;
+    let returned = conversations::return_all_to_inbox(
+        &mut tx,
+        &who.workspace_id,
+        None,
+        member,
+        &who.user.id,
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
-    tracing::info!(role = ?current, "member removed");
+    tracing::info!(role = ?current, returned = returned.len(), "member removed");
+    state.hub.publish(returned);
     Ok(())
 }
 

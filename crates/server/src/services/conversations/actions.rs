@@ -2,8 +2,8 @@
 //! priority, subject, tags. Each is one [`change`] with its permission.
 
 use domain::{
-    Action, Conversation, ConversationId, EventKind, Priority, Status, Tag, Timestamp, Trigger,
-    UserId,
+    Action, Conversation, ConversationId, Event, EventKind, InboxId, Priority, Status, Tag,
+    Timestamp, Trigger, UserId, WorkspaceId,
 };
 
 use super::{apply_trigger, change, Change};
@@ -53,6 +53,42 @@ pub async fn return_to_inbox(
         reassign(c, None, now)
     })
     .await
+}
+
+/// Puts every conversation `user` is assigned (in `inbox`, or anywhere in
+/// the workspace when `None`) back in the Unassigned queue, as `actor`'s
+/// "return to inbox", inside the caller's transaction: when someone leaves
+/// an inbox or the workspace, no customer is left waiting on a person who
+/// can no longer see them. Returns the events to publish after commit.
+pub(crate) async fn return_all_to_inbox(
+    tx: &mut store::Tx,
+    workspace: &WorkspaceId,
+    inbox: Option<&InboxId>,
+    user: &UserId,
+    actor: &UserId,
+    now: Timestamp,
+) -> Result<Vec<Event>, ApiError> {
+    let assigned =
+        store::conversations::assigned_to(&mut tx.conn(), workspace, inbox, user).await?;
+    let mut events = Vec::new();
+    for current in assigned {
+        let mut next = current.clone();
+        let change = reassign(&mut next, None, now)?;
+        if change.events.is_empty() {
+            continue;
+        }
+        let written = store::conversations::update(
+            tx,
+            &next,
+            current.version,
+            Some(actor),
+            now,
+            change.events,
+        )
+        .await?;
+        events.extend(written);
+    }
+    Ok(events)
 }
 
 /// The admin's "assign": to any member of the inbox, or to nobody.

@@ -15,6 +15,7 @@ mod lock;
 mod queue;
 mod read;
 
+pub(crate) use actions::return_all_to_inbox;
 pub use actions::{
     assign, assign_to_me, edit, mark_done, reopen, return_to_inbox, set_priority, set_status,
     set_subject, set_tags, snooze, transfer, Edit,

@@ -7,6 +7,7 @@ use domain::{Action, InboxId, Role, User, UserId};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::conversations;
 
 /// A member of an inbox with their workspace role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,8 +71,8 @@ pub async fn add(
     Ok(Member { user, role })
 }
 
-/// Removes someone from an inbox (admins). Their conversations there stay
-/// assigned to them until someone reassigns them.
+/// Removes someone from an inbox (admins). Their conversations there that
+/// are not closed go back to the Unassigned queue, returned by the admin.
 #[tracing::instrument(skip_all, fields(inbox_id = %id, user_id = %user_id), err)]
 pub async fn remove(
     state: &AppState,
@@ -84,6 +85,16 @@ pub async fn remove(
     if !store::inboxes::remove_member(&mut tx, id, user_id).await? {
         return Err(ApiError::not_found("no such member of this inbox"));
     }
+    let returned = conversations::return_all_to_inbox(
+        &mut tx,
+        &who.workspace_id,
+        Some(id),
+        user_id,
+        &who.user.id,
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    state.hub.publish(returned);
     Ok(())
 }

@@ -73,3 +73,91 @@ async fn admins_add_and_remove_inbox_members(backend: Backend) {
         .await;
     assert_problem(response, 404, "not_found").await;
 }
+
+on_both_backends!(someone_who_leaves_hands_their_conversations_back_to_the_inbox,);
+
+/// Removed from the inbox, then from the workspace: each time, what Ben was
+/// assigned (and is not closed) goes back to the Unassigned queue, returned
+/// by the admin who removed him, and the others' conversations stay theirs.
+async fn someone_who_leaves_hands_their_conversations_back_to_the_inbox(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let take = |who: &'static str, phone: &'static str| {
+        let (app, seed) = (&app, &seed);
+        async move {
+            let id = app.new_conversation(seed, phone, "Hello?").await;
+            let user = if who == "ana" { &seed.ana } else { &seed.ben };
+            let path = format!("/conversations/{id}/assign-to-me");
+            let response = app.api(seed, Method::POST, &path, Some(user), None).await;
+            assert_eq!(response.status(), 200);
+            id
+        }
+    };
+    let bens = take("ben", "+14155550101").await;
+    let anas = take("ana", "+14155550102").await;
+    let assignee = |id: String| {
+        let (app, seed) = (&app, &seed);
+        async move {
+            let path = format!("/conversations/{id}");
+            let response = app
+                .api(seed, Method::GET, &path, Some(&seed.admin), None)
+                .await;
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()["assignee_id"].clone()
+        }
+    };
+
+    let leave_inbox = format!("/inboxes/{}/members/{}", seed.inbox_id, seed.ben.id);
+    let response = app
+        .api(&seed, Method::DELETE, &leave_inbox, Some(&seed.admin), None)
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(assignee(bens.clone()).await, Value::Null);
+    assert_eq!(assignee(anas.clone()).await, seed.ana.id.as_str());
+    let timeline = app
+        .api(
+            &seed,
+            Method::GET,
+            &format!("/conversations/{bens}/timeline"),
+            Some(&seed.admin),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let last = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["type"], "returned");
+    assert_eq!(last["from_id"], seed.ben.id.as_str());
+    assert_eq!(last["actor_id"], seed.admin.id.as_str());
+
+    // Back in the inbox, he takes another; leaving the workspace hands it back too.
+    let members = format!("/inboxes/{}/members", seed.inbox_id);
+    let ben = json!({"user_id": seed.ben.id});
+    let response = app
+        .api(&seed, Method::POST, &members, Some(&seed.admin), Some(ben))
+        .await;
+    assert_eq!(response.status(), 201);
+    let later = take("ben", "+14155550103").await;
+    assert_eq!(assignee(later.clone()).await, seed.ben.id.as_str());
+    let leave_workspace = format!("/members/{}", seed.ben.id);
+    let response = app
+        .api(
+            &seed,
+            Method::DELETE,
+            &leave_workspace,
+            Some(&seed.admin),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(assignee(later).await, Value::Null);
+    assert_eq!(assignee(anas).await, seed.ana.id.as_str());
+}
