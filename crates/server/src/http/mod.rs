@@ -8,5 +8,6 @@ pub mod hooks;
 pub mod json_body;
 pub mod problem;
 pub mod router;
+pub mod session_renewal;
 pub mod simulator_api;
 pub mod ui;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::Json;
 
-use super::{api, health, hooks, problem, simulator_api, ui};
+use super::{api, health, hooks, problem, session_renewal, simulator_api, ui};
 use crate::app::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -91,6 +91,11 @@ pub fn build(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                // A session in use stays alive (the web app and the API alike).
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    session_renewal::renew_session,
+                ))
                 // nosniff everywhere; the CSP on every page, error pages included.
                 .layer(middleware::from_fn(ui::headers::security_headers))
                 // A browser asking for a page gets errors as a page.

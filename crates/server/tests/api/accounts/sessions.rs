@@ -213,6 +213,27 @@ async fn a_session_is_renewed_on_use_at_most_once_an_hour_and_expires_unused(bac
     assert_problem(app.me().await, 401, "unauthenticated").await;
 }
 
+/// The web app never calls `/me`: using its pages keeps the session alive.
+#[tokio::test]
+async fn working_in_the_web_app_every_day_keeps_one_signed_in() {
+    let Some(app) = spawn_app(Backend::Sqlite).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    app.set_password(&seed.ana, PASSWORD).await;
+    app.login("ana@example.com", PASSWORD).await;
+    let page = app.url(&format!("/w/{}/contacts", seed.workspace_id));
+    for _ in 0..3 {
+        app.state.clock.advance(chrono::Duration::days(10));
+        let response = app.client.get(&page).send().await.unwrap();
+        assert_eq!(response.status(), 200, "still signed in");
+        let cookie = session_set_cookie(&response).expect("the cookie is renewed");
+        assert!(cookie.contains("Max-Age=1209600"), "{cookie}");
+    }
+    // Thirty days after signing in, the API still knows her.
+    assert_eq!(app.me().await.status(), 200);
+}
+
 async fn me_with_a_token_has_no_csrf_token_and_lists_the_workspaces(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
