@@ -45,8 +45,13 @@ pub async fn fresh_store(backend: Backend) -> Result<Option<Store>> {
     Ok(Some(store))
 }
 
+/// After this long a test database belongs to no running test (a whole run
+/// takes minutes). Kept for six hours, they filled the disk of the machine
+/// CI shares (some 300 databases, 3 GB, per run).
+const STALE_AFTER_SECS: u64 = 3600;
+
 /// Creates an empty database and returns its URL. Databases left by earlier
-/// runs (older than six hours) are dropped on the way.
+/// runs (older than [`STALE_AFTER_SECS`]) are dropped on the way.
 async fn fresh_postgres_database() -> Result<String> {
     use sqlx::Connection;
     let admin_url = postgres_admin_url();
@@ -71,7 +76,7 @@ async fn fresh_postgres_database() -> Result<String> {
             .nth(2)
             .and_then(|s| s.parse::<u64>().ok())
             .unwrap_or(now);
-        if now.saturating_sub(created) > 6 * 3600 {
+        if now.saturating_sub(created) > STALE_AFTER_SECS {
             // Best effort: another run may be dropping it too.
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                 .execute(&mut admin)
