@@ -36,6 +36,7 @@ const DEFAULT_REGION: &str = "US";
 const DEFAULT_AUTO_CLOSE_AFTER_SECS: u64 = 4 * 24 * 60 * 60;
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+const DEFAULT_LIVE_RECHECK_SECS: u64 = 30;
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
 
 /// The effective configuration of one Switchboard process.
@@ -61,6 +62,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Seconds a request may take before the server answers 503.
     pub request_timeout_secs: u64,
+    /// How often an open live-event stream checks again that its session or
+    /// token is still valid and which inboxes its user may see.
+    pub live_recheck_secs: u64,
     /// Whether this node runs the durable job worker (sending, snooze wake-ups,
     /// auto-close). Every node may; tests turn it off and step the queue themselves.
     pub run_jobs: bool,
@@ -91,6 +95,7 @@ impl Default for Settings {
             auto_close_after_secs: DEFAULT_AUTO_CLOSE_AFTER_SECS,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
+            live_recheck_secs: DEFAULT_LIVE_RECHECK_SECS,
             run_jobs: true,
             simulator: true,
             twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
@@ -216,6 +221,9 @@ impl Settings {
         if self.request_timeout_secs == 0 {
             return invalid("request_timeout_secs", "must be at least 1");
         }
+        if self.live_recheck_secs == 0 {
+            return invalid("live_recheck_secs", "must be at least 1");
+        }
         if !(self.twilio_api_base.starts_with("http://")
             || self.twilio_api_base.starts_with("https://"))
         {
@@ -244,6 +252,10 @@ fn defaults() -> Figment {
         .merge(Serialized::default(
             "request_timeout_secs",
             DEFAULT_REQUEST_TIMEOUT_SECS,
+        ))
+        .merge(Serialized::default(
+            "live_recheck_secs",
+            DEFAULT_LIVE_RECHECK_SECS,
         ))
         .merge(Serialized::default("run_jobs", true))
         .merge(Serialized::default(

@@ -27,7 +27,10 @@ pub enum Credential {
         csrf_token: String,
     },
     /// An API token (`Authorization: Bearer …`); needs no CSRF header.
-    Token,
+    Token {
+        /// The token's id (not its secret), to see whether it was revoked.
+        id: String,
+    },
 }
 
 /// A logged-in user, from a session cookie or an API token.
@@ -55,7 +58,7 @@ impl FromRequestParts<AppState> for Caller {
             tx.commit().await?;
             return Ok(Caller {
                 user,
-                credential: Credential::Token,
+                credential: Credential::Token { id: token.id },
             });
         }
         let jar = CookieJar::from_headers(&parts.headers);
@@ -105,6 +108,21 @@ impl FromRequestParts<AppState> for InWorkspace {
         principal_in_path_workspace(parts, state, caller.user)
             .await
             .map(InWorkspace)
+    }
+}
+
+/// [`InWorkspace`] with the credential it came with: for a live stream,
+/// which must end when the session is logged out or the token revoked.
+#[derive(Debug, Clone)]
+pub struct InWorkspaceWith(pub Principal, pub Credential);
+
+impl FromRequestParts<AppState> for InWorkspaceWith {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let who = principal_in_path_workspace(parts, state, caller.user).await?;
+        Ok(InWorkspaceWith(who, caller.credential))
     }
 }
 

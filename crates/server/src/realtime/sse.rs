@@ -26,15 +26,33 @@ use crate::services::access::{self, Principal};
 const BATCH: u32 = 500;
 /// How many sent sequence numbers a feed remembers to skip repeats.
 const REMEMBERED: usize = 4096;
-/// How often a feed checks again who the caller is and which inboxes they
-/// may see: someone removed from an inbox stops receiving its events.
-const RECHECK_EVERY: Duration = Duration::from_secs(30);
+/// What the client proved who it is with. Every `live_recheck_secs` the
+/// feed checks that it still holds (a session logged out or expired, a
+/// token revoked, ends the feed) and which inboxes the user may see (someone
+/// removed from an inbox stops receiving its events).
+#[derive(Clone)]
+pub enum Proof {
+    /// A browser session: its cookie value.
+    Session(String),
+    /// An API token: its id.
+    Token(String),
+}
+
+impl std::fmt::Debug for Proof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Proof::Session(_) => f.write_str("Session(***)"),
+            Proof::Token(id) => f.debug_tuple("Token").field(id).finish(),
+        }
+    }
+}
 
 /// A subscription being served to one client.
 #[derive(Debug)]
 pub struct Feed {
     state: AppState,
     who: Principal,
+    proof: Proof,
     scope: InboxScope,
     live: broadcast::Receiver<Arc<Event>>,
     /// Read from the store after this sequence number before going on.
@@ -43,6 +61,7 @@ pub struct Feed {
     start: i64,
     pending: VecDeque<Arc<Event>>,
     sent: Seen,
+    recheck_every: Duration,
     recheck_at: Instant,
 }
 
@@ -51,6 +70,7 @@ pub struct Feed {
 pub async fn open(
     state: &AppState,
     who: Principal,
+    proof: Proof,
     last_event_id: Option<i64>,
 ) -> Result<Feed, ApiError> {
     super::postgres::ensure_listening(state).await;
@@ -67,16 +87,19 @@ pub async fn open(
         };
         (scope, start)
     };
+    let recheck_every = Duration::from_secs(state.settings.live_recheck_secs);
     Ok(Feed {
         state: state.clone(),
         who,
+        proof,
         scope,
         live,
         replay_after: last_event_id,
         start,
         pending: VecDeque::new(),
         sent: Seen::new(REMEMBERED),
-        recheck_at: Instant::now() + RECHECK_EVERY,
+        recheck_every,
+        recheck_at: Instant::now() + recheck_every,
     })
 }
 
@@ -122,7 +145,7 @@ impl Feed {
                     Err(RecvError::Closed) => return None,
                 },
                 () = tokio::time::sleep_until(self.recheck_at) => {
-                    self.recheck_at = Instant::now() + RECHECK_EVERY;
+                    self.recheck_at = Instant::now() + self.recheck_every;
                     if !self.recheck().await {
                         return None;
                     }
@@ -161,16 +184,31 @@ impl Feed {
         }
     }
 
-    /// Reads the caller's role and inboxes again; `false` when they left the workspace.
+    /// Checks the caller's proof and reads their role and inboxes again;
+    /// `false` when the proof no longer holds or they left the workspace.
     async fn recheck(&mut self) -> bool {
         let checked = async {
             let mut reader = self.state.store.read().await?;
             let mut conn = reader.conn();
+            let holds = match &self.proof {
+                Proof::Session(raw) => {
+                    store::sessions::find(&mut conn, raw, self.state.clock.now())
+                        .await?
+                        .is_some()
+                }
+                Proof::Token(id) => store::tokens::for_user(&mut conn, &self.who.user.id)
+                    .await?
+                    .iter()
+                    .any(|token| &token.id == id),
+            };
+            if !holds {
+                return Ok::<_, ApiError>(None);
+            }
             let role =
                 store::workspaces::role_of(&mut conn, &self.who.workspace_id, &self.who.user.id)
                     .await?;
             let Some(role) = role else {
-                return Ok::<_, ApiError>(None);
+                return Ok(None);
             };
             let mut who = self.who.clone();
             who.role = role;

@@ -8,7 +8,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use store::Backend;
 
-use crate::helpers::{assert_problem, json_of, spawn_app, Seed, SseClient, TestApp};
+use crate::helpers::{
+    assert_problem, json_of, spawn_app, spawn_app_with, Seed, SseClient, TestApp,
+};
 
 on_both_backends!(
     a_member_sees_a_change_arrive_as_it_happens,
@@ -17,6 +19,7 @@ on_both_backends!(
     a_last_event_id_that_is_not_an_event_id_is_refused,
     the_stream_ends_when_the_server_shuts_down,
     a_feed_that_fell_behind_the_hub_catches_up_from_the_store,
+    a_stream_ends_once_its_session_is_logged_out_or_its_token_revoked,
 );
 
 /// A short wait that proves a negative: nothing more was sent.
@@ -345,10 +348,16 @@ async fn a_feed_that_fell_behind_the_hub_catches_up_from_the_store(backend: Back
         role: domain::Role::Agent,
     };
     let mut feed = Box::pin(
-        sse::open(&node, who.clone(), None)
-            .await
-            .unwrap()
-            .into_stream(),
+        // The proof is only checked after `live_recheck_secs` (30 s), long after this test.
+        sse::open(
+            &node,
+            who.clone(),
+            sse::Proof::Token("unchecked".into()),
+            None,
+        )
+        .await
+        .unwrap()
+        .into_stream(),
     );
 
     // Five notes: the first also opens the conversation. Six events, unread.
@@ -384,4 +393,74 @@ async fn a_feed_that_fell_behind_the_hub_catches_up_from_the_store(backend: Back
     assert!(received.iter().all(|e| e.conversation_id == id));
     let more = tokio::time::timeout(QUIET, feed.next()).await;
     assert!(more.is_err(), "nothing twice: {more:?}");
+}
+
+/// Logging out or revoking a token ends the streams opened with it (at the
+/// next recheck, here every second); a stream whose proof still holds goes on.
+async fn a_stream_ends_once_its_session_is_logged_out_or_its_token_revoked(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |s| s.live_recheck_secs = 1).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let events_url = format!(
+        "{}/api/v1/workspaces/{}/events",
+        app.address, seed.workspace_id
+    );
+    let mut admin = app.events(&seed, &seed.admin, None).await;
+
+    // A browser session's stream, then its logout.
+    app.set_password(&seed.ana, "correct horse battery").await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = browser
+        .post(format!("{}/api/v1/session", app.address))
+        .json(&json!({"email": seed.ana.email, "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let csrf = json_of(login, 200).await["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let response = browser.get(&events_url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let session_stream = SseClient::from_response(response);
+    let out = browser
+        .delete(format!("{}/api/v1/session", app.address))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    assert!(session_stream.ends_within(Duration::from_secs(5)).await);
+
+    // An API token's stream, then the token revoked.
+    let token_stream = app.events(&seed, &seed.ben, None).await;
+    let tokens: Value = app
+        .client
+        .get(format!("{}/api/v1/tokens", app.address))
+        .bearer_auth(&seed.ben.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = tokens["items"][0]["id"].as_str().unwrap().to_string();
+    let revoked = app
+        .client
+        .delete(format!("{}/api/v1/tokens/{id}", app.address))
+        .bearer_auth(&seed.ben.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    assert!(token_stream.ends_within(Duration::from_secs(5)).await);
+
+    // The admin's stream has been rechecked several times and still delivers.
+    app.new_conversation(&seed, "+14155550123", "Still there?")
+        .await;
+    assert_eq!(admin.next().await.event.as_deref(), Some("created"));
 }

@@ -315,7 +315,7 @@ async fn me(
 ) -> Result<(CookieJar, Json<MeView>), ApiError> {
     let (cookie_value, csrf_token) = match caller.credential {
         Credential::Session { raw, csrf_token } => (Some(raw), Some(csrf_token)),
-        Credential::Token => (None, None),
+        Credential::Token { .. } => (None, None),
     };
     let me = sessions::me(&state, caller.user, cookie_value.as_deref()).await?;
     let jar = match cookie_value.filter(|_| me.session_renewed) {

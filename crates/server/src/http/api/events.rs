@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::http::auth::InWorkspace;
+use crate::http::auth::{Credential, InWorkspaceWith};
 use crate::realtime::sse;
 
 /// How often an idle stream sends a comment, so that proxies keep it open.
@@ -95,12 +95,16 @@ pub struct EventsQuery {
         (status = 404, description = "No such workspace")))]
 async fn events(
     State(state): State<AppState>,
-    InWorkspace(who): InWorkspace,
+    InWorkspaceWith(who, credential): InWorkspaceWith,
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let last = last_event_id(&headers, query.last_event_id.as_deref())?;
-    let feed = sse::open(&state, who, last).await?;
+    let proof = match credential {
+        Credential::Session { raw, .. } => sse::Proof::Session(raw),
+        Credential::Token { id } => sse::Proof::Token(id),
+    };
+    let feed = sse::open(&state, who, proof, last).await?;
     // The first message tells the client how soon to come back, and that the
     // subscription is live: anything committed from now on will arrive.
     let hello = SseEvent::default().retry(RETRY).comment("connected");
