@@ -33,7 +33,7 @@ const DEFAULT_DATABASE_URL: &str = "sqlite://switchboard.db";
 const DEFAULT_LOG: &str = "info";
 const DEFAULT_REGION: &str = "US";
 /// Four days, DESIGN.md §2: `resolved` becomes `closed` after this long.
-const DEFAULT_AUTO_CLOSE_AFTER_SECS: u64 = 4 * 24 * 60 * 60;
+const DEFAULT_AUTO_CLOSE_AFTER_SECS: i64 = domain::Inbox::DEFAULT_AUTO_CLOSE_SECS;
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_LIVE_RECHECK_SECS: u64 = 30;
@@ -57,7 +57,7 @@ pub struct Settings {
     pub default_region: String,
     /// Seconds after which a `resolved` conversation becomes `closed`, for
     /// inboxes created from now on (each inbox can change its own).
-    pub auto_close_after_secs: u64,
+    pub auto_close_after_secs: i64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Seconds a request may take before the server answers 503.
@@ -205,11 +205,7 @@ impl Settings {
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log) {
             return invalid("log", &format!("not a tracing filter: {error}"));
         }
-        if i64::try_from(self.auto_close_after_secs)
-            .map_err(|_| ())
-            .and_then(|secs| domain::Inbox::parse_auto_close_secs(secs).map_err(|_| ()))
-            .is_err()
-        {
+        if domain::Inbox::parse_auto_close_secs(self.auto_close_after_secs).is_err() {
             return invalid(
                 "auto_close_after_secs",
                 "must be between 60 (a minute) and 31536000 (a year)",

@@ -104,10 +104,8 @@ impl FromRequestParts<AppState> for InWorkspace {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        principal_in_path_workspace(parts, state, caller.user)
-            .await
-            .map(InWorkspace)
+        let InWorkspaceWith(who, _) = InWorkspaceWith::from_request_parts(parts, state).await?;
+        Ok(InWorkspace(who))
     }
 }
 

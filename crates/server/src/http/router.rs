@@ -57,39 +57,15 @@ pub fn build(state: AppState) -> Router {
     // File uploads read a larger body than any file they keep, so that a file
     // too big is answered on its form (`ui::upload`).
     let upload_body = max_body.max(ui::upload::UPLOAD_BODY_BYTES);
-    let uploads = ui::upload_routes().layer(
-        ServiceBuilder::new()
-            .layer(RequestBodyLimitLayer::new(upload_body))
-            .layer(DefaultBodyLimit::max(upload_body)),
-    );
+    let uploads = body_limit(ui::upload_routes(), upload_body);
     // Provider webhooks: verified by signature, not by session, and answered
     // to a provider, not a browser: none of the web app's layers below (the
     // ingest benchmark measured them at a few percent of a webhook's cost).
-    let hooks = hooks::twilio::routes()
-        .layer(
-            ServiceBuilder::new()
-                .layer(RequestBodyLimitLayer::new(max_body))
-                .layer(DefaultBodyLimit::max(max_body)),
-        )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            timeout,
-        ));
+    let hooks = time_limit(body_limit(hooks::twilio::routes(), max_body), timeout);
     // `layer` calls, inner first: each turns the stack back into a plain
     // route, which keeps the middleware's types simple. `Router::layer` runs
     // after routing, so the span can name the matched route.
-    routes
-        .layer(
-            ServiceBuilder::new()
-                .layer(RequestBodyLimitLayer::new(max_body))
-                // axum's extractors have their own 2 MB default; make both agree.
-                .layer(DefaultBodyLimit::max(max_body)),
-        )
-        .merge(uploads)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            timeout,
-        ))
+    time_limit(body_limit(routes, max_body).merge(uploads), timeout)
         // Every error answer from here inwards leaves as problem+json (shown
         // as a page to a browser), with the security headers.
         .layer(
@@ -118,6 +94,24 @@ pub fn build(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         )
         .with_state(state)
+}
+
+/// Refuses bodies over `bytes` (413), whether read by an extractor or not.
+fn body_limit(routes: Router<AppState>, bytes: usize) -> Router<AppState> {
+    routes.layer(
+        ServiceBuilder::new()
+            .layer(RequestBodyLimitLayer::new(bytes))
+            // axum's extractors have their own 2 MB default; make both agree.
+            .layer(DefaultBodyLimit::max(bytes)),
+    )
+}
+
+/// Answers 503 to a request that takes longer than `timeout`.
+fn time_limit(routes: Router<AppState>, timeout: Duration) -> Router<AppState> {
+    routes.layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        timeout,
+    ))
 }
 
 /// The span of one request. `tracing` span names are fixed at compile time, so

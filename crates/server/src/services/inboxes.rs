@@ -194,8 +194,7 @@ pub async fn create(
         forward_to_email: None,
         voice_forward_to: None,
         // Checked against the inbox limits when the settings were loaded.
-        auto_close_secs: i64::try_from(state.settings.auto_close_after_secs)
-            .unwrap_or(Inbox::DEFAULT_AUTO_CLOSE_SECS),
+        auto_close_secs: state.settings.auto_close_after_secs,
         created_at: now,
     };
     store::inboxes::create(&mut tx, &inbox)
