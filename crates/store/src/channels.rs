@@ -45,7 +45,7 @@ fn channel_from_row(row: ChannelRow) -> Result<Channel> {
 /// workspace) gives [`StoreError::Duplicate`] and writes nothing: inbound
 /// traffic to one address must route to exactly one inbox.
 #[tracing::instrument(skip_all, fields(channel_id = %channel.id, inbox_id = %channel.inbox_id), err)]
-pub async fn create(tx: &mut Tx, channel: &Channel) -> Result<()> {
+pub async fn create(tx: &mut Tx<'_>, channel: &Channel) -> Result<()> {
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO channels (id, inbox_id, kind, provider, address, settings, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
@@ -114,7 +114,7 @@ pub async fn by_address(
 /// Disconnects a channel. Its messages and conversations stay (their
 /// `channel_id` becomes empty). Returns whether it existed.
 #[tracing::instrument(skip_all, fields(channel_id = %id), err)]
-pub async fn delete(tx: &mut Tx, id: &ChannelId) -> Result<bool> {
+pub async fn delete(tx: &mut Tx<'_>, id: &ChannelId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM channels WHERE id = $1")
         .bind(id.as_str())
         .execute(&mut *c)

@@ -40,7 +40,7 @@ pub(crate) const COLUMNS: &str =
 /// already used by a contact of the workspace gives [`StoreError::Duplicate`]
 /// and writes nothing.
 #[tracing::instrument(skip_all, fields(contact_id = %contact.id, workspace_id = %contact.workspace_id), err)]
-pub async fn create(tx: &mut Tx, contact: &Contact) -> Result<()> {
+pub async fn create(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO contacts (id, workspace_id, name, phone, email, owner_id, opted_out_at, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -79,7 +79,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &ContactId) -> Result<Option<Contact>>
 /// [`StoreError::NotFound`] when it does not exist; [`StoreError::Duplicate`]
 /// when another contact has the new phone or email.
 #[tracing::instrument(skip_all, fields(contact_id = %contact.id), err)]
-pub async fn update(tx: &mut Tx, contact: &Contact) -> Result<()> {
+pub async fn update(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE contacts SET name = $2, phone = $3, email = $4, owner_id = $5, \
          opted_out_at = $6, updated_at = $7 WHERE id = $1",
@@ -103,7 +103,7 @@ pub async fn update(tx: &mut Tx, contact: &Contact) -> Result<()> {
 /// Deletes a contact and, by cascade, their conversations. Returns whether
 /// it existed.
 #[tracing::instrument(skip_all, fields(contact_id = %id), err)]
-pub async fn delete(tx: &mut Tx, id: &ContactId) -> Result<bool> {
+pub async fn delete(tx: &mut Tx<'_>, id: &ContactId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM contacts WHERE id = $1")
         .bind(id.as_str())
         .execute(&mut *c)
@@ -259,7 +259,7 @@ pub async fn search(
 /// Records that the contact texted STOP (`Some(when)`) or START (`None`).
 /// Returns whether the contact exists.
 #[tracing::instrument(skip_all, fields(contact_id = %id, opted_out = at.is_some()), err)]
-pub async fn set_opted_out(tx: &mut Tx, id: &ContactId, at: Option<Timestamp>) -> Result<bool> {
+pub async fn set_opted_out(tx: &mut Tx<'_>, id: &ContactId, at: Option<Timestamp>) -> Result<bool> {
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE contacts SET opted_out_at = $2 WHERE id = $1",
     )

@@ -125,7 +125,7 @@ enum Bind<'a> {
     Int(i64),
 }
 
-async fn write_tags(tx: &mut Tx, conversation: &ConversationId, tags: &[Tag]) -> Result<()> {
+async fn write_tags(tx: &mut Tx<'_>, conversation: &ConversationId, tags: &[Tag]) -> Result<()> {
     for tag in tags {
         crate::on_backend!(tx.conn(), c => sqlx::query(
             "INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -146,7 +146,7 @@ async fn write_tags(tx: &mut Tx, conversation: &ConversationId, tags: &[Tag]) ->
 /// transaction stays usable, so the caller can read the active one instead).
 #[tracing::instrument(skip_all, fields(conversation_id = %conversation.id, inbox_id = %conversation.inbox_id), err)]
 pub async fn insert(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation: &Conversation,
     actor: Option<&UserId>,
     at: Timestamp,
@@ -278,7 +278,7 @@ pub async fn assigned_to(
 /// is refused: a change nobody can see in the timeline is a bug.
 #[tracing::instrument(skip_all, fields(conversation_id = %new_state.id, expected_version = expected_version), err)]
 pub async fn update(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     new_state: &Conversation,
     expected_version: i64,
     actor: Option<&UserId>,

@@ -44,7 +44,7 @@ pub fn reader_for(unread_mode: UnreadMode, user: &UserId) -> ReadCursor {
 /// whether the cursor moved (or was created).
 #[tracing::instrument(skip_all, fields(conversation = %conversation_id, reader = reader.reader()), err)]
 pub async fn mark_read(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation_id: &ConversationId,
     reader: &ReadCursor,
     at: Timestamp,

@@ -47,6 +47,10 @@ pub enum StoreError {
         /// Why it was refused.
         detail: String,
     },
+    /// The change was committed but could not be flushed to disk: it must
+    /// not be acknowledged ([`crate::Committed::durable`]).
+    #[error("could not make the change durable: {0}")]
+    NotDurable(std::io::Error),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),

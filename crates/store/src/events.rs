@@ -63,7 +63,7 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 /// same transaction. Call it only for events that change no row (a forwarded
 /// call, a lock taken).
 #[tracing::instrument(skip_all, fields(conversation_id = %event.conversation_id, kind = event.kind.name()), err)]
-pub async fn append(tx: &mut Tx, event: NewEvent) -> Result<Event> {
+pub async fn append(tx: &mut Tx<'_>, event: NewEvent) -> Result<Event> {
     let data =
         serde_json::to_string(&event.kind).map_err(|e| StoreError::corrupt("events.data", e))?;
     let seq: i64 = crate::on_backend!(tx.conn(), c => sqlx::query_scalar(

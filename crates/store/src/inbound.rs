@@ -63,7 +63,7 @@ pub struct NewInbound<'a> {
 /// was read: either way part of the batch may be written, so the caller must
 /// roll the transaction back (unlike [`crate::messages::insert`]).
 #[tracing::instrument(skip_all, fields(messages = items.len()), err)]
-pub async fn insert_many(tx: &mut Tx, items: &[NewInbound<'_>]) -> Result<Vec<Event>> {
+pub async fn insert_many(tx: &mut Tx<'_>, items: &[NewInbound<'_>]) -> Result<Vec<Event>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
@@ -78,7 +78,11 @@ pub async fn insert_many(tx: &mut Tx, items: &[NewInbound<'_>]) -> Result<Vec<Ev
     append_events(tx, backend, items).await
 }
 
-async fn insert_messages(tx: &mut Tx, backend: Backend, items: &[NewInbound<'_>]) -> Result<()> {
+async fn insert_messages(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    items: &[NewInbound<'_>],
+) -> Result<()> {
     const COLUMNS: usize = 12;
     let rows: Vec<String> = (0..items.len())
         .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
@@ -133,7 +137,7 @@ struct Touch<'a> {
 }
 
 async fn touch_conversations(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     backend: Backend,
     items: &[NewInbound<'_>],
 ) -> Result<()> {
@@ -218,7 +222,7 @@ async fn touch_conversations(
 }
 
 async fn append_events(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     backend: Backend,
     items: &[NewInbound<'_>],
 ) -> Result<Vec<Event>> {
@@ -293,7 +297,7 @@ async fn append_events(
 
 /// Announces the events to the other nodes on commit, in one statement
 /// (PostgreSQL only; see [`crate::notify`]).
-async fn notify_all(tx: &mut Tx, events: &[Event]) -> Result<()> {
+async fn notify_all(tx: &mut Tx<'_>, events: &[Event]) -> Result<()> {
     if let Conn::Postgres(c) = tx.conn() {
         let calls: Vec<String> = (0..events.len())
             .map(|i| format!("pg_notify($1, ${})", i + 2))

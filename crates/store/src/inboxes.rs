@@ -77,7 +77,7 @@ struct InboxViewRow {
 /// Writes a new inbox. An `api_code` already used in the workspace gives
 /// [`StoreError::Duplicate`] and writes nothing.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox.id, workspace_id = %inbox.workspace_id), err)]
-pub async fn create(tx: &mut Tx, inbox: &Inbox) -> Result<()> {
+pub async fn create(tx: &mut Tx<'_>, inbox: &Inbox) -> Result<()> {
     let i = inbox;
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO inboxes (id, workspace_id, kind, owner_id, name, emoji, color, purpose, \
@@ -147,7 +147,7 @@ pub async fn by_api_code(
 /// creation time). [`StoreError::NotFound`] when it does not exist;
 /// [`StoreError::Duplicate`] when the new `api_code` is taken.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox.id), err)]
-pub async fn update(tx: &mut Tx, inbox: &Inbox) -> Result<()> {
+pub async fn update(tx: &mut Tx<'_>, inbox: &Inbox) -> Result<()> {
     let i = inbox;
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE inboxes SET kind = $2, owner_id = $3, name = $4, emoji = $5, color = $6, \
@@ -180,7 +180,7 @@ pub async fn update(tx: &mut Tx, inbox: &Inbox) -> Result<()> {
 /// conversations with their messages, events, tags, links, cursors, locks
 /// and jobs. Irreversible. Returns whether it existed.
 #[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
-pub async fn delete(tx: &mut Tx, id: &InboxId) -> Result<bool> {
+pub async fn delete(tx: &mut Tx<'_>, id: &InboxId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM inboxes WHERE id = $1")
         .bind(id.as_str())
         .execute(&mut *c)
@@ -229,7 +229,12 @@ pub async fn visible_to(
 /// Makes `user` a member of `inbox`, placed after the user's other inboxes.
 /// Adding a member twice changes nothing.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err)]
-pub async fn add_member(tx: &mut Tx, inbox: &InboxId, user: &UserId, at: Timestamp) -> Result<()> {
+pub async fn add_member(
+    tx: &mut Tx<'_>,
+    inbox: &InboxId,
+    user: &UserId,
+    at: Timestamp,
+) -> Result<()> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO inbox_members (inbox_id, user_id, position, muted, created_at) \
          SELECT $1, $2, COALESCE(MAX(position) + 1, 0), FALSE, $3 \
@@ -247,7 +252,7 @@ pub async fn add_member(tx: &mut Tx, inbox: &InboxId, user: &UserId, at: Timesta
 
 /// Removes `user` from `inbox`. Returns whether they were a member.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err)]
-pub async fn remove_member(tx: &mut Tx, inbox: &InboxId, user: &UserId) -> Result<bool> {
+pub async fn remove_member(tx: &mut Tx<'_>, inbox: &InboxId, user: &UserId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM inbox_members WHERE inbox_id = $1 AND user_id = $2",
     )
@@ -298,7 +303,7 @@ pub async fn is_member(conn: &mut Conn<'_>, inbox: &InboxId, user: &UserId) -> R
 /// Ids of inboxes the user is not a member of are ignored; inboxes left out
 /// keep their old position.
 #[tracing::instrument(skip_all, fields(user_id = %user, count = order.len()), err)]
-pub async fn set_order(tx: &mut Tx, user: &UserId, order: &[InboxId]) -> Result<()> {
+pub async fn set_order(tx: &mut Tx<'_>, user: &UserId, order: &[InboxId]) -> Result<()> {
     for (position, inbox) in (0_i64..).zip(order) {
         crate::on_backend!(tx.conn(), c => sqlx::query(
             "UPDATE inbox_members SET position = $3 WHERE inbox_id = $1 AND user_id = $2",
@@ -315,7 +320,12 @@ pub async fn set_order(tx: &mut Tx, user: &UserId, order: &[InboxId]) -> Result<
 
 /// Mutes or unmutes `inbox` for `user` only. Returns whether they are a member.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user, muted = muted), err)]
-pub async fn set_muted(tx: &mut Tx, inbox: &InboxId, user: &UserId, muted: bool) -> Result<bool> {
+pub async fn set_muted(
+    tx: &mut Tx<'_>,
+    inbox: &InboxId,
+    user: &UserId,
+    muted: bool,
+) -> Result<bool> {
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE inbox_members SET muted = $3 WHERE inbox_id = $1 AND user_id = $2",
     )

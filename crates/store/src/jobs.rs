@@ -185,7 +185,7 @@ impl TryFrom<JobRow> for Job {
 /// lock, no error, and a new id, so that a worker still running the old job
 /// can no longer complete, retry or fail the new one.
 #[tracing::instrument(skip_all, fields(kind = %job.kind), err)]
-pub async fn enqueue(tx: &mut Tx, job: NewJob) -> Result<String> {
+pub async fn enqueue(tx: &mut Tx<'_>, job: NewJob) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     let now = to_millis(chrono::Utc::now());
     // The conflict target is the column of the unique index `jobs_dedupe_key`,
@@ -218,7 +218,7 @@ pub async fn enqueue(tx: &mut Tx, job: NewJob) -> Result<String> {
 /// Drops the pending job with this dedupe key (a snooze cancelled before it
 /// woke). Returns whether there was one; finished jobs are kept.
 #[tracing::instrument(skip_all, err)]
-pub async fn cancel(tx: &mut Tx, dedupe_key: &str) -> Result<bool> {
+pub async fn cancel(tx: &mut Tx<'_>, dedupe_key: &str) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM jobs WHERE dedupe_key = $1 AND status = 'pending'",
     )

@@ -6,10 +6,12 @@
 //! change to a conversation appends its event in that same transaction.
 
 pub mod channels;
+mod conn;
 mod connect;
 pub mod contacts;
 pub mod conversations;
 pub mod cursors;
+mod durable;
 mod error;
 pub mod events;
 pub mod inbound;
@@ -30,7 +32,9 @@ pub mod tokens;
 pub mod users;
 pub mod workspaces;
 
-pub use connect::{redact_url, Backend, Conn, Reader, Store, Tx};
+pub use conn::{Conn, HeldWriter, Reader, Tx};
+pub use connect::{redact_url, Backend, Store};
+pub use durable::Committed;
 pub use error::StoreError;
 
 /// Result of every store function.

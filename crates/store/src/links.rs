@@ -54,7 +54,7 @@ fn event(
 /// The link's own `conversation_id` is ignored: it joins `conversation`.
 #[tracing::instrument(skip_all, fields(link_id = %link.id, conversation_id = %conversation.id), err)]
 pub async fn add(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     link: &Link,
     conversation: &Conversation,
     actor: Option<&UserId>,
@@ -84,7 +84,7 @@ pub async fn add(
 /// `None` (and no event) when the conversation has no such link.
 #[tracing::instrument(skip_all, fields(link_id = %link, conversation_id = %conversation.id), err)]
 pub async fn remove(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation: &Conversation,
     link: &LinkId,
     actor: Option<&UserId>,

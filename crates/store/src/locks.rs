@@ -61,7 +61,7 @@ const ATTEMPTS: usize = 3;
 /// free or expired lock is taken and a `Locked` event is appended in the same
 /// transaction; a live lease of someone else is reported as [`Acquired::HeldBy`].
 pub async fn acquire(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation: &Conversation,
     user_id: &UserId,
     now: Timestamp,
@@ -76,7 +76,7 @@ pub async fn acquire(
 /// was taken), for the caller to publish after commit.
 #[tracing::instrument(skip_all, fields(conversation = %conversation.id, user = %user_id), err)]
 pub async fn acquire_with_event(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation: &Conversation,
     user_id: &UserId,
     now: Timestamp,
@@ -137,7 +137,7 @@ pub async fn acquire_with_event(
 /// `Unlocked` event stamped `now`. Returns whether there was such a lock;
 /// someone else's lock is left alone.
 pub async fn release(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation: &Conversation,
     user_id: &UserId,
     now: Timestamp,
@@ -151,7 +151,7 @@ pub async fn release(
 /// user held no lock), for the caller to publish after commit.
 #[tracing::instrument(skip_all, fields(conversation = %conversation.id, user = %user_id), err)]
 pub async fn release_with_event(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation: &Conversation,
     user_id: &UserId,
     now: Timestamp,
@@ -221,7 +221,7 @@ pub async fn held_by_other(
     row.map(LockRow::into_lock).transpose()
 }
 
-async fn select(tx: &mut Tx, conversation_id: &ConversationId) -> Result<Option<LockRow>> {
+async fn select(tx: &mut Tx<'_>, conversation_id: &ConversationId) -> Result<Option<LockRow>> {
     let row = crate::on_backend!(tx.conn(), c => sqlx::query_as(
         "SELECT conversation_id, holder_id, expires_at FROM reply_locks WHERE conversation_id = $1",
     )

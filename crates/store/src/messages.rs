@@ -78,7 +78,7 @@ pub struct TimelineItem {
 /// webhook is a no-op; the transaction stays usable.
 #[tracing::instrument(skip_all, fields(message_id = %message.id, conversation_id = %conversation.id), err)]
 pub async fn insert(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     message: &Message,
     channel_id: Option<&ChannelId>,
     conversation: &Conversation,
@@ -190,7 +190,7 @@ pub async fn by_provider_id(
 #[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all, fields(message_id = %message.id, status = reported.as_str()), err)]
 pub async fn set_delivery(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     message: &Message,
     conversation: &Conversation,
     reported: DeliveryStatus,

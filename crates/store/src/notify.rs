@@ -26,7 +26,7 @@ pub struct Notice {
 
 /// Announces an appended event to the other nodes when `tx` commits
 /// (PostgreSQL only; a no-op on SQLite).
-pub(crate) async fn notify(tx: &mut Tx, workspace: &WorkspaceId, seq: i64) -> Result<()> {
+pub(crate) async fn notify(tx: &mut Tx<'_>, workspace: &WorkspaceId, seq: i64) -> Result<()> {
     if let Conn::Postgres(c) = tx.conn() {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)

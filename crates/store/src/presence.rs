@@ -12,7 +12,7 @@ use crate::{time, Conn, Result, Tx};
 /// (creating or extending the lease).
 #[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err)]
 pub async fn touch(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     conversation_id: &ConversationId,
     user_id: &UserId,
     expires_at: Timestamp,
@@ -32,7 +32,11 @@ pub async fn touch(
 
 /// Records that `user` left the conversation (closed it, navigated away).
 #[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err)]
-pub async fn leave(tx: &mut Tx, conversation_id: &ConversationId, user_id: &UserId) -> Result<()> {
+pub async fn leave(
+    tx: &mut Tx<'_>,
+    conversation_id: &ConversationId,
+    user_id: &UserId,
+) -> Result<()> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM presence WHERE conversation_id = $1 AND user_id = $2",
     )
@@ -65,7 +69,7 @@ pub async fn viewers(
 /// Deletes every lease that ended before `now` (for a periodic job; readers
 /// already ignore them). Returns how many were removed.
 #[tracing::instrument(skip_all, err)]
-pub async fn purge_expired(tx: &mut Tx, now: Timestamp) -> Result<u64> {
+pub async fn purge_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64> {
     let removed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM presence WHERE expires_at <= $1",
     )

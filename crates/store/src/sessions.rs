@@ -76,7 +76,7 @@ fn millis_after(at: Timestamp, ttl: Duration) -> i64 {
 /// cookie value (shown to the browser once, never stored) and the session.
 #[tracing::instrument(skip_all, fields(user_id = %user), err)]
 pub async fn create(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     user: &UserId,
     now: Timestamp,
     ttl: Duration,
@@ -135,7 +135,12 @@ pub async fn find(
 /// Returns `false` if the session is unknown or already expired: an expired
 /// session is never revived.
 #[tracing::instrument(skip_all, err)]
-pub async fn touch(tx: &mut Tx, raw: &str, now: Timestamp, new_expiry: Timestamp) -> Result<bool> {
+pub async fn touch(
+    tx: &mut Tx<'_>,
+    raw: &str,
+    now: Timestamp,
+    new_expiry: Timestamp,
+) -> Result<bool> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1 AND expires_at > $2",
     )
@@ -150,7 +155,7 @@ pub async fn touch(tx: &mut Tx, raw: &str, now: Timestamp, new_expiry: Timestamp
 
 /// Ends a session (logout). Returns whether it existed.
 #[tracing::instrument(skip_all, err)]
-pub async fn delete(tx: &mut Tx, raw: &str) -> Result<bool> {
+pub async fn delete(tx: &mut Tx<'_>, raw: &str) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(hash_token(raw))
         .execute(&mut *c)
@@ -162,7 +167,7 @@ pub async fn delete(tx: &mut Tx, raw: &str) -> Result<bool> {
 /// Ends every session of a user (password change, removal, "log out
 /// everywhere"). Returns how many there were.
 #[tracing::instrument(skip_all, fields(user_id = %user), err)]
-pub async fn delete_for_user(tx: &mut Tx, user: &UserId) -> Result<u64> {
+pub async fn delete_for_user(tx: &mut Tx<'_>, user: &UserId) -> Result<u64> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user.as_str())
         .execute(&mut *c)
@@ -174,7 +179,7 @@ pub async fn delete_for_user(tx: &mut Tx, user: &UserId) -> Result<u64> {
 /// Removes sessions that expired at or before `now` (periodic clean-up).
 /// Returns how many.
 #[tracing::instrument(skip_all, err)]
-pub async fn delete_expired(tx: &mut Tx, now: Timestamp) -> Result<u64> {
+pub async fn delete_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(to_millis(now))
         .execute(&mut *c)

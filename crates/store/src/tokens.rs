@@ -63,7 +63,7 @@ struct TokenUserRow {
 /// to the user once and cannot be recovered afterwards.
 #[tracing::instrument(skip_all, fields(user_id = %user), err)]
 pub async fn create(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     user: &UserId,
     name: &str,
     now: Timestamp,
@@ -110,7 +110,7 @@ pub async fn for_user(conn: &mut Conn<'_>, user: &UserId) -> Result<Vec<ApiToken
 /// Revokes one of `user`'s tokens. Returns `false` if there is no such token
 /// or it belongs to someone else (who is not told it exists).
 #[tracing::instrument(skip_all, fields(user_id = %user, token_id = %id), err)]
-pub async fn delete(tx: &mut Tx, user: &UserId, id: &str) -> Result<bool> {
+pub async fn delete(tx: &mut Tx<'_>, user: &UserId, id: &str) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
     )
@@ -146,7 +146,7 @@ pub async fn authenticate(conn: &mut Conn<'_>, raw: &str) -> Result<Option<(ApiT
 
 /// Records that a request used the token. Returns `false` if it was revoked meanwhile.
 #[tracing::instrument(skip_all, fields(token_id = %id), err)]
-pub async fn touch(tx: &mut Tx, id: &str, now: Timestamp) -> Result<bool> {
+pub async fn touch(tx: &mut Tx<'_>, id: &str, now: Timestamp) -> Result<bool> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
     )

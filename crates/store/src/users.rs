@@ -39,7 +39,7 @@ impl UserRow {
 /// An address already used by another account, in any case, is refused with
 /// [`StoreError::Duplicate`].
 #[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
-pub async fn create(tx: &mut Tx, user: &User, password_hash: Option<&str>) -> Result<()> {
+pub async fn create(tx: &mut Tx<'_>, user: &User, password_hash: Option<&str>) -> Result<()> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -86,7 +86,7 @@ pub async fn by_email(
 /// if there is no such user.
 #[tracing::instrument(skip_all, fields(user_id = %id), err)]
 pub async fn set_password_hash(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     id: &UserId,
     password_hash: Option<&str>,
 ) -> Result<()> {
@@ -103,7 +103,7 @@ pub async fn set_password_hash(
 
 /// Changes the display name. [`StoreError::NotFound`] if there is no such user.
 #[tracing::instrument(skip_all, fields(user_id = %id), err)]
-pub async fn set_name(tx: &mut Tx, id: &UserId, name: &str) -> Result<()> {
+pub async fn set_name(tx: &mut Tx<'_>, id: &UserId, name: &str) -> Result<()> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE users SET name = $2 WHERE id = $1",
     )

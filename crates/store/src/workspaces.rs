@@ -50,7 +50,7 @@ fn parse_role(word: &str) -> Result<Role> {
 
 /// Creates a workspace (its first owner is added with [`add_member`]).
 #[tracing::instrument(skip_all, fields(workspace_id = %workspace.id), err)]
-pub async fn create(tx: &mut Tx, workspace: &Workspace) -> Result<()> {
+pub async fn create(tx: &mut Tx<'_>, workspace: &Workspace) -> Result<()> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)",
     )
@@ -77,7 +77,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &WorkspaceId) -> Result<Option<Workspa
 
 /// Renames a workspace. [`StoreError::NotFound`] if there is no such workspace.
 #[tracing::instrument(skip_all, fields(workspace_id = %id), err)]
-pub async fn rename(tx: &mut Tx, id: &WorkspaceId, name: &str) -> Result<()> {
+pub async fn rename(tx: &mut Tx<'_>, id: &WorkspaceId, name: &str) -> Result<()> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE workspaces SET name = $2 WHERE id = $1",
     )
@@ -113,7 +113,7 @@ pub async fn for_user(conn: &mut Conn<'_>, user: &UserId) -> Result<Vec<(Workspa
 /// belong to it, [`StoreError::MissingReference`] if either does not exist.
 #[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
 pub async fn add_member(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     user: &UserId,
     role: Role,
@@ -137,7 +137,7 @@ pub async fn add_member(
 /// Keeping at least one owner is the caller's rule (see [`count_with_role`]).
 #[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
 pub async fn set_role(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     user: &UserId,
     role: Role,
@@ -163,7 +163,11 @@ pub async fn set_role(
 /// Conversations assigned to them are left alone: unassigning is a change to
 /// each conversation, with its event, that the service makes.
 #[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
-pub async fn remove_member(tx: &mut Tx, workspace: &WorkspaceId, user: &UserId) -> Result<bool> {
+pub async fn remove_member(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    user: &UserId,
+) -> Result<bool> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM inbox_members \
          WHERE user_id = $2 AND inbox_id IN (SELECT id FROM inboxes WHERE workspace_id = $1)",

@@ -196,7 +196,7 @@ impl Draft {
     /// job in `tx`. [`StoreError::VersionConflict`] when `current` is stale.
     pub(crate) async fn write(
         self,
-        tx: &mut Tx,
+        tx: &mut Tx<'_>,
         current: &Conversation,
         now: Timestamp,
     ) -> Result<Written, StoreError> {

@@ -88,3 +88,58 @@ async fn a_failing_statement_mid_transaction_leaves_nothing() {
         assert!(user_exists(&store, &bob.id).await);
     }
 }
+
+#[tokio::test]
+async fn a_held_writer_commits_one_transaction_after_another() {
+    for store in support::stores().await {
+        let (ana, bea) = (a_user("ana@example.com"), a_user("bea@example.com"));
+        let mut held = store.hold_writer().await.unwrap();
+        for user in [&ana, &bea] {
+            let mut tx = held.begin().await.unwrap();
+            users::create(&mut tx, user, None).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        // One dropped without commit leaves nothing, as with `Store::begin`.
+        let cid = a_user("cid@example.com");
+        {
+            let mut tx = held.begin().await.unwrap();
+            users::create(&mut tx, &cid, None).await.unwrap();
+        }
+        drop(held);
+        assert!(user_exists(&store, &ana.id).await);
+        assert!(user_exists(&store, &bea.id).await);
+        assert!(!user_exists(&store, &cid.id).await);
+        // Given back, the writer serves everyone else again.
+        let mut tx = store.begin().await.unwrap();
+        users::create(&mut tx, &cid, None).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(user_exists(&store, &cid.id).await);
+    }
+}
+
+#[tokio::test]
+async fn commits_made_before_an_fsync_share_it() {
+    for store in support::stores().await {
+        let (ana, bea) = (a_user("ana@example.com"), a_user("bea@example.com"));
+        let fsyncs_before = store.log_fsyncs();
+        let mut committed = Vec::new();
+        for user in [&ana, &bea] {
+            let mut tx = store.begin().await.unwrap();
+            users::create(&mut tx, user, None).await.unwrap();
+            committed.push(tx.commit_unsynced().await.unwrap());
+        }
+        // Committed is visible at once, before it is durable.
+        assert!(user_exists(&store, &ana.id).await);
+        let second = committed.pop().unwrap();
+        let first = committed.pop().unwrap();
+        second.durable().await.unwrap();
+        first.durable().await.unwrap();
+        let fsyncs = store.log_fsyncs() - fsyncs_before;
+        match store.backend() {
+            // One fsync of the log, started after both commits, covered both.
+            store::Backend::Sqlite => assert_eq!(fsyncs, 1),
+            // PostgreSQL's commit is durable when it returns.
+            store::Backend::Postgres => assert_eq!(fsyncs, 0),
+        }
+    }
+}

@@ -163,7 +163,7 @@ pub async fn remove(state: &AppState, who: &Principal, member: &UserId) -> Resul
 
 /// The member and their role; "not found" for anyone outside the workspace.
 async fn member_of(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     member: &UserId,
 ) -> Result<(User, Role), ApiError> {
@@ -182,7 +182,7 @@ async fn member_of(
 /// Exact on SQLite, whose one writer runs these transactions one at a time.
 /// On PostgreSQL two owners demoting each other at the same instant could
 /// both pass; closing that needs a row lock in the store.
-async fn keep_an_owner(tx: &mut Tx, workspace: &WorkspaceId) -> Result<(), ApiError> {
+async fn keep_an_owner(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), ApiError> {
     let owners = store::workspaces::count_with_role(&mut tx.conn(), workspace, Role::Owner).await?;
     if owners <= 1 {
         return Err(ApiError::conflict(

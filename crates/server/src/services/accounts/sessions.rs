@@ -69,7 +69,7 @@ pub struct Me {
 
 /// Opens a session for `user` inside `tx` (login, first-run setup).
 pub(super) async fn open(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     user: &UserId,
     now: Timestamp,
 ) -> Result<OpenedSession, ApiError> {

@@ -107,7 +107,7 @@ fn prepare(owner: NewOwner, at: Timestamp) -> Result<(OwnerCreated, Password), A
     Ok((OwnerCreated { workspace, user }, owner.password))
 }
 
-async fn insert(tx: &mut Tx, created: &OwnerCreated, hash: &str) -> Result<(), ApiError> {
+async fn insert(tx: &mut Tx<'_>, created: &OwnerCreated, hash: &str) -> Result<(), ApiError> {
     let OwnerCreated { workspace, user } = created;
     store::users::create(tx, user, Some(hash))
         .await

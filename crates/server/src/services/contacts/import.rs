@@ -199,7 +199,7 @@ fn columns(header: &StringRecord) -> Result<Columns, ApiError> {
     Ok(columns)
 }
 
-async fn people(tx: &mut Tx, workspace: &WorkspaceId) -> Result<People, ApiError> {
+async fn people(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<People, ApiError> {
     let mut people = People::default();
     for (user, _) in store::workspaces::members(&mut tx.conn(), workspace).await? {
         people
@@ -268,7 +268,7 @@ fn parse_row(
 /// statement fails: on PostgreSQL a failed statement would abort the whole
 /// transaction and every good line with it.
 async fn write_row(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     row: Row,
     now: domain::Timestamp,

@@ -61,7 +61,7 @@ pub async fn return_to_inbox(
 /// an inbox or the workspace, no customer is left waiting on a person who
 /// can no longer see them. Returns the events to publish after commit.
 pub(crate) async fn return_all_to_inbox(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     workspace: &WorkspaceId,
     inbox: Option<&InboxId>,
     user: &UserId,

@@ -64,7 +64,7 @@ impl Lookups {
     /// The inbox a channel feeds. An inbox deleted meanwhile is [`StoreError::NotFound`].
     pub(crate) async fn inbox(
         &mut self,
-        tx: &mut store::Tx,
+        tx: &mut store::Tx<'_>,
         id: &InboxId,
     ) -> Result<Inbox, StoreError> {
         if let Some(inbox) = self.inboxes.get(id) {

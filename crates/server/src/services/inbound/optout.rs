@@ -14,7 +14,7 @@ use store::StoreError;
 /// Twilio answers them with the number's help text, and the message stays
 /// in the conversation for an agent to follow up.
 pub(crate) async fn apply(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     contact: &mut Contact,
     keyword: Keyword,
     now: Timestamp,

@@ -1,13 +1,19 @@
 //! Group commit for inbound messages.
 //!
-//! SQLite has one writer and every commit waits for an fsync, so one
-//! transaction per message caps ingest at the disk's fsync rate. Instead,
-//! webhooks hand their message to this node's writer task, which takes every
-//! message waiting at that moment, stores them all in one transaction, commits
-//! once, and only then answers each caller: nothing is acknowledged before
-//! it is durable, and a burst costs one fsync. Under light load a batch is a
-//! single message, so latency stays one commit.
+//! SQLite has one writer and every commit must reach the disk before it is
+//! acknowledged, so one transaction per message caps ingest at the disk's
+//! fsync rate. Instead, webhooks hand their message to this node's writer
+//! task, which takes every message waiting at that moment and stores them all
+//! in one transaction. The commit then goes to the acknowledger task, which
+//! waits until it is on disk and only then publishes its events and answers
+//! each caller: nothing is acknowledged before it is durable. Meanwhile the
+//! writer is already writing the next batch, so the disk's time is not the
+//! writer's (see `store::Committed`). Under light load a batch is a single
+//! message, so latency stays one commit.
 
+use std::time::{Duration, Instant};
+
+use store::StoreError;
 use tokio::sync::{mpsc, oneshot};
 
 use super::channels::Channels;
@@ -19,6 +25,8 @@ use crate::error::ApiError;
 const MAX_BATCH: usize = 256;
 /// How many messages may wait for the writer before callers wait to enqueue.
 const QUEUE_DEPTH: usize = 4096;
+/// How many committed batches may wait for the disk before the writer waits.
+const UNSYNCED_BATCHES: usize = 64;
 
 type Reply = oneshot::Sender<Result<Ingested, ApiError>>;
 
@@ -38,7 +46,9 @@ impl IngestQueue {
             sender,
             channels: Channels::default(),
         });
-        tokio::spawn(write_batches(state.clone(), receiver));
+        let (committed, acknowledger) = mpsc::channel(UNSYNCED_BATCHES);
+        tokio::spawn(write_batches(state.clone(), receiver, committed));
+        tokio::spawn(acknowledge(state.clone(), acknowledger));
         state
     }
 
@@ -56,25 +66,71 @@ impl IngestQueue {
 }
 
 /// The writer task: runs until shutdown, then stores what is already waiting.
-async fn write_batches(state: AppState, mut receiver: mpsc::Receiver<(InboundSms, Reply)>) {
+async fn write_batches(
+    state: AppState,
+    mut receiver: mpsc::Receiver<(InboundSms, Reply)>,
+    acknowledger: mpsc::Sender<Written>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut lookups = Lookups::default();
+    let mut held = Held::default();
     loop {
+        held.release_unless_busy(&receiver);
         tokio::select! {
             received = receiver.recv_many(&mut batch, MAX_BATCH) => {
                 if received == 0 {
                     return;
                 }
-                write_batch(&state, std::mem::take(&mut batch), &mut lookups).await;
+                write_batch(&state, &acknowledger, &mut held, std::mem::take(&mut batch), &mut lookups).await;
             }
             () = state.shutdown.cancelled() => {
                 receiver.close();
                 while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-                    write_batch(&state, std::mem::take(&mut batch), &mut lookups).await;
+                    write_batch(&state, &acknowledger, &mut held, std::mem::take(&mut batch), &mut lookups).await;
                 }
                 return;
             }
         }
+    }
+}
+
+/// The writer connection, kept from one batch to the next while texts keep
+/// coming (see [`store::Store::hold_writer`]): taking it from the pool and
+/// giving it back costs two round trips to the database per batch, as much
+/// as the batch's own statements. On SQLite nobody else writes while it is
+/// held, so it goes back to the pool as soon as nothing waits, and at the
+/// latest after [`HOLD_AT_MOST`].
+#[derive(Debug, Default)]
+struct Held(Option<(store::HeldWriter, Instant)>);
+
+/// The longest the writer keeps the connection from others (agents' writes).
+const HOLD_AT_MOST: Duration = Duration::from_millis(25);
+
+impl Held {
+    /// The held connection, taken from the pool if none is held.
+    async fn writer(&mut self, state: &AppState) -> Result<&mut store::HeldWriter, StoreError> {
+        let (writer, _) = match self.0.take() {
+            Some(held) => self.0.insert(held),
+            None => self
+                .0
+                .insert((state.store.hold_writer().await?, Instant::now())),
+        };
+        Ok(writer)
+    }
+
+    /// Gives the connection back when nothing waits or it was held long enough.
+    fn release_unless_busy<T>(&mut self, receiver: &mpsc::Receiver<T>) {
+        if self
+            .0
+            .as_ref()
+            .is_some_and(|(_, since)| receiver.is_empty() || since.elapsed() >= HOLD_AT_MOST)
+        {
+            self.release();
+        }
+    }
+
+    fn release(&mut self) {
+        self.0 = None;
     }
 }
 
@@ -84,21 +140,39 @@ async fn write_batches(state: AppState, mut receiver: mpsc::Receiver<(InboundSms
 /// what it remembered and tries the batch once more carefully from fresh
 /// reads; if that fails too, each message is stored on its own so that one
 /// bad message cannot fail the others.
-async fn write_batch(state: &AppState, batch: Vec<(InboundSms, Reply)>, lookups: &mut Lookups) {
+async fn write_batch(
+    state: &AppState,
+    acknowledger: &mpsc::Sender<Written>,
+    held: &mut Held,
+    batch: Vec<(InboundSms, Reply)>,
+    lookups: &mut Lookups,
+) {
     lookups.expire();
-    let mut outcome = write_together(state, &batch, lookups, false).await;
+    let mut outcome = write_together(state, held, &batch, lookups, false).await;
     if outcome.is_err() {
-        outcome = write_together(state, &batch, lookups, true).await;
+        outcome = write_together(state, held, &batch, lookups, true).await;
     }
     match outcome {
-        Ok((results, events)) => {
-            state.hub.publish(events);
-            for ((_, reply), result) in batch.into_iter().zip(results) {
-                let _ = reply.send(Ok(result));
+        Ok((committed, results, events)) => {
+            let answers = batch
+                .into_iter()
+                .zip(results)
+                .map(|((_, reply), result)| (reply, result))
+                .collect();
+            let written = Written {
+                committed,
+                events,
+                answers,
+            };
+            if let Err(mpsc::error::SendError(written)) = acknowledger.send(written).await {
+                // Only at shutdown, after the acknowledger stopped: answer here.
+                written.acknowledge(state).await;
             }
         }
         Err(error) => {
             tracing::warn!(%error, size = batch.len(), "group commit failed; storing one by one");
+            // Storing alone takes the writer connection from the pool.
+            held.release();
             for (sms, reply) in batch {
                 let result = ingest_alone(state, &sms).await;
                 let _ = reply.send(result);
@@ -110,23 +184,65 @@ async fn write_batch(state: &AppState, batch: Vec<(InboundSms, Reply)>, lookups:
 /// One transaction for the whole batch; forgets what it remembered when it fails.
 async fn write_together(
     state: &AppState,
+    held: &mut Held,
     batch: &[(InboundSms, Reply)],
     lookups: &mut Lookups,
     careful: bool,
-) -> Result<(Vec<Ingested>, Vec<domain::Event>), store::StoreError> {
+) -> Result<(store::Committed, Vec<Ingested>, Vec<domain::Event>), StoreError> {
     let together = async {
-        let mut tx = state.store.begin().await?;
+        let mut tx = held.writer(state).await?.begin().await?;
         let mut writer = Writer::new(state.clock.now(), careful);
         for (sms, _) in batch {
             writer.add(&mut tx, sms, lookups).await?;
         }
-        let written = writer.finish(&mut tx).await?;
-        tx.commit().await?;
-        Ok(written)
+        let (results, events) = writer.finish(&mut tx).await?;
+        let committed = tx.commit_unsynced().await?;
+        Ok((committed, results, events))
     };
     let outcome = together.await;
     if outcome.is_err() {
         lookups.forget();
+        // A connection that failed goes back to the pool, which checks it.
+        held.release();
     }
     outcome
+}
+
+/// A batch committed, waiting for the disk before it is acknowledged.
+#[derive(Debug)]
+struct Written {
+    committed: store::Committed,
+    events: Vec<domain::Event>,
+    answers: Vec<(Reply, Ingested)>,
+}
+
+impl Written {
+    /// Waits until the batch is durable, then publishes its events and
+    /// answers its callers; if it cannot be made durable, they get an error
+    /// (a provider sends again, and finds the message stored).
+    async fn acknowledge(self, state: &AppState) {
+        match self.committed.durable().await {
+            Ok(()) => {
+                state.hub.publish(self.events);
+                for (reply, result) in self.answers {
+                    let _ = reply.send(Ok(result));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, size = self.answers.len(), "a committed batch is not durable");
+                for (reply, _) in self.answers {
+                    let _ = reply.send(Err(ApiError::internal(
+                        "the message could not be made durable",
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// The acknowledger task: acknowledges committed batches in commit order.
+async fn acknowledge(state: AppState, mut committed: mpsc::Receiver<Written>) {
+    while let Some(written) = committed.recv().await {
+        written.acknowledge(&state).await;
+    }
 }

@@ -12,7 +12,7 @@ use crate::services::conversations::apply_trigger;
 
 /// The workspace's contact with this number, created when the number is new.
 pub(crate) async fn contact_for(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     inbox: &Inbox,
     phone: &PhoneNumber,
     now: Timestamp,
@@ -25,7 +25,7 @@ pub(crate) async fn contact_for(
 
 /// A new contact for a number the workspace has not seen.
 pub(crate) async fn create_contact(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     inbox: &Inbox,
     phone: &PhoneNumber,
     now: Timestamp,
@@ -105,7 +105,7 @@ impl Plan {
     /// conversation the message goes into and the events written.
     pub(crate) async fn carry_out(
         self,
-        tx: &mut store::Tx,
+        tx: &mut store::Tx<'_>,
         inbox: &Inbox,
         contact: &Contact,
         channel: Option<&domain::ChannelId>,
@@ -143,7 +143,7 @@ impl Plan {
 /// (pointing back at the closed one, if any) when there is none. Used for
 /// what is not a message (a call), so no status moves.
 pub(crate) async fn active_conversation(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     inbox: &Inbox,
     contact: &Contact,
     channel: Option<&domain::ChannelId>,
@@ -161,7 +161,7 @@ pub(crate) async fn active_conversation(
 }
 
 async fn start(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     inbox: &Inbox,
     contact: &Contact,
     channel: Option<&domain::ChannelId>,

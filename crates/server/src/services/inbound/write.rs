@@ -59,7 +59,7 @@ impl Writer {
     /// so that a retried webhook never reopens a conversation or changes a contact.
     pub(crate) async fn add(
         &mut self,
-        tx: &mut store::Tx,
+        tx: &mut store::Tx<'_>,
         sms: &InboundSms,
         lookups: &mut Lookups,
     ) -> Result<(), StoreError> {
@@ -138,7 +138,7 @@ impl Writer {
     /// the events to publish after commit.
     pub(crate) async fn finish(
         mut self,
-        tx: &mut store::Tx,
+        tx: &mut store::Tx<'_>,
     ) -> Result<(Vec<Ingested>, Vec<Event>), StoreError> {
         self.flush(tx).await?;
         let results = self
@@ -149,7 +149,7 @@ impl Writer {
         Ok((results, self.events))
     }
 
-    async fn flush(&mut self, tx: &mut store::Tx) -> Result<(), StoreError> {
+    async fn flush(&mut self, tx: &mut store::Tx<'_>) -> Result<(), StoreError> {
         if self.waiting.is_empty() {
             return Ok(());
         }
@@ -203,7 +203,7 @@ fn moved_on(conversation: &Conversation, now: Timestamp) -> Conversation {
 
 /// The message this provider id was stored as, if it was.
 async fn stored_before(
-    tx: &mut store::Tx,
+    tx: &mut store::Tx<'_>,
     sms: &InboundSms,
 ) -> Result<Option<MessageId>, StoreError> {
     let Some(provider_id) = &sms.provider_id else {
