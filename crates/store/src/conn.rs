@@ -29,7 +29,7 @@ impl fmt::Debug for Conn<'_> {
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back, so a
 /// half-done change never reaches the database. `'c` is `'static` when it
-/// owns its connection ([`Store::begin`]) and the borrow of a
+/// owns its connection ([`crate::Store::begin`]) and the borrow of a
 /// [`HeldWriter`] otherwise.
 pub struct Tx<'c> {
     pub(crate) inner: TxInner<'c>,
@@ -42,9 +42,9 @@ pub(crate) enum TxInner<'c> {
     Postgres(sqlx::Transaction<'c, Postgres>),
 }
 
-/// A writer connection held for several transactions ([`Store::hold_writer`]).
+/// A writer connection held for several transactions ([`crate::Store::hold_writer`]).
 pub struct HeldWriter {
-    pub(crate) conn: ReaderInner,
+    pub(crate) conn: Pooled,
     pub(crate) sync: Option<Arc<WalSync>>,
 }
 
@@ -59,8 +59,8 @@ impl HeldWriter {
     pub async fn begin(&mut self) -> Result<Tx<'_>> {
         Ok(Tx {
             inner: match &mut self.conn {
-                ReaderInner::Sqlite(c) => TxInner::Sqlite(c.begin().await?),
-                ReaderInner::Postgres(c) => TxInner::Postgres(c.begin().await?),
+                Pooled::Sqlite(c) => TxInner::Sqlite(c.begin().await?),
+                Pooled::Postgres(c) => TxInner::Postgres(c.begin().await?),
             },
             sync: self.sync.clone(),
         })
@@ -97,7 +97,7 @@ impl Tx<'_> {
 
     /// Commits; the change is visible at once and durable once
     /// [`Committed::durable`] returns. Lets a writer start its next
-    /// transaction while this one goes to disk ([`crate::durable`]).
+    /// transaction while this one goes to disk (see [`Committed`]).
     pub async fn commit_unsynced(self) -> Result<Committed> {
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
@@ -111,9 +111,10 @@ impl Tx<'_> {
 }
 
 /// A pooled connection for reads (SQLite: one of the read-only connections).
-pub struct Reader(pub(crate) ReaderInner);
+pub struct Reader(pub(crate) Pooled);
 
-pub(crate) enum ReaderInner {
+/// A connection taken from a pool, on either backend.
+pub(crate) enum Pooled {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
 }
@@ -128,8 +129,8 @@ impl Reader {
     /// The connection.
     pub fn conn(&mut self) -> Conn<'_> {
         match &mut self.0 {
-            ReaderInner::Sqlite(c) => Conn::Sqlite(c),
-            ReaderInner::Postgres(c) => Conn::Postgres(c),
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
         }
     }
 }

@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-use crate::conn::{HeldWriter, Reader, ReaderInner, Tx, TxInner};
+use crate::conn::{HeldWriter, Pooled, Reader, Tx, TxInner};
 use crate::durable::WalSync;
 use crate::{Result, StoreError};
 
@@ -202,11 +202,11 @@ impl Store {
     pub async fn hold_writer(&self) -> Result<HeldWriter> {
         Ok(match &self.pools {
             Pools::Sqlite { writer, sync, .. } => HeldWriter {
-                conn: ReaderInner::Sqlite(writer.acquire().await?),
+                conn: Pooled::Sqlite(writer.acquire().await?),
                 sync: Some(sync.clone()),
             },
             Pools::Postgres(pool) => HeldWriter {
-                conn: ReaderInner::Postgres(pool.acquire().await?),
+                conn: Pooled::Postgres(pool.acquire().await?),
                 sync: None,
             },
         })
@@ -224,8 +224,8 @@ impl Store {
     /// Takes a connection for reading.
     pub async fn read(&self) -> Result<Reader> {
         Ok(Reader(match &self.pools {
-            Pools::Sqlite { readers, .. } => ReaderInner::Sqlite(readers.acquire().await?),
-            Pools::Postgres(pool) => ReaderInner::Postgres(pool.acquire().await?),
+            Pools::Sqlite { readers, .. } => Pooled::Sqlite(readers.acquire().await?),
+            Pools::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
         }))
     }
 

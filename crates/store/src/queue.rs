@@ -4,7 +4,7 @@
 //! A page is four queries whatever its size: the conversations (with the
 //! viewer's unread flag), then their tags, contacts and last messages by id.
 //! Counts are one aggregate query each. Every filter is built into one SQL
-//! text with numbered binds in [`sql`], shared by both backends; only the
+//! text with numbered binds in `sql`, shared by both backends; only the
 //! full-text condition differs per backend.
 
 mod keyset;
