@@ -4,6 +4,7 @@
 
 pub mod channels;
 pub mod members;
+mod numbers;
 pub mod personal;
 
 use axum::http::StatusCode;
