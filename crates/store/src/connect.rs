@@ -103,13 +103,18 @@ impl Store {
             url: redact_url(url),
             source,
         };
-        let sync = Arc::new(WalSync::new(options.get_filename()));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone().create_if_missing(true))
             .await
             .map_err(unreachable)?;
+        // SQLite names the log after the database file with symlinks
+        // resolved; the file exists now that the writer has opened it.
+        let database = options.get_filename();
+        let sync = Arc::new(WalSync::new(
+            &std::fs::canonicalize(database).unwrap_or_else(|_| database.to_path_buf()),
+        ));
         let readers = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
@@ -265,7 +270,7 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use super::{redact_url, Pools, Store};
 
     #[test]
     fn passwords_never_appear_in_a_redacted_url() {
@@ -278,5 +283,24 @@ mod tests {
             redact_url("sqlite://switchboard.db"),
             "sqlite://switchboard.db"
         );
+    }
+
+    #[tokio::test]
+    async fn the_log_synced_is_the_one_sqlite_writes_even_through_a_symlink() {
+        let dir = std::env::temp_dir().join(format!("sb-symlink-{}", uuid::Uuid::now_v7()));
+        let (real, link) = (dir.join("real"), dir.join("link"));
+        std::fs::create_dir_all(&real).unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let store = Store::connect(&format!("sqlite://{}/sb.db", link.display()))
+            .await
+            .unwrap();
+        let Pools::Sqlite { sync, .. } = &store.pools else {
+            panic!("a SQLite store");
+        };
+        let canonical = std::fs::canonicalize(&real).unwrap().join("sb.db-wal");
+        assert!(canonical.exists(), "SQLite keeps its log at {canonical:?}");
+        assert_eq!(sync.log_path(), canonical.as_path());
+        store.close().await;
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

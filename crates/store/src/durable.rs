@@ -99,6 +99,12 @@ impl WalSync {
     pub(crate) fn fsyncs(&self) -> u64 {
         self.fsyncs.load(Ordering::Relaxed)
     }
+
+    /// The log file this syncs.
+    #[cfg(test)]
+    pub(crate) fn log_path(&self) -> &Path {
+        &self.wal
+    }
 }
 
 /// Flushes the log file to disk. Opened afresh each time: SQLite deletes the
