@@ -20,11 +20,12 @@ async fn an_agent_cannot_use_the_admin_settings() {
     let Some((app, seed, csrf)) = signed_in_as_ana().await else {
         return;
     };
-    let base = format!(
-        "{}/w/{}/inboxes/{}/settings",
-        app.address, seed.workspace_id, seed.inbox_id
+    let settings = format!(
+        "/w/{}/inboxes/{}/settings",
+        seed.workspace_id, seed.inbox_id
     );
-    let page = app.client.get(&base).send().await.unwrap();
+    let base = format!("{}{settings}", app.address);
+    let page = app.get(&settings).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("save-appearance"));
@@ -65,7 +66,7 @@ async fn an_agent_cannot_use_the_admin_settings() {
         assert!(status == 403 || status == 404, "{action}: {status}");
     }
     // Nothing changed: the inbox is still there with its name and number.
-    let page = app.client.get(&base).send().await.unwrap();
+    let page = app.get(&settings).await;
     assert_eq!(page.status(), 200);
     let mut reader = app.store.read().await.unwrap();
     let channel = store::channels::get(&mut reader.conn(), &seed.channel.id)
@@ -73,8 +74,9 @@ async fn an_agent_cannot_use_the_admin_settings() {
         .unwrap();
     assert!(channel.is_some());
     drop(reader);
-    let new_inbox = format!("{}/w/{}/inboxes/new", app.address, seed.workspace_id);
-    let response = app.client.get(&new_inbox).send().await.unwrap();
+    let response = app
+        .get(&format!("/w/{}/inboxes/new", seed.workspace_id))
+        .await;
     assert_eq!(response.status(), 403);
 }
 
@@ -88,11 +90,12 @@ async fn an_agent_outside_the_inbox_finds_no_settings() {
         .await;
     app.login(&seed.outsider.email, "correct horse battery")
         .await;
-    let url = format!(
-        "{}/w/{}/inboxes/{}/settings",
-        app.address, seed.workspace_id, seed.inbox_id
-    );
-    let response = app.client.get(&url).send().await.unwrap();
+    let response = app
+        .get(&format!(
+            "/w/{}/inboxes/{}/settings",
+            seed.workspace_id, seed.inbox_id
+        ))
+        .await;
     assert_eq!(response.status(), 404);
 }
 
@@ -117,11 +120,11 @@ async fn settings_and_contact_forms_without_the_csrf_field_are_refused() {
         assert_eq!(response.status(), 403, "{url}");
     }
     let page = app
-        .client
-        .get(format!("{ws}/inboxes/{}/settings", seed.inbox_id))
-        .send()
+        .get(&format!(
+            "/w/{}/inboxes/{}/settings",
+            seed.workspace_id, seed.inbox_id
+        ))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -137,39 +140,25 @@ async fn without_a_twilio_account_the_number_step_says_so_and_offers_the_simulat
     app.set_password(&seed.admin, "correct horse battery").await;
     app.login(&seed.admin.email, "correct horse battery").await;
     let step = format!(
-        "{}/w/{}/inboxes/{}/new/number",
-        app.address, seed.workspace_id, seed.inbox_id
+        "/w/{}/inboxes/{}/new/number",
+        seed.workspace_id, seed.inbox_id
     );
-    let html = app
-        .client
-        .get(&step)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get(&step).await.text().await.unwrap();
     assert!(html.contains("id=\"twilio-not-configured\""), "{html}");
     assert!(!html.contains("provider-twilio"), "{html}");
     assert!(html.contains("(415) 555-0100"), "{html}");
     // Asking for Twilio anyway is answered on the page, in words.
     let response = app
-        .client
-        .get(format!("{step}?provider=twilio&area_code=415"))
-        .send()
-        .await
-        .unwrap();
+        .get(&format!("{step}?provider=twilio&area_code=415"))
+        .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("id=\"number-search-error\""), "{html}");
     assert!(html.contains("twilio_account_sid"), "{html}");
     // So is a search that cannot be.
     let html = app
-        .client
-        .get(format!("{step}?area_code=12"))
-        .send()
+        .get(&format!("{step}?area_code=12"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -165,7 +165,7 @@ async fn write_batch(
                 answers,
             };
             if let Err(mpsc::error::SendError(written)) = acknowledger.send(written).await {
-                // Only at shutdown, after the acknowledger stopped: answer here.
+                // Only if the acknowledger task is gone (its runtime shutting down).
                 written.acknowledge(state).await;
             }
         }
