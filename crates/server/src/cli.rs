@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use switchboard_server::config::{Overrides, Settings, CONFIG_PATH_ENV};
 use switchboard_server::services::accounts::{self, NewOwner, Password};
-use switchboard_server::{app, bench, demo, telemetry, App};
+use switchboard_server::{bench, demo, startup, telemetry, App};
 
 /// Switchboard: a shared team inbox server.
 #[derive(Debug, Parser)]
@@ -160,14 +160,14 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Scripts and tests read this line to learn the port when listening on port 0.
     println!("Switchboard is listening on http://{}", app.address());
     tracing::info!(address = %app.address(), "listening");
-    app.run_until_stopped(app::shutdown_signal()).await?;
+    app.run_until_stopped(startup::shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
     telemetry::init(&settings.log)?;
-    let store = app::connect(&settings).await?;
+    let store = startup::connect(&settings).await?;
     store
         .migrate()
         .await
@@ -181,7 +181,7 @@ async fn create_owner(settings: Settings, args: CreateOwnerArgs) -> anyhow::Resu
     telemetry::init(&settings.log)?;
     let email = domain::EmailAddress::parse(&args.email)?;
     let password = Password::parse(read_password(&args.email)?)?;
-    let store = app::connect(&settings).await?;
+    let store = startup::connect(&settings).await?;
     store
         .migrate()
         .await
@@ -253,7 +253,7 @@ async fn bench_ingest(args: BenchIngestArgs) -> anyhow::Result<()> {
 
 async fn load_demo(settings: Settings) -> anyhow::Result<()> {
     telemetry::init(&settings.log)?;
-    let store = app::connect(&settings).await?;
+    let store = startup::connect(&settings).await?;
     store
         .migrate()
         .await

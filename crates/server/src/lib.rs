@@ -1,9 +1,8 @@
 //! Switchboard's server: the library behind the `switchboard` binary.
 //!
-//! [`app::App`] is the one way to start the HTTP server, for production and for
+//! [`startup::App`] is the one way to start the HTTP server, for production and for
 //! every test; [`config::Settings`] is everything it is told.
 
-pub mod app;
 pub mod bench;
 pub mod clock;
 pub mod config;
@@ -13,8 +12,11 @@ pub mod http;
 pub mod jobs;
 pub mod realtime;
 pub mod services;
+pub mod startup;
+pub mod state;
 pub mod telemetry;
 
-pub use app::{App, AppState, StartupError};
 pub use config::Settings;
 pub use error::ApiError;
+pub use startup::{App, StartupError};
+pub use state::AppState;

@@ -16,7 +16,7 @@ use http_body_util::{BodyExt, Full};
 use store::StoreError;
 
 use super::{BenchError, IngestOptions};
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Area codes the senders' numbers are spread over, 10,000 numbers each.
 const AREA_CODES: [&str; 9] = [

@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use store::{Store, StoreError};
 
-use crate::app::{App, StartupError};
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::startup::{App, StartupError};
 
 pub use load::Fixture;
 

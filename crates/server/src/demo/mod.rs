@@ -16,10 +16,10 @@ use domain::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::accounts::{hash_password, Password};
+use crate::state::AppState;
 
 pub use cast::{OWNER_EMAIL, PASSWORD};
 

@@ -11,12 +11,12 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::{cast, Team};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::conversations as act;
 use crate::services::inbound::{ingest_sms, InboundSms};
 use crate::services::messages::{post, Post};
+use crate::state::AppState;
 
 /// Where a demo conversation ends up.
 #[derive(Debug, Clone, Copy)]

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use axum::Json;
 
 use super::{api, health, hooks, problem, session_renewal, simulator_api, ui};
-use crate::app::AppState;
+use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -12,10 +12,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 
-use crate::app::AppState;
 use crate::http::auth::SESSION_COOKIE;
 use crate::http::ui::cookies;
 use crate::services::accounts::sessions;
+use crate::state::AppState;
 
 /// Renews the caller's session after a successful answer.
 pub async fn renew_session(

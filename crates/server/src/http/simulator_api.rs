@@ -9,10 +9,10 @@ use domain::text::Word;
 use serde::{Deserialize, Serialize};
 use store::simulator::{PhoneDirection, PhoneMessage, SimulatorNumber};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::simulator::{self, Text};
+use crate::state::AppState;
 
 /// `POST /simulator/api/messages`: a text from the customer's phone.
 /// Missing fields read as empty, so each problem is a 422 naming its field.

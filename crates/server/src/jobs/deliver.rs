@@ -11,8 +11,8 @@ use serde::Deserialize;
 use store::jobs::Job;
 
 use super::{parse, JobFailure};
-use crate::app::AppState;
 use crate::services::messages::refuse_sending;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 struct Payload {

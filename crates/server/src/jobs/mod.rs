@@ -14,9 +14,9 @@ use serde::Deserialize;
 use store::jobs::Job;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services;
+use crate::state::AppState;
 
 /// How long a claimed job is ours before another worker may take it.
 const LEASE: Duration = Duration::from_secs(120);

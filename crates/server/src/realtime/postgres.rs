@@ -16,7 +16,7 @@ use domain::WorkspaceId;
 use store::notify::{Listener, Notice};
 use store::InboxScope;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How many events one catch-up read takes.
 const BATCH: u32 = 500;

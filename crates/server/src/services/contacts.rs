@@ -10,8 +10,8 @@ use domain::{Contact, ContactId, DomainError, EmailAddress, PhoneNumber, UserId,
 use store::{Conn, Page, StoreError};
 
 use super::access::Principal;
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The longest contact name kept.
 const MAX_NAME_CHARS: usize = 200;

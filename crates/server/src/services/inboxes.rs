@@ -18,8 +18,8 @@ use store::queue::InboxCounts;
 use store::{Conn, StoreError};
 
 use super::access::{self, Principal};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The emoji of an inbox created without one.
 pub const DEFAULT_EMOJI: &str = "📥";

@@ -5,8 +5,8 @@ use domain::{Conversation, ConversationId, Status, Trigger};
 use store::jobs::NewJob;
 
 use super::conversations::{apply_trigger, change_as_system, Change};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Wakes a snoozed conversation at its `snoozed_until`.
 pub const WAKE_JOB: &str = "wake_conversation";

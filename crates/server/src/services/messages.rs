@@ -9,8 +9,8 @@ use store::{Conn, StoreError, Tx};
 
 use super::access::{self, Principal};
 use super::conversations::apply_trigger;
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// How often a post is retried when the conversation changed in between.
 const ATTEMPTS: usize = 5;

@@ -7,8 +7,8 @@ use domain::{ChannelKind, ConversationId, DomainError, MessageBody, MessageId, P
 use store::simulator::{PhoneMessage, SimulatorNumber};
 
 use super::inbound::{self, InboundSms, Ingested};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// How many texts a phone shows: the latest ones.
 pub const PHONE_HISTORY: u32 = 200;

@@ -24,7 +24,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Credential, SESSION_COOKIE};
 use crate::http::json_body::JsonBody;
@@ -32,6 +31,7 @@ use crate::services::accounts::limiter::RetryAfter;
 use crate::services::accounts::sessions::{self, Login, SESSION_TTL};
 use crate::services::accounts::setup::{self, NewOwner};
 use crate::services::accounts::Password;
+use crate::state::AppState;
 
 /// The routes of this resource.
 pub fn routes() -> OpenApiRouter<AppState> {

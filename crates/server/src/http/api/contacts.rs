@@ -13,7 +13,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inboxes::nullable;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
@@ -21,6 +20,7 @@ use crate::services::contacts::import::{self, ImportReport};
 use crate::services::contacts::{
     self, parse_email, parse_name, parse_phone, ContactChanges, NewContact,
 };
+use crate::state::AppState;
 
 /// The page size when none is asked for, and the largest allowed (API.md).
 const DEFAULT_LIMIT: u32 = 50;

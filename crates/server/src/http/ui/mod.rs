@@ -21,7 +21,7 @@ use axum::response::Html;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 use crate::error::ApiError;
 

@@ -6,9 +6,9 @@ use domain::{Channel, Contact, DeliveryStatus, PhoneNumber};
 use url::Url;
 
 use super::{Outcome, Target};
-use crate::app::AppState;
 use crate::jobs::JobFailure;
 use crate::services::inbound::twilio::Credentials;
+use crate::state::AppState;
 
 /// Twilio's code for "the recipient replied STOP to this number".
 const UNSUBSCRIBED: &str = "21610";

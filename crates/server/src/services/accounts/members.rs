@@ -12,10 +12,10 @@ use store::{StoreError, Tx};
 
 use super::checked_name;
 use super::passwords::{hash_password, Password};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::conversations;
+use crate::state::AppState;
 
 /// A person to add to the workspace.
 #[derive(Clone)]

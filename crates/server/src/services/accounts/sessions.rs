@@ -11,8 +11,8 @@ use store::Tx;
 
 use super::limiter::RetryAfter;
 use super::passwords::{self, Password};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// How long a session lasts without use.
 pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);

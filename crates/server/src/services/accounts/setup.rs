@@ -7,8 +7,8 @@ use store::{Store, StoreError, Tx};
 use super::checked_name;
 use super::passwords::{hash_password, Password};
 use super::sessions::{self, OpenedSession};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The first owner of a new workspace.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@ use domain::User;
 use store::tokens::ApiToken;
 
 use super::checked_name;
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A token just made, with its secret: the only time anyone sees it.
 #[derive(Clone)]

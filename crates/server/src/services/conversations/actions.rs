@@ -7,9 +7,9 @@ use domain::{
 };
 
 use super::{apply_trigger, change, Change};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// "Assign to me": an agent takes an unassigned conversation; admins take any.
 pub async fn assign_to_me(

@@ -8,10 +8,10 @@ use domain::{
 };
 use store::StoreError;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
 use crate::services::messages::{locked_by, refuse_sending, Draft, Post};
+use crate::state::AppState;
 
 /// How often a compose is retried when a concurrent one (or an inbound
 /// message) created the contact or the conversation first.

@@ -10,9 +10,9 @@ use domain::{
 use store::messages::TimelineItem;
 use store::{Conn, Page};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// How long opening a conversation marks the caller as viewing it; the
 /// client renews it by reading the conversation again.

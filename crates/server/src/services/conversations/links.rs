@@ -4,9 +4,9 @@
 use domain::text::required_text;
 use domain::{Action, ConversationId, Link, LinkId, LinkKind};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// A link as a client asks for it, before it is checked.
 #[derive(Debug, Clone)]

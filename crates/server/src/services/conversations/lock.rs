@@ -7,10 +7,10 @@ use domain::{Action, ConversationId};
 use store::locks::Acquired;
 
 use super::detail::{name_of, LockHolder};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
 use crate::services::messages::locked_by;
+use crate::state::AppState;
 
 /// How long a lock holds without renewal.
 pub const LOCK_LEASE: Duration = Duration::from_secs(90);

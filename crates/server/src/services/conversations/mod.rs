@@ -35,8 +35,8 @@ use store::jobs::NewJob;
 use store::StoreError;
 
 use super::access::{self, Principal};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// How often a change is retried when another writer got there first.
 const ATTEMPTS: usize = 5;

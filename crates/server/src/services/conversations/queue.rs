@@ -5,9 +5,9 @@ use domain::{Action, InboxId, Priority, Status, Tag, UserId, View};
 use store::queue::{AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, Sort};
 use store::{Conn, Page};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// The filters of `GET /conversations`, parsed; the caller's workspace,
 /// identity and visible inboxes are added by [`list`] and [`counts`].

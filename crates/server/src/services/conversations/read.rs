@@ -3,9 +3,9 @@
 
 use domain::{Action, ConversationId};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// Marks the conversation read up to now for the caller (per-user inboxes)
 /// or for the whole team (shared inboxes). A cursor never moves back.

@@ -22,8 +22,8 @@ pub use queue::IngestQueue;
 pub use twilio::{delivery_report, receive_sms, SignedRequest, TwilioReply};
 pub use voice::incoming_call;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use cache::Lookups;
 use write::Writer;
 

@@ -18,8 +18,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::channels::Channels;
 use super::{ingest_alone, InboundSms, Ingested, Lookups, Writer};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The most messages one transaction carries.
 const MAX_BATCH: usize = 256;

@@ -11,8 +11,8 @@ use domain::{Channel, ChannelId, MessageBody, Provider};
 use serde::Deserialize;
 
 use super::{ingest_sms, InboundSms};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A webhook request as received: what its signature covers.
 #[derive(Debug, Clone)]

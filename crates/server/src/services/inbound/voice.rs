@@ -8,8 +8,8 @@ use domain::{Channel, EventKind, Inbox, PhoneNumber};
 
 use super::thread;
 use super::twilio::{unreadable, verify, SignedRequest, TwilioReply, Verified};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// What a caller hears when the inbox forwards calls nowhere. A fixed text:
 /// nothing from outside goes into it, so it needs no escaping.

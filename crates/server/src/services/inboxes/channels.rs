@@ -9,9 +9,9 @@ use domain::{
 };
 use store::StoreError;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 pub use super::numbers::{available_numbers, twilio_configured, NumberSearch};
 use super::numbers::{buy_from_twilio, operator_account};

@@ -4,10 +4,10 @@
 use chrono::SubsecRound;
 use domain::{Action, InboxId, Role, User, UserId};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
 use crate::services::conversations;
+use crate::state::AppState;
 
 /// A member of an inbox with their workspace role.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use channels::sms::{NumberSearch as TwilioSearch, PurchaseRequest, SmsProvider};
 use channels::twilio::{TwilioClient, TwilioConfig};
 use url::Url;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// How many numbers a search offers.
 const OFFERED_NUMBERS: usize = 5;

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 
 use domain::{Action, InboxId, Registration};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::state::AppState;
 
 /// Puts the caller's inboxes in the order of `order`. Inboxes left out keep
 /// their relative order after the listed ones, so a client that knows only

@@ -12,10 +12,10 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::{CountsView, DetailView, QueueItemView, QueuePage};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
+use crate::state::AppState;
 
 /// The page size when none is asked for, and the largest allowed (API.md).
 pub(super) const DEFAULT_LIMIT: u32 = 50;

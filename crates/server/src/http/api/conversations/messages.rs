@@ -18,13 +18,13 @@ use super::views::{
     ComposedView, ConversationView, MessageView, PermalinkView, PostedView, TimelineItemView,
     TimelinePage,
 };
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::api::events::EventView;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
 use crate::services::conversations::{self, Compose, InboxRef};
 use crate::services::messages::{self, Post};
+use crate::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

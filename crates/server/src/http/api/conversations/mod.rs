@@ -14,8 +14,8 @@ mod views;
 use domain::ConversationId;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub use views::{
     ConversationView, CountsView, DetailView, LinkView, LockView, MessageView, QueueItemView,

@@ -13,11 +13,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inbox_id;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
 use crate::services::inboxes::channels::{self, NewChannel, NumberSearch};
+use crate::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -12,13 +12,13 @@ use domain::{MessageBody, MessageKind, Priority, Tag, Timestamp, UserId};
 use serde::Deserialize;
 
 use super::app::parse_id;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::services::conversations as svc;
 use crate::services::messages::{self, Post};
+use crate::state::AppState;
 
 /// Every field any action form may carry; each action reads its own.
 #[derive(Debug, Default, Deserialize)]

@@ -11,7 +11,6 @@ use axum_extra::extract::CookieJar;
 use domain::EmailAddress;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::auth::{form_csrf_matches, SESSION_COOKIE};
 use crate::http::ui::cookies::{self, LOGIN_CSRF_COOKIE};
@@ -20,6 +19,7 @@ use crate::http::ui::{render, Chrome};
 use crate::services::accounts::sessions::{self, Login};
 use crate::services::accounts::setup::{self, NewOwner};
 use crate::services::accounts::Password;
+use crate::state::AppState;
 
 /// `GET /login` and a refused attempt.
 #[derive(Debug, Template)]

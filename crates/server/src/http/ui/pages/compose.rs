@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::{ApiCode, InboxId, InboxKind, MessageBody, PhoneNumber, Registration};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm, Signed};
@@ -15,6 +14,7 @@ use crate::http::ui::{render, Chrome};
 use crate::services::access::Principal;
 use crate::services::conversations::{self, Compose, InboxRef};
 use crate::services::inboxes;
+use crate::state::AppState;
 
 /// The compose page.
 #[derive(Debug, Template)]

@@ -9,13 +9,13 @@ use askama::Template;
 use domain::text::Word;
 use domain::{authorize, Action, ConversationId, MessageKind, Priority, Status, Subject};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::format::{ago, capitalised, describe, full_time, initials, status_label};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::conversations::{self, Detail};
 use crate::services::inboxes::members;
+use crate::state::AppState;
 
 /// How much of a timeline the page shows.
 const TIMELINE_LENGTH: u32 = 500;

@@ -7,13 +7,13 @@ use domain::{InboxId, Priority, Registration, Tag, View};
 use serde::Deserialize;
 use store::queue::{AssigneeFilter, QueueCounts, QueueItem};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::format::{ago, initials};
 use crate::http::ui::simulator::{checked_color, display_number};
 use crate::services::access::Principal;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
 use crate::services::inboxes;
+use crate::state::AppState;
 
 /// Makes a queue link with some parameters changed.
 type Link<'a> = dyn Fn(&[(&str, &str)]) -> String + 'a;

@@ -13,7 +13,6 @@ use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::format::initials;
@@ -23,6 +22,7 @@ use crate::http::ui::{render, Chrome};
 use crate::services::access::Principal;
 use crate::services::accounts::members as people;
 use crate::services::inboxes::{self, members};
+use crate::state::AppState;
 
 /// The units the auto-close wait is written in, largest first: the form
 /// word, and its length in seconds.

@@ -16,7 +16,6 @@ use serde::Deserialize;
 use super::new_inbox::StepPage;
 use super::numbers::NumberQuery;
 use super::settings::{self, auto_close_secs, build, inbox_id, shown_on_page, Frame, Values};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
@@ -24,6 +23,7 @@ use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::{render, Chrome};
 use crate::services::inboxes::channels::{self, NewChannel};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
+use crate::state::AppState;
 
 /// Every field any settings form may carry; each action reads its own.
 #[derive(Debug, Default, Deserialize)]

@@ -12,7 +12,6 @@ use domain::{Action, ContactId, DomainError, UserId};
 use serde::Deserialize;
 
 use super::contact_id;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
@@ -23,6 +22,7 @@ use crate::services::accounts::members as people;
 use crate::services::contacts::{
     self, parse_email, parse_name, parse_phone, ContactChanges, NewContact,
 };
+use crate::state::AppState;
 
 /// A contact's form: a new one's, or an existing one's with its delete card.
 #[derive(Debug, Template)]

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use domain::Action;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::pages::settings::{shown_on_page, Frame};
@@ -17,6 +16,7 @@ use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::upload::{self, Upload};
 use crate::http::ui::{render, Chrome};
 use crate::services::contacts::import::{self as csv_import, ImportReport};
+use crate::state::AppState;
 
 /// The largest CSV file accepted by upload: the importer's 10,000 lines of
 /// contacts fit well within it, so a bigger file is likelier the wrong one.

@@ -19,7 +19,6 @@ use domain::{Action, Contact, ContactId};
 use serde::Deserialize;
 
 use super::settings::Frame;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::session::Agent;
@@ -27,6 +26,7 @@ use crate::http::ui::simulator::display_number;
 use crate::http::ui::{render, Chrome};
 use crate::services::accounts::members as people;
 use crate::services::contacts;
+use crate::state::AppState;
 
 /// Contacts per page.
 const PAGE_SIZE: u32 = 50;

@@ -4,55 +4,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use store::{Store, StoreError};
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
-use crate::clock::Clock;
 use crate::config::Settings;
-use crate::realtime::Hub;
-use crate::services::accounts::LoginLimiter;
-use crate::services::inbound::IngestQueue;
+use crate::state::AppState;
 use crate::{http, jobs};
-
-/// What every handler can reach, passed as axum state: no globals, so tests
-/// can run many apps side by side in one process.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// The effective settings.
-    pub settings: Arc<Settings>,
-    /// The time services read; tests advance it.
-    pub clock: Clock,
-    /// Committed events, fanned out to live subscribers.
-    pub hub: Hub,
-    /// Cancelled at shutdown: long-lived streams and the job worker end on it.
-    pub shutdown: CancellationToken,
-    /// Where inbound messages go to be committed together (group commit).
-    pub ingest: IngestQueue,
-    /// This node's failed-login counts (in memory, per node).
-    pub login_limiter: Arc<LoginLimiter>,
-}
-
-impl AppState {
-    /// The state of one node over `store`; the CLI's one-shot commands
-    /// (`demo`) use it too, so they run the same services as the server.
-    /// Starts the node's inbound writer task, so it needs a Tokio runtime.
-    pub fn new(store: Store, settings: Settings) -> Self {
-        IngestQueue::start(|ingest| Self {
-            store,
-            settings: Arc::new(settings),
-            clock: Clock::default(),
-            hub: Hub::default(),
-            shutdown: CancellationToken::new(),
-            login_limiter: Arc::default(),
-            ingest,
-        })
-    }
-}
 
 /// Why the server could not start. The message says which step failed; the
 /// source (the store's or the OS's error) says why, and names the URL or
