@@ -3,13 +3,16 @@
 //! - [`sms`]: the [`SmsProvider`] trait every SMS provider implements, and the
 //!   types that cross it.
 //! - [`twilio`]: Twilio's REST client, request signatures, webhook parsing and TwiML.
+//! - [`simulator`]: the built-in phone simulator as a provider.
 //! - [`optout`]: STOP / START / HELP keywords.
+//! - [`webhooks`]: Standard Webhooks signatures for outgoing webhooks.
 //!
 //! Everything here parses at the edge into domain types (`PhoneNumber`,
 //! `DeliveryStatus`, `Attachment`); raw provider strings do not travel inward.
 
 pub mod error;
 pub mod optout;
+pub mod simulator;
 pub mod sms;
 pub mod twilio;
 pub mod webhooks;

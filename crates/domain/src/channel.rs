@@ -69,6 +69,17 @@ pub enum Provider {
     Smtp,
 }
 
+impl Provider {
+    /// Its name for people: `Simulator`, `Twilio`, `Email`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Simulator => "Simulator",
+            Self::Twilio => "Twilio",
+            Self::Smtp => "Email",
+        }
+    }
+}
+
 impl Word for Provider {
     const FIELD: &'static str = "provider";
     const ALL: &'static [(Self, &'static str)] = &[

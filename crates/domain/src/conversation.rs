@@ -50,6 +50,38 @@ pub struct Conversation {
     pub resolved_at: Option<Timestamp>,
 }
 
+impl Conversation {
+    /// A conversation just started: `new`, unassigned, version 1.
+    pub fn new(
+        workspace_id: WorkspaceId,
+        inbox_id: InboxId,
+        channel_id: Option<ChannelId>,
+        contact_id: ContactId,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            id: ConversationId::generate(),
+            workspace_id,
+            inbox_id,
+            channel_id,
+            contact_id,
+            status: Status::New,
+            priority: Priority::None,
+            assignee_id: None,
+            subject: None,
+            snoozed_until: None,
+            previous_id: None,
+            tags: Vec::new(),
+            version: 1,
+            inbound_version: 0,
+            created_at: now,
+            last_activity_at: now,
+            last_inbound_at: None,
+            resolved_at: None,
+        }
+    }
+}
+
 /// The lifecycle states of DESIGN.md §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -5,7 +5,7 @@
 
 use thiserror::Error;
 
-use crate::Status;
+use crate::{Conversation, EventKind, Status, Timestamp};
 
 /// What happened to a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,10 @@ pub enum LifecycleError {
     /// `snoozed` needs a time: use snooze.
     #[error("use snooze with a time to snooze a conversation")]
     SnoozeNeedsTime,
+    /// The customer's message on a closed conversation starts a new one; this
+    /// one does not take it.
+    #[error("the conversation is closed")]
+    StartsNewConversation,
 }
 
 /// Decides the status after `trigger` on a conversation in `current`.
@@ -96,5 +100,42 @@ pub fn transition(current: Status, trigger: Trigger) -> Result<Outcome, Lifecycl
         (_, Trigger::SetStatus(New)) => Err(LifecycleError::CannotSetNew),
         (_, Trigger::SetStatus(Snoozed)) => Err(LifecycleError::SnoozeNeedsTime),
         (_, Trigger::SetStatus(target)) => becomes(target),
+    }
+}
+
+impl Conversation {
+    /// Moves the conversation through the lifecycle on `trigger`, returning
+    /// the status event when the status changed: the one place a status is
+    /// set. `snoozed_until` is kept only for `snoozed`.
+    pub fn apply(
+        &mut self,
+        trigger: Trigger,
+        now: Timestamp,
+        snoozed_until: Option<Timestamp>,
+    ) -> Result<Option<EventKind>, LifecycleError> {
+        let to = match transition(self.status, trigger)? {
+            Outcome::Becomes(to) => to,
+            Outcome::StartsNewConversation => return Err(LifecycleError::StartsNewConversation),
+        };
+        let from = self.status;
+        let snoozed_until = if to == Status::Snoozed {
+            snoozed_until
+        } else {
+            None
+        };
+        if from == to && self.snoozed_until == snoozed_until {
+            return Ok(None);
+        }
+        self.status = to;
+        self.snoozed_until = snoozed_until;
+        if to == Status::Resolved {
+            self.resolved_at = Some(now);
+        }
+        self.last_activity_at = now;
+        Ok(Some(EventKind::StatusChanged {
+            from,
+            to,
+            snoozed_until,
+        }))
     }
 }

@@ -43,8 +43,8 @@ impl Who {
 
 use Action::{
     Assign, AssignToMe, ChangeStatus, CreateInbox, DeleteInbox, EditInboxAppearance,
-    ManageInboxPolicy, ManageMember, PersonaliseInbox, Reply, ReturnToInbox, SeeInbox, Transfer,
-    UseWorkspace,
+    ManageInboxPolicy, ManageIntegrations, ManageMember, PersonaliseInbox, Reply, ReturnToInbox,
+    SeeInbox, Transfer, UseWorkspace,
 };
 use Who::{Admin, Member, Outsider, Owner};
 
@@ -65,7 +65,7 @@ const OWNERS: Action = ManageMember {
 };
 
 /// Every action, with each value its fields can take.
-const ACTIONS: [Action; 17] = [
+const ACTIONS: [Action; 18] = [
     SeeInbox,
     Reply,
     AssignToMe,
@@ -83,13 +83,14 @@ const ACTIONS: [Action; 17] = [
     ADMINS,
     OWNERS,
     UseWorkspace,
+    ManageIntegrations,
 ];
 
 /// Columns: the conversation is unassigned, assigned to the asker, assigned to someone else.
 type Row = (Who, Action, [Expected; 3]);
 
 #[rustfmt::skip]
-const TABLE: [Row; 68] = [
+const TABLE: [Row; 72] = [
     //                            unassigned   mine         someone else's
     (Owner, SeeInbox,            [OK,          OK,          OK]),
     (Owner, Reply,               [OK,          OK,          OK]),
@@ -108,6 +109,7 @@ const TABLE: [Row; 68] = [
     (Owner, ADMINS,              [OK,          OK,          OK]),
     (Owner, OWNERS,              [OK,          OK,          OK]),
     (Owner, UseWorkspace,        [OK,          OK,          OK]),
+    (Owner, ManageIntegrations, [OK,          OK,          OK]),
 
     (Admin, SeeInbox,            [OK,          OK,          OK]),
     (Admin, Reply,               [OK,          OK,          OK]),
@@ -126,6 +128,7 @@ const TABLE: [Row; 68] = [
     (Admin, ADMINS,              [OK,          OK,          OK]),
     (Admin, OWNERS,              [NEEDS_OWNER, NEEDS_OWNER, NEEDS_OWNER]),
     (Admin, UseWorkspace,        [OK,          OK,          OK]),
+    (Admin, ManageIntegrations, [OK,          OK,          OK]),
 
     (Member, SeeInbox,            [OK,          OK,          OK]),
     (Member, Reply,               [OK,          OK,          OK]),
@@ -144,6 +147,7 @@ const TABLE: [Row; 68] = [
     (Member, ADMINS,              [NEEDS_ADMIN, NEEDS_ADMIN, NEEDS_ADMIN]),
     (Member, OWNERS,              [NEEDS_OWNER, NEEDS_OWNER, NEEDS_OWNER]),
     (Member, UseWorkspace,        [OK,          OK,          OK]),
+    (Member, ManageIntegrations, [NEEDS_ADMIN, NEEDS_ADMIN, NEEDS_ADMIN]),
 
     // A non-member learns nothing, not even that the inbox exists (404).
     (Outsider, SeeInbox,            [HIDDEN, HIDDEN, HIDDEN]),
@@ -163,6 +167,7 @@ const TABLE: [Row; 68] = [
     (Outsider, ADMINS,              [HIDDEN, HIDDEN, HIDDEN]),
     (Outsider, OWNERS,              [HIDDEN, HIDDEN, HIDDEN]),
     (Outsider, UseWorkspace,        [HIDDEN, HIDDEN, HIDDEN]),
+    (Outsider, ManageIntegrations,  [HIDDEN, HIDDEN, HIDDEN]),
 ];
 
 /// Asks on behalf of `who` about a conversation; column 0 is unassigned,
@@ -222,6 +227,7 @@ fn variant(action: Action) -> usize {
         CreateInbox => 11,
         ManageMember { .. } => 12,
         UseWorkspace => 13,
+        ManageIntegrations => 14,
     }
 }
 
@@ -231,7 +237,7 @@ fn the_table_has_a_row_for_every_asker_and_every_action_exactly_once() {
     variants.dedup();
     assert_eq!(
         variants,
-        (0..14).collect::<Vec<_>>(),
+        (0..15).collect::<Vec<_>>(),
         "every Action variant"
     );
     let roles: Vec<Role> = Role::ALL.iter().map(|(r, _)| *r).collect();
@@ -302,7 +308,7 @@ fn a_member_agent_can_do_nothing_at_all_in_an_inbox_that_is_not_approved() {
 }
 
 #[rustfmt::skip]
-const WORKSPACE: [(Action, [Expected; 3]); 5] = [
+const WORKSPACE: [(Action, [Expected; 3]); 6] = [
     //              Owner  Admin        Agent
     (CreateInbox,  [OK,    OK,          NEEDS_ADMIN]),
     (AGENTS,       [OK,    OK,          NEEDS_ADMIN]),
@@ -310,6 +316,7 @@ const WORKSPACE: [(Action, [Expected; 3]); 5] = [
     // Only an owner makes, changes or removes an owner; the agent is told so too.
     (OWNERS,       [OK,    NEEDS_OWNER, NEEDS_OWNER]),
     (UseWorkspace, [OK,    OK,          OK]),
+    (ManageIntegrations, [OK, OK,       NEEDS_ADMIN]),
 ];
 
 #[test]

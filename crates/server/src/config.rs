@@ -82,6 +82,10 @@ pub struct Settings {
     /// That account's auth token (never printed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twilio_auth_token: Option<Secret>,
+    /// Seconds a node holds a claimed job or a reaction before another node
+    /// may take it over (the first node died). Longer than any job takes
+    /// (sending times out after 30 s).
+    pub lease_secs: u64,
     /// Whether outgoing webhooks may be delivered to loopback, private and
     /// link-local addresses. Off: a workspace admin must not reach into the
     /// server's own network. Tests and single-machine setups turn it on.
@@ -106,6 +110,7 @@ impl Default for Settings {
             twilio_account_sid: None,
             twilio_auth_token: None,
             webhook_allow_private: false,
+            lease_secs: 120,
         }
     }
 }
@@ -225,6 +230,9 @@ impl Settings {
         if self.live_recheck_secs == 0 {
             return invalid("live_recheck_secs", "must be at least 1");
         }
+        if self.lease_secs < 2 {
+            return invalid("lease_secs", "must be at least 2");
+        }
         if !(self.twilio_api_base.starts_with("http://")
             || self.twilio_api_base.starts_with("https://"))
         {
@@ -264,4 +272,6 @@ fn defaults() -> Figment {
             DEFAULT_TWILIO_API_BASE,
         ))
         .merge(Serialized::default("simulator", true))
+        .merge(Serialized::default("webhook_allow_private", false))
+        .merge(Serialized::default("lease_secs", 120))
 }

@@ -117,19 +117,25 @@ pub async fn after(
         .collect()
 }
 
-/// The position of the event numbered `seq`, if it is still stored: where a
-/// stream resumed with `Last-Event-ID: seq` goes on from.
+/// Where a stream resumed with `Last-Event-ID: seq` goes on from: the
+/// position of that event, or of the last one numbered before it when it is
+/// gone (deleted with its conversation); the start of the log before all.
 #[tracing::instrument(skip_all, fields(seq), err(level = "debug"))]
-pub async fn position_of(conn: &mut Conn<'_>, seq: i64) -> Result<Option<LogPosition>> {
+pub async fn position_of(conn: &mut Conn<'_>, seq: i64) -> Result<LogPosition> {
     let sql = match conn {
-        Conn::Sqlite(_) => "SELECT 0 AS xid FROM events WHERE seq = $1",
-        Conn::Postgres(_) => "SELECT xid::text::bigint AS xid FROM events WHERE seq = $1",
+        Conn::Sqlite(_) => {
+            "SELECT 0 AS xid, seq FROM events WHERE seq <= $1 ORDER BY seq DESC LIMIT 1"
+        }
+        Conn::Postgres(_) => {
+            "SELECT xid::text::bigint AS xid, seq FROM events WHERE seq <= $1 \
+             ORDER BY seq DESC LIMIT 1"
+        }
     };
-    let xid: Option<i64> = crate::on_backend!(conn, c => sqlx::query_scalar(sql)
+    let row: Option<(i64, i64)> = crate::on_backend!(conn, c => sqlx::query_as(sql)
         .bind(seq)
         .fetch_optional(&mut **c)
         .await)?;
-    Ok(xid.map(|xid| LogPosition { xid, seq }))
+    Ok(row.map_or_else(LogPosition::default, |(xid, seq)| LogPosition { xid, seq }))
 }
 
 /// The position of the newest event that can be read now: a consumer that
@@ -148,6 +154,25 @@ pub async fn head(conn: &mut Conn<'_>) -> Result<LogPosition> {
         .fetch_optional(&mut **c)
         .await)?;
     Ok(row.map_or_else(LogPosition::default, |(xid, seq)| LogPosition { xid, seq }))
+}
+
+/// Whether events after `after` have committed but cannot be read yet
+/// because an older transaction is still running (PostgreSQL only): a
+/// caller that must see them waits a moment and reads again.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn held_back(conn: &mut Conn<'_>, after: LogPosition) -> Result<bool> {
+    match conn {
+        Conn::Sqlite(_) => Ok(false),
+        Conn::Postgres(c) => Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM events \
+               WHERE (xid, seq) > ($1::bigint::text::xid8, $2) \
+                 AND xid >= pg_snapshot_xmin(pg_current_snapshot()))",
+        )
+        .bind(after.xid)
+        .bind(after.seq)
+        .fetch_one(&mut **c)
+        .await?),
+    }
 }
 
 /// A reaction's hold on its cursor: which node reads for it, and how far it got.

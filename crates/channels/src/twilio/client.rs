@@ -79,6 +79,21 @@ impl TwilioClient {
     /// A client for `config`. Refuses an account sid that is not `AC` and 32
     /// hex digits (it goes into every URL path) and a base URL without a host.
     pub fn new(config: TwilioConfig) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            // Twilio's API does not redirect; following one would send the
+            // account's credentials somewhere unexpected.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Self::with_http(config, http)
+    }
+
+    /// A client for `config` over a shared HTTP client (its connection pool
+    /// and timeouts); it must not follow redirects. Each request still has
+    /// `config.timeout`.
+    pub fn with_http(config: TwilioConfig, http: reqwest::Client) -> Result<Self, Error> {
         let sid = &config.account_sid;
         if !(sid.len() == 34
             && sid.starts_with("AC")
@@ -93,14 +108,6 @@ impl TwilioClient {
         if base_url.cannot_be_a_base() || base_url.host().is_none() {
             return Err(Error::Config(format!("base URL {base_url} has no host")));
         }
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            // Twilio's API does not redirect; following one would send the
-            // account's credentials somewhere unexpected.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         Ok(Self {
             config,
             base_url,
@@ -136,6 +143,7 @@ impl TwilioClient {
     ) -> Result<T, Error> {
         let response = request
             .basic_auth(&self.config.account_sid, Some(&self.config.auth_token))
+            .timeout(self.config.timeout)
             .send()
             .await
             .map_err(transport_error)?;

@@ -10,4 +10,5 @@ pub mod problem;
 pub mod router;
 pub mod session_renewal;
 pub mod simulator_api;
+pub mod sse;
 pub mod ui;

@@ -4,12 +4,15 @@
 //! STOP, or the inbox lost its carrier registration, since the reply was
 //! written; either way the message fails with the reason and nothing is sent.
 
-mod twilio;
-
 use super::{Attempt, JobError};
 use crate::services::messages::refuse_sending;
+use crate::services::providers;
 use crate::state::AppState;
-use domain::{Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, Provider};
+use channels::{OutboundSms, SendError};
+use domain::{
+    Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, PhoneNumber,
+};
+use url::Url;
 
 /// Everything a send needs, read in one go.
 #[derive(Debug)]
@@ -23,7 +26,7 @@ struct Target {
 
 /// What became of a message: the status to record and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Outcome {
+struct Outcome {
     /// The new delivery status.
     pub status: DeliveryStatus,
     /// The provider's id for the message, once it has one.
@@ -45,9 +48,13 @@ impl Outcome {
     }
 }
 
-/// Sends one queued message. The simulator's phone receives it at once, so
-/// it is delivered as soon as the job runs; Twilio takes it with a status
-/// callback URL and later reports its progress there.
+/// Twilio's code for "the recipient replied STOP to this number".
+const UNSUBSCRIBED: &str = "21610";
+
+/// Sends one queued message through the channel's provider. The simulator's
+/// phone receives it at once, so it is delivered as soon as the job runs;
+/// Twilio takes it with a status callback URL and later reports its
+/// progress there.
 ///
 /// A provider that is briefly unavailable is a transient failure: the job is
 /// retried with backoff, and the message fails only when the last attempt
@@ -93,18 +100,70 @@ async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobError> {
             "the conversation's channel was removed",
         ));
     };
-    match channel.provider {
-        Provider::Simulator => Ok(Outcome {
-            status: DeliveryStatus::Delivered,
-            provider_id: None,
+    let provider = match providers::sending_through(state, channel) {
+        Ok(provider) => provider,
+        Err(why) => return Ok(Outcome::failed(None, why)),
+    };
+    let Some(to) = contact.phone.clone() else {
+        return Ok(Outcome::failed(None, "the contact has no phone number"));
+    };
+    let status_callback = format!(
+        "{}/hooks/{}/{}/status",
+        state.settings.public_url.trim_end_matches('/'),
+        domain::text::Word::as_str(channel.provider),
+        channel.id
+    );
+    let sms = OutboundSms {
+        from: PhoneNumber::from_trusted(channel.address.clone()),
+        to,
+        body: target.message.body.as_str().to_string(),
+        media_urls: target
+            .message
+            .attachments
+            .iter()
+            .filter_map(|a| Url::parse(&a.url).ok())
+            .collect(),
+        status_callback: Url::parse(&status_callback).ok(),
+    };
+    match provider.send(sms).await {
+        Ok(sent) => Ok(Outcome {
+            // A provider's first status is never reported by callback, so the
+            // one it answers with is recorded now; `queued` in Switchboard
+            // means our job has not run, so it is never recorded as that.
+            status: match sent.status {
+                DeliveryStatus::Queued => DeliveryStatus::Sending,
+                other => other,
+            },
+            provider_id: Some(sent.provider_id),
             error_code: None,
             error_message: None,
         }),
-        Provider::Twilio => twilio::send(state, target, channel, contact).await,
-        other => Ok(Outcome::failed(
-            None,
-            format!("sending through {other:?} is not configured on this server"),
-        )),
+        Err(SendError::Transient(error)) => Err(JobError::retry(error)),
+        Err(SendError::Permanent { code, message }) => {
+            if code.as_deref() == Some(UNSUBSCRIBED) {
+                mark_opted_out(state, contact).await;
+            }
+            Ok(Outcome::failed(code.as_deref(), message))
+        }
+        // The answer could not be read: the message may well have been sent,
+        // so it is not retried (a retry could text the customer twice).
+        Err(other) => Ok(Outcome::failed(None, other.to_string())),
+    }
+}
+
+/// The provider knows the contact replied STOP (perhaps before Switchboard
+/// saw it): remember it, so the next reply is refused before it is written.
+async fn mark_opted_out(state: &AppState, contact: &Contact) {
+    if contact.is_opted_out() {
+        return;
+    }
+    let marked = async {
+        let mut tx = state.store.begin().await?;
+        store::contacts::set_opted_out(&mut tx, &contact.id, Some(state.clock.now())).await?;
+        tx.commit().await
+    };
+    if let Err(error) = marked.await {
+        tracing::warn!(%error, contact_id = %contact.id, "could not record the provider's opt-out");
     }
 }
 

@@ -22,8 +22,6 @@ pub use kind::{Job, JobError};
 use crate::services::{self, ServiceError};
 use crate::state::AppState;
 
-/// How long a claimed job is ours before another worker may take it.
-const LEASE: Duration = Duration::from_secs(120);
 /// How many jobs one pass claims.
 const BATCH: u32 = 16;
 /// How often an idle worker looks for due jobs.
@@ -90,7 +88,9 @@ pub async fn run_due(state: &AppState) -> Result<usize, ServiceError> {
 /// Claims the jobs due now and runs them. Returns how many ran.
 async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
     let now = state.clock.now();
-    let jobs = store::jobs::claim_due(&state.store, now, LEASE, BATCH).await?;
+    // How long a claimed job is ours before another worker may take it.
+    let lease = Duration::from_secs(state.settings.lease_secs);
+    let jobs = store::jobs::claim_due(&state.store, now, lease, BATCH).await?;
     let count = jobs.len();
     for stored in jobs {
         let attempt = Attempt {

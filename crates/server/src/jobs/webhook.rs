@@ -111,7 +111,9 @@ async fn send(
         .await
         .map_err(|e| (None, e))?;
     let id = format!("evt_{}", delivery.event_seq);
-    let timestamp = state.clock.now().timestamp();
+    // The wall clock, not the services' (tests move that one): receivers compare
+    // it with theirs to refuse replays.
+    let timestamp = chrono::Utc::now().timestamp();
     let signature =
         channels::webhooks::sign(&endpoint.secret, &id, timestamp, delivery.body.as_bytes())
             .map_err(|e| (None, e.to_string()))?;

@@ -19,8 +19,6 @@ use crate::state::AppState;
 
 /// How many events one batch reads.
 const BATCH: u32 = 500;
-/// How long a node holds a reaction without renewing it.
-const LEASE: Duration = Duration::from_secs(30);
 /// The longest a position read stays unwritten when it produced no jobs.
 const PERSIST_EVERY: Duration = Duration::from_secs(1);
 // An idle holder renews its lease every third of it.
@@ -34,6 +32,11 @@ pub struct Consumer {
     /// The stored cursor as this node last wrote or read it.
     stored: Option<LogPosition>,
     persisted_at: Instant,
+}
+
+/// How long a node holds a reaction without renewing it (`lease_secs`).
+fn lease(state: &AppState) -> Duration {
+    Duration::from_secs(state.settings.lease_secs)
 }
 
 impl Consumer {
@@ -66,7 +69,7 @@ impl Consumer {
         let unwritten = self.position.is_some() && self.position != self.stored;
         if unwritten && self.persisted_at.elapsed() >= PERSIST_EVERY {
             self.flush(state).await?;
-        } else if self.position.is_some() && self.persisted_at.elapsed() >= LEASE / 3 {
+        } else if self.position.is_some() && self.persisted_at.elapsed() >= lease(state) / 3 {
             self.renew(state).await?;
         }
         Ok(read)
@@ -98,11 +101,20 @@ impl Consumer {
         Ok(events.len())
     }
 
+    /// Whether committed events wait behind an older running transaction.
+    pub async fn held_back(&self, state: &AppState) -> Result<bool, ServiceError> {
+        let Some(position) = self.position else {
+            return Ok(false);
+        };
+        let mut reader = state.store.read().await?;
+        Ok(store::log::held_back(&mut reader.conn(), position).await?)
+    }
+
     /// Takes the reaction for this node if nobody else holds it; its stored
     /// cursor becomes the position to read from.
     async fn take(&mut self, state: &AppState) -> Result<Option<LogPosition>, ServiceError> {
         let now = state.clock.now();
-        let until = now + LEASE;
+        let until = now + lease(state);
         let mut tx = state.store.begin().await?;
         let lease = store::log::claim_reaction(
             &mut tx,
@@ -136,7 +148,7 @@ impl Consumer {
             &state.node,
             LogPosition::default(),
             now,
-            now + LEASE,
+            now + lease(state),
         )
         .await?;
         if lease.map(|l| l.after) != self.stored {
@@ -192,7 +204,7 @@ impl Consumer {
             &state.node,
             LogPosition::default(),
             now,
-            now + LEASE,
+            now + lease(state),
         )
         .await?;
         tx.commit().await?;

@@ -114,11 +114,21 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
 /// Brings every reaction up to the log's end once, persisting each cursor:
 /// tests and one-shot commands call it (through `jobs::run_due`) instead of
 /// running the task.
+/// Waits for events that committed but are held back behind an older
+/// transaction still running (PostgreSQL), for at most [`HELD_BACK_WAIT`].
 pub async fn catch_up(state: &AppState) -> Result<(), ServiceError> {
     for reaction in Reaction::ALL {
         let mut consumer = Consumer::new(reaction);
+        let deadline = std::time::Instant::now() + HELD_BACK_WAIT;
         consumer.drain(state).await?;
+        while consumer.held_back(state).await? && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            consumer.drain(state).await?;
+        }
         consumer.flush(state).await?;
     }
     Ok(())
 }
+
+/// The longest [`catch_up`] waits for held-back events.
+const HELD_BACK_WAIT: Duration = Duration::from_secs(15);

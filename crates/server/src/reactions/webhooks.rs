@@ -54,7 +54,9 @@ pub async fn plan(
             .get(&event.workspace_id)
             .into_iter()
             .flatten()
-            .filter(|e| e.enabled && e.wants(kind))
+            // An endpoint hears of what happened after it was registered,
+            // even when the log is read late (a node that was down).
+            .filter(|e| e.enabled && e.wants(kind) && e.created_at <= event.created_at)
             .collect();
         if wanting.is_empty() {
             continue;

@@ -1,39 +1,38 @@
 //! The in-process event hub: committed events fan out to SSE clients here.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
 
 use domain::Event;
 use tokio::sync::{broadcast, watch, Notify};
-
-use super::seen::Seen;
 
 /// How many events a slow subscriber may fall behind before it must resume
 /// from the database (it then reads the gap with `Last-Event-ID` semantics).
 const BACKLOG: usize = 4096;
 
-/// How many published sequence numbers the hub remembers to refuse doubles.
-const REMEMBERED: usize = 16 * 1024;
-
-/// Publishes committed events to every subscriber of this node.
+/// This node's live events.
 ///
-/// An event may be handed to the hub twice: by the service that committed
-/// it, and by the PostgreSQL bridge that heard of it (see
-/// [`super::postgres`]). The hub remembers what it published and sends each
-/// event once.
+/// Services tell the hub what they committed ([`Hub::publish`]); the node's
+/// tailer (`super::tail`) then reads the log in order and sends each event
+/// to the subscribers ([`Hub::broadcast`]), together with other nodes'
+/// events on PostgreSQL. Subscribers therefore see every node's events in
+/// the one order the log has.
 #[derive(Debug, Clone)]
 pub struct Hub {
     sender: broadcast::Sender<Arc<Event>>,
-    published: Arc<Mutex<Seen>>,
-    bridge: Arc<Bridge>,
+    tailer: Arc<Tailer>,
+    /// Wakes this node's reactions.
     appended: Arc<Notify>,
 }
 
-/// Whether the cross-node bridge runs, and whether it is listening yet.
+/// Whether the tailer runs, whether it has its starting place, its nudge,
+/// and the highest sequence number known to be on disk.
 #[derive(Debug)]
-pub(super) struct Bridge {
+struct Tailer {
     started: AtomicBool,
     ready: watch::Sender<bool>,
+    nudge: Notify,
+    durable_seq: AtomicI64,
 }
 
 impl Default for Hub {
@@ -49,31 +48,24 @@ impl Hub {
         let (sender, _) = broadcast::channel(capacity.max(1));
         Self {
             sender,
-            published: Arc::new(Mutex::new(Seen::new(REMEMBERED))),
-            bridge: Arc::new(Bridge {
+            tailer: Arc::new(Tailer {
                 started: AtomicBool::new(false),
                 ready: watch::Sender::new(false),
+                nudge: Notify::new(),
+                durable_seq: AtomicI64::new(0),
             }),
             appended: Arc::default(),
         }
     }
 
-    /// Sends events that were just committed. Nobody listening is fine; an
-    /// event already published is not sent again.
+    /// Says that these events were just committed and are durable: the
+    /// tailer publishes them (in log order) and the reactions read on.
     pub fn publish(&self, events: impl IntoIterator<Item = Event>) {
-        for event in events {
-            if self.first_time(event.seq) {
-                let _ = self.sender.send(Arc::new(event));
-            }
+        if let Some(highest) = events.into_iter().map(|e| e.seq).max() {
+            self.tailer.durable_seq.fetch_max(highest, Ordering::SeqCst);
         }
-        // The log grew: this node's reactions read on.
+        self.nudge();
         self.appended.notify_one();
-    }
-
-    /// Completes when events were published since the last call (at once if
-    /// some were while nobody waited): the reactions' nudge.
-    pub async fn appended(&self) {
-        self.appended.notified().await;
     }
 
     /// A new subscription: every event published from now on.
@@ -81,65 +73,44 @@ impl Hub {
         self.sender.subscribe()
     }
 
-    /// Whether this node already published the event numbered `seq`.
-    pub fn was_published(&self, seq: i64) -> bool {
-        self.published
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(seq)
+    /// Completes when events were committed since the last call (at once if
+    /// some were while nobody waited): the reactions' nudge.
+    pub async fn appended(&self) {
+        self.appended.notified().await;
     }
 
-    fn first_time(&self, seq: i64) -> bool {
-        self.published
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(seq)
+    /// Sends one event to every subscriber: the tailer's job alone.
+    pub(super) fn broadcast(&self, event: Event) {
+        let _ = self.sender.send(Arc::new(event));
     }
 
-    /// Claims the right to start the bridge: `true` for the first caller only.
-    pub(super) fn claim_bridge(&self) -> bool {
-        !self.bridge.started.swap(true, Ordering::SeqCst)
+    /// Wakes the tailer (a local commit, another node's NOTIFY).
+    pub(super) fn nudge(&self) {
+        self.tailer.nudge.notify_one();
     }
 
-    /// Tells waiters the bridge listens (or, `false`, that it lost its connection).
-    pub(super) fn set_bridge_ready(&self, ready: bool) {
-        self.bridge.ready.send_replace(ready);
+    /// Completes when the tailer was nudged.
+    pub(super) async fn nudged(&self) {
+        self.tailer.nudge.notified().await;
     }
 
-    /// Watches whether the bridge listens.
-    pub(super) fn bridge_ready(&self) -> watch::Receiver<bool> {
-        self.bridge.ready.subscribe()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(seq: i64) -> Event {
-        Event {
-            seq,
-            workspace_id: domain::WorkspaceId::generate(),
-            inbox_id: domain::InboxId::generate(),
-            conversation_id: domain::ConversationId::generate(),
-            actor_id: None,
-            kind: domain::EventKind::Unlocked,
-            created_at: chrono::Utc::now(),
-        }
+    /// The highest sequence number committed through this node and on disk.
+    pub(super) fn durable_seq(&self) -> i64 {
+        self.tailer.durable_seq.load(Ordering::SeqCst)
     }
 
-    #[test]
-    fn an_event_published_twice_reaches_subscribers_once() {
-        let hub = Hub::default();
-        let mut rx = hub.subscribe();
-        hub.publish([event(1), event(2)]);
-        hub.publish([event(1)]);
-        hub.publish([event(3)]);
-        let seqs: Vec<i64> = std::iter::from_fn(|| rx.try_recv().ok())
-            .map(|e| e.seq)
-            .collect();
-        assert_eq!(seqs, [1, 2, 3]);
-        assert!(hub.was_published(2));
-        assert!(!hub.was_published(4));
+    /// Claims the right to start the tailer: `true` for the first caller only.
+    pub(super) fn claim_tailer(&self) -> bool {
+        !self.tailer.started.swap(true, Ordering::SeqCst)
+    }
+
+    /// Tells waiters the tailer has its starting place.
+    pub(super) fn set_tailer_ready(&self) {
+        self.tailer.ready.send_replace(true);
+    }
+
+    /// Watches whether the tailer has started.
+    pub(super) fn tailer_ready(&self) -> watch::Receiver<bool> {
+        self.tailer.ready.subscribe()
     }
 }

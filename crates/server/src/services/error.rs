@@ -176,7 +176,12 @@ impl From<domain::Denied> for ServiceError {
 /// A lifecycle move that does not exist (reopening a closed conversation).
 impl From<domain::LifecycleError> for ServiceError {
     fn from(error: domain::LifecycleError) -> Self {
-        Self::conflict("invalid_transition", error.to_string())
+        match error {
+            domain::LifecycleError::StartsNewConversation => {
+                Self::conflict("conversation_closed", error.to_string())
+            }
+            _ => Self::conflict("invalid_transition", error.to_string()),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod inbound;
 pub mod inboxes;
 pub mod jobs;
 pub mod messages;
+pub mod providers;
 pub mod simulator;
 pub mod webhooks;
 

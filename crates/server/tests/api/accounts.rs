@@ -6,7 +6,7 @@ mod sessions;
 mod tokens;
 
 use domain::{EmailAddress, Role};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 use store::Backend;
 use switchboard_server::services::accounts::{self, NewOwner, Password};
@@ -102,7 +102,10 @@ async fn an_address_already_taken_in_any_case_is_refused(backend: Backend) {
     let again = accounts::create_owner(&store, owner("Ana@acme.test"), chrono::Utc::now())
         .await
         .unwrap_err();
-    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        again.kind(),
+        switchboard_server::services::ErrorKind::Conflict
+    );
     assert_eq!(again.code(), "email_taken");
 }
 

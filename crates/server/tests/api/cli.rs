@@ -13,7 +13,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The binary, in `dir`, with no SWITCHBOARD_* variable from the caller's
 /// environment and nothing on standard input.
-fn switchboard(dir: &Path) -> Command {
+pub(crate) fn switchboard(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
     command
         .current_dir(dir)
@@ -28,7 +28,7 @@ fn switchboard(dir: &Path) -> Command {
 }
 
 /// An empty directory of this test's own under the target directory.
-fn scratch_dir(name: &str) -> PathBuf {
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("cli")
         .join(format!("{name}-{}", uuid::Uuid::now_v7()));

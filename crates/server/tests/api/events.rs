@@ -322,7 +322,8 @@ async fn events_made_on_one_node_reach_the_clients_of_another() {
 /// published falls behind, and must read what it missed from the store.
 async fn a_feed_that_fell_behind_the_hub_catches_up_from_the_store(backend: Backend) {
     use futures_util::StreamExt;
-    use switchboard_server::realtime::{sse, Hub};
+    use switchboard_server::http::sse;
+    use switchboard_server::realtime::Hub;
     use switchboard_server::services::access::Principal;
     use switchboard_server::services::messages::{self, Post};
 

@@ -24,3 +24,4 @@ mod story;
 mod twilio;
 mod ui_contacts;
 mod ui_settings;
+mod webhooks;

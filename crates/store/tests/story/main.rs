@@ -12,6 +12,7 @@ mod events;
 mod inboxes;
 mod jobs;
 mod locks;
+mod log;
 mod messages;
 mod migrations;
 mod presence;

@@ -1,6 +1,6 @@
 //! Live events (`GET /events`): Server-Sent Events of every change the
 //! caller may see, resumable with `Last-Event-ID`. The feed itself (replay,
-//! live, no gap, no repeat) is [`crate::realtime::sse`].
+//! live, no gap, no repeat) is [`crate::http::sse`].
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::http::auth::{Credential, InWorkspaceWith};
-use crate::realtime::sse;
+use crate::http::sse;
 use crate::state::AppState;
 
 /// How often an idle stream sends a comment, so that proxies keep it open.

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod events;
 pub mod inboxes;
+pub mod integrations;
 
 use axum::Router;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -31,6 +32,7 @@ Errors are application/problem+json with a stable `code`."
         (name = "contacts", description = "The customers"),
         (name = "conversations", description = "The queue and the buttons people press"),
         (name = "events", description = "Live Server-Sent Events"),
+        (name = "integrations", description = "Outgoing webhooks and background jobs (admins)"),
     )
 )]
 struct ApiDoc;
@@ -62,6 +64,7 @@ pub fn routes() -> (Router<AppState>, Document) {
         .merge(contacts::routes())
         .merge(conversations::routes())
         .merge(events::routes())
+        .merge(integrations::routes())
         .split_for_parts()
 }
 

@@ -4,7 +4,7 @@
 use domain::{
     Action, ApiCode, Channel, ChannelId, ChannelKind, Contact, ContactId, Conversation,
     ConversationId, EventKind, Inbox, InboxId, Message, MessageBody, MessageKind, PhoneNumber,
-    Priority, Registration, Status, User, WorkspaceId,
+    Registration, Status, User, WorkspaceId,
 };
 use store::StoreError;
 
@@ -210,24 +210,15 @@ fn waiting_conversation(
     now: domain::Timestamp,
 ) -> Conversation {
     Conversation {
-        id: ConversationId::generate(),
-        workspace_id: inbox.workspace_id.clone(),
-        inbox_id: inbox.id.clone(),
-        channel_id: Some(channel.id.clone()),
-        contact_id: contact.id.clone(),
         status: Status::Resolved,
-        priority: Priority::None,
-        assignee_id: None,
-        subject: None,
-        snoozed_until: None,
-        previous_id: None,
-        tags: Vec::new(),
-        version: 1,
-        inbound_version: 0,
-        created_at: now,
-        last_activity_at: now,
-        last_inbound_at: None,
         resolved_at: Some(now),
+        ..Conversation::new(
+            inbox.workspace_id.clone(),
+            inbox.id.clone(),
+            Some(channel.id.clone()),
+            contact.id.clone(),
+            now,
+        )
     }
 }
 

@@ -27,10 +27,7 @@ pub use lock::{lock, unlock, LOCK_LEASE};
 pub use queue::{counts, list, ContactOwner, QueueQuery};
 pub use read::mark_read;
 
-use domain::{
-    transition, Action, Conversation, ConversationId, EventKind, Outcome, Status, Timestamp,
-    Trigger, UserId,
-};
+use domain::{Action, Conversation, ConversationId, EventKind, Timestamp, Trigger, UserId};
 use store::StoreError;
 
 use super::access::{self, Principal};
@@ -56,43 +53,15 @@ impl Change {
     }
 }
 
-/// Moves `conversation` through the lifecycle on `trigger`, returning the
-/// status event when the status changed. The one place a status is set.
+/// Moves `conversation` through the lifecycle on `trigger` (the domain's
+/// [`Conversation::apply`]), as a use case's error.
 pub fn apply_trigger(
     conversation: &mut Conversation,
     trigger: Trigger,
     now: Timestamp,
     snoozed_until: Option<Timestamp>,
 ) -> Result<Option<EventKind>, ServiceError> {
-    let to = match transition(conversation.status, trigger)? {
-        Outcome::Becomes(to) => to,
-        Outcome::StartsNewConversation => {
-            return Err(ServiceError::conflict(
-                "conversation_closed",
-                "the conversation is closed",
-            ))
-        }
-    };
-    let from = conversation.status;
-    let snoozed_until = if to == Status::Snoozed {
-        snoozed_until
-    } else {
-        None
-    };
-    if from == to && conversation.snoozed_until == snoozed_until {
-        return Ok(None);
-    }
-    conversation.status = to;
-    conversation.snoozed_until = snoozed_until;
-    if to == Status::Resolved {
-        conversation.resolved_at = Some(now);
-    }
-    conversation.last_activity_at = now;
-    Ok(Some(EventKind::StatusChanged {
-        from,
-        to,
-        snoozed_until,
-    }))
+    Ok(conversation.apply(trigger, now, snoozed_until)?)
 }
 
 /// Reads, authorises, decides and writes one change. `decide` edits a copy

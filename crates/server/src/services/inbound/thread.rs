@@ -4,7 +4,7 @@
 
 use domain::{
     transition, Contact, ContactId, Conversation, ConversationId, Event, EventKind, Inbox, Outcome,
-    PhoneNumber, Priority, Status, Timestamp, Trigger,
+    PhoneNumber, Status, Timestamp, Trigger,
 };
 use store::StoreError;
 
@@ -169,24 +169,14 @@ async fn start(
     now: Timestamp,
 ) -> Result<(Conversation, Event), StoreError> {
     let conversation = Conversation {
-        id: ConversationId::generate(),
-        workspace_id: inbox.workspace_id.clone(),
-        inbox_id: inbox.id.clone(),
-        channel_id: channel.cloned(),
-        contact_id: contact.id.clone(),
-        status: Status::New,
-        priority: Priority::None,
-        assignee_id: None,
-        subject: None,
-        snoozed_until: None,
         previous_id,
-        tags: Vec::new(),
-        version: 1,
-        inbound_version: 0,
-        created_at: now,
-        last_activity_at: now,
-        last_inbound_at: None,
-        resolved_at: None,
+        ..Conversation::new(
+            inbox.workspace_id.clone(),
+            inbox.id.clone(),
+            channel.cloned(),
+            contact.id.clone(),
+            now,
+        )
     };
     let created = store::conversations::insert(tx, &conversation, None, now).await?;
     Ok((conversation, created))

@@ -13,8 +13,9 @@ use crate::services::access::{self, Principal};
 use crate::services::ServiceError;
 use crate::state::AppState;
 
-pub use super::numbers::{available_numbers, twilio_configured, NumberSearch};
-use super::numbers::{buy_from_twilio, operator_account};
+pub use super::numbers::{available_numbers, NumberSearch};
+use crate::services::providers::operator_account;
+pub use crate::services::providers::twilio_configured;
 
 /// An SMS channel to connect, already parsed.
 #[derive(Clone, PartialEq, Eq)]
@@ -140,7 +141,7 @@ pub async fn connect(
         let mut reader = state.store.read().await?;
         access::inbox(&mut reader.conn(), who, id, Action::ManageInboxPolicy).await?;
         drop(reader);
-        buy_from_twilio(state, &channel_id, number).await?;
+        super::numbers::buy(state, Provider::Twilio, &channel_id, number).await?;
     }
     let mut tx = state.store.begin().await?;
     access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;

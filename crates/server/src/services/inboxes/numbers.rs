@@ -1,13 +1,14 @@
 //! Finding numbers to connect to an inbox: the simulator's fictional range,
-//! or the operator's Twilio inventory (searched, then bought when connected).
+//! or the operator's Twilio inventory (searched, then bought when connected),
+//! through the provider [`providers::for_numbers`] picks.
 
 use domain::{Action, ChannelId, ChannelKind, DomainError, InboxId, PhoneNumber, Provider};
 
-use channels::sms::{NumberSearch as TwilioSearch, PurchaseRequest, SmsProvider};
-use channels::twilio::{TwilioClient, TwilioConfig};
+use channels::sms::{NumberSearch as ProviderSearch, PurchaseRequest};
 use url::Url;
 
 use crate::services::access::{self, Principal};
+use crate::services::providers;
 use crate::services::ServiceError;
 use crate::state::AppState;
 
@@ -54,9 +55,9 @@ impl NumberSearch {
     }
 }
 
-/// Numbers that could be connected to the inbox (admins). The simulator
-/// offers numbers of the fictional 555-0100 to 555-0199 range not connected
-/// yet; Twilio offers its inventory, searched with the operator's account.
+/// Numbers that could be connected to the inbox (admins) and are not
+/// connected yet: the simulator offers its fictional 555-0100 to 555-0199
+/// range, Twilio its inventory, searched with the operator's account.
 #[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn available_numbers(
     state: &AppState,
@@ -65,17 +66,27 @@ pub async fn available_numbers(
     search: &NumberSearch,
     provider: Provider,
 ) -> Result<Vec<PhoneNumber>, ServiceError> {
-    let mut reader = state.store.read().await?;
-    let mut conn = reader.conn();
-    access::inbox(&mut conn, who, id, Action::ManageInboxPolicy).await?;
-    drop(reader);
-    if provider == Provider::Twilio {
-        return search_twilio(state, search).await;
+    {
+        let mut reader = state.store.read().await?;
+        access::inbox(&mut reader.conn(), who, id, Action::ManageInboxPolicy).await?;
     }
+    let finder = providers::for_numbers(state, provider)?;
+    let mut query = ProviderSearch::in_country("US");
+    query.area_code = Some(
+        search
+            .area_code
+            .clone()
+            .unwrap_or_else(|| DEFAULT_AREA_CODE.to_string()),
+    );
+    query.contains = search.contains.clone();
+    let found = finder
+        .available_numbers(query)
+        .await
+        .map_err(|e| provider_problem(provider, e))?;
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let mut offered = Vec::new();
-    for number in simulator_numbers(search) {
+    for number in found.into_iter().filter(|n| n.sms).map(|n| n.phone_number) {
         if offered.len() == OFFERED_NUMBERS {
             break;
         }
@@ -89,129 +100,48 @@ pub async fn available_numbers(
     Ok(offered)
 }
 
-/// Whether the server has an operator Twilio account to search and buy
-/// numbers with (`twilio_account_sid` and `twilio_auth_token`).
-pub fn twilio_configured(state: &AppState) -> bool {
-    operator_account(state).is_ok()
-}
-
-/// The operator's Twilio account from the configuration.
-pub(super) fn operator_account(state: &AppState) -> Result<(String, String), ServiceError> {
-    match (
-        &state.settings.twilio_account_sid,
-        &state.settings.twilio_auth_token,
-    ) {
-        (Some(sid), Some(token)) => Ok((sid.clone(), token.expose().to_string())),
-        _ => Err(ServiceError::invalid(
-            "twilio_not_configured",
-            "searching and buying Twilio numbers needs twilio_account_sid and \
-             twilio_auth_token in the server's configuration",
-        )),
-    }
-}
-
-fn operator_client(state: &AppState) -> Result<TwilioClient, ServiceError> {
-    let (account_sid, auth_token) = operator_account(state)?;
-    TwilioClient::new(TwilioConfig {
-        base_url: state.settings.twilio_api_base.clone(),
-        account_sid,
-        auth_token,
-        timeout: TwilioConfig::DEFAULT_TIMEOUT,
-    })
-    .map_err(|e| ServiceError::invalid("twilio_not_configured", e.to_string()))
-}
-
-/// What Twilio said, for the admin: its own words for a refusal, unavailable when it
-/// could not be reached.
-fn twilio_problem(error: channels::Error) -> ServiceError {
-    if error.is_transient() {
-        ServiceError::unavailable(
+/// What the provider said, for the admin: its own words for a refusal,
+/// unavailable when it could not be reached.
+fn provider_problem(provider: Provider, error: channels::SendError) -> ServiceError {
+    let name = provider.label();
+    match error {
+        channels::SendError::Transient(_) => ServiceError::unavailable(
             "provider_unavailable",
-            "Twilio did not answer; try again in a moment",
+            format!("{name} did not answer; try again in a moment"),
             error,
-        )
-    } else {
-        ServiceError::invalid("provider_refused", format!("Twilio refused: {error}"))
+        ),
+        other => ServiceError::invalid("provider_refused", format!("{name} refused: {other}")),
     }
-}
-
-async fn search_twilio(
-    state: &AppState,
-    search: &NumberSearch,
-) -> Result<Vec<PhoneNumber>, ServiceError> {
-    let client = operator_client(state)?;
-    let mut query = TwilioSearch::in_country("US");
-    query.area_code = search.area_code.clone();
-    query.contains = search.contains.clone();
-    let found = client
-        .available_numbers(query)
-        .await
-        .map_err(twilio_problem)?;
-    Ok(found
-        .into_iter()
-        .filter(|n| n.sms)
-        .map(|n| n.phone_number)
-        .take(OFFERED_NUMBERS)
-        .collect())
 }
 
 /// Buys `number` with its webhooks pointing at the channel about to be stored.
-pub(super) async fn buy_from_twilio(
+pub(super) async fn buy(
     state: &AppState,
+    provider: Provider,
     channel_id: &ChannelId,
     number: &PhoneNumber,
 ) -> Result<(), ServiceError> {
-    let client = operator_client(state)?;
+    let seller = providers::for_numbers(state, provider)?;
     let base = state.settings.public_url.trim_end_matches('/');
     let hook = |kind: &str| {
         Url::parse(&format!("{base}/hooks/twilio/{channel_id}/{kind}"))
             .map_err(|e| ServiceError::internal(format!("public_url does not make a URL: {e}")))
     };
-    client
+    seller
         .purchase_number(PurchaseRequest {
             phone_number: number.clone(),
             sms_url: hook("sms")?,
             voice_url: Some(hook("voice")?),
         })
         .await
-        .map_err(twilio_problem)?;
-    tracing::info!(%number, %channel_id, "bought a Twilio number");
+        .map_err(|e| provider_problem(provider, e))?;
+    tracing::info!(%number, %channel_id, provider = provider.label(), "bought a number");
     Ok(())
-}
-
-/// Every valid number `+1 AAA 555-01xx` matching `search`, in order.
-fn simulator_numbers(search: &NumberSearch) -> impl Iterator<Item = PhoneNumber> + '_ {
-    let area = search.area_code.as_deref().unwrap_or(DEFAULT_AREA_CODE);
-    (100..200)
-        .map(move |line| format!("+1{area}555{line:04}"))
-        .filter(|raw| search.contains.as_deref().is_none_or(|d| raw.contains(d)))
-        .filter_map(|raw| PhoneNumber::parse(&raw, "US").ok())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn search(area: Option<&str>, contains: Option<&str>) -> Vec<String> {
-        let search = NumberSearch::parse(area, contains).unwrap();
-        simulator_numbers(&search)
-            .map(|n| n.as_str().to_string())
-            .collect()
-    }
-
-    #[test]
-    fn simulator_numbers_are_the_fictional_555_01xx_range_of_the_area_code() {
-        let numbers = search(Some("212"), None);
-        assert_eq!(numbers.len(), 100);
-        assert_eq!(numbers[0], "+12125550100");
-        assert!(numbers.iter().all(|n| n.starts_with("+12125550")));
-    }
-
-    #[test]
-    fn simulator_numbers_contain_the_digits_asked_for() {
-        assert_eq!(search(None, Some("0142")), vec!["+14155550142"]);
-        assert!(search(None, Some("9999")).is_empty());
-    }
 
     #[test]
     fn a_search_refuses_area_codes_and_digits_that_cannot_be() {

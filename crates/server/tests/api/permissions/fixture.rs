@@ -31,6 +31,8 @@ pub struct Fixture {
     pub contact_id: String,
     /// A link on the conversation.
     pub link_id: String,
+    /// An outgoing webhook endpoint of the workspace.
+    pub webhook_id: String,
     /// A second API token of each of the cast, by user id: the one a caller revokes.
     pub spare_tokens: HashMap<String, String>,
     /// A number no channel has, for connecting one.
@@ -71,6 +73,17 @@ impl Fixture {
             .api(&seed, Method::POST, &path, Some(&seed.owner), Some(link))
             .await;
         let link: Value = json_of(response, 201).await;
+        let hook = json!({ "url": "https://crm.example.com/hooks/switchboard" });
+        let response = app
+            .api(
+                &seed,
+                Method::POST,
+                "/webhooks",
+                Some(&seed.admin),
+                Some(hook),
+            )
+            .await;
+        let webhook: Value = json_of(response, 201).await;
         let spare_tokens = spare_tokens(app, &seed).await;
         if password {
             app.set_password(&seed.ana, PASSWORD).await;
@@ -80,6 +93,7 @@ impl Fixture {
             message_id: message.id.to_string(),
             contact_id: conversation.contact_id.to_string(),
             link_id: link["id"].as_str().expect("a link id").to_string(),
+            webhook_id: webhook["id"].as_str().expect("a webhook id").to_string(),
             spare_tokens,
             free_number: free_number(),
             unique: uuid::Uuid::now_v7().simple().to_string(),
@@ -137,6 +151,7 @@ impl Fixture {
             "conversations" => self.conversation_id.clone(),
             "contacts" => self.contact_id.clone(),
             "messages" => self.message_id.clone(),
+            "webhooks" => self.webhook_id.clone(),
             other => panic!("teach the matrix's fixture what an id under /{other}/ names"),
         }
     }

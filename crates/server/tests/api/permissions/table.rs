@@ -235,6 +235,16 @@ pub fn rows() -> Vec<Row> {
         .json(|f| json!({ "user_id": f.seed.ben.id })),
         // ---- Live events: everyone of the workspace gets a stream of what they may see ----
         ws(GET, "/events", [200, 200, 200, 200, 401, 404]),
+        ws(GET, "/jobs", [200, 200, 403, 403, 401, 404]),
+        ws(GET, "/webhooks", [200, 200, 403, 403, 401, 404]),
+        ws(POST, "/webhooks", [201, 201, 403, 403, 401, 404])
+            .json(|_| json!({ "url": "https://erp.example.com/in", "event_types": ["message"] })),
+        ws(DELETE, "/webhooks/{id}", [204, 204, 403, 403, 401, 404]),
+        ws(
+            GET,
+            "/webhooks/{id}/deliveries",
+            [200, 200, 403, 403, 401, 404],
+        ),
         // ---- Inboxes ----
         // Oscar's list is empty, not refused.
         ws(GET, "/inboxes", [200, 200, 200, 200, 401, 404]),

@@ -116,16 +116,7 @@ fn connected_item(channel: &Channel) -> Item {
     Item {
         id: channel.id.to_string(),
         label: display_number(&channel.address),
-        detail: provider_label(channel.provider).to_string(),
-    }
-}
-
-/// A provider as people call it.
-fn provider_label(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Simulator => "Simulator",
-        Provider::Twilio => "Twilio",
-        Provider::Smtp => "Email",
+        detail: channel.provider.label().to_string(),
     }
 }
 

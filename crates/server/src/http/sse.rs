@@ -13,12 +13,13 @@ use std::time::Duration;
 
 use domain::Event;
 use futures_util::Stream;
+use store::log::{LogPosition, LoggedEvent};
 use store::InboxScope;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
-use super::seen::Seen;
 use crate::error::ApiError;
+use crate::realtime::Seen;
 use crate::services::access::{self, Principal};
 use crate::state::AppState;
 
@@ -47,6 +48,15 @@ impl std::fmt::Debug for Proof {
     }
 }
 
+/// Where a feed reads the store from.
+#[derive(Debug, Clone, Copy)]
+enum Resume {
+    /// After the event with this number (a client's `Last-Event-ID`).
+    AfterSeq(i64),
+    /// After this place in the log.
+    At(LogPosition),
+}
+
 /// A subscription being served to one client.
 #[derive(Debug)]
 pub struct Feed {
@@ -55,10 +65,13 @@ pub struct Feed {
     proof: Proof,
     scope: InboxScope,
     live: broadcast::Receiver<Arc<Event>>,
-    /// Read from the store after this sequence number before going on.
-    replay_after: Option<i64>,
+    /// Read from the store from here before going on.
+    replay: Option<Resume>,
     /// Where the client started, to catch up from if it lags before any send.
-    start: i64,
+    start: LogPosition,
+    /// The last event sent: the hub sends in log order, so a lagging feed
+    /// catches up after it.
+    last_sent: Option<i64>,
     pending: VecDeque<Arc<Event>>,
     sent: Seen,
     recheck_every: Duration,
@@ -73,18 +86,15 @@ pub async fn open(
     proof: Proof,
     last_event_id: Option<i64>,
 ) -> Result<Feed, ApiError> {
-    super::postgres::ensure_listening(state).await;
+    crate::realtime::tail::ensure_running(state).await;
     // Before anything is read: from here on, nothing committed is missed.
     let live = state.hub.subscribe();
     let (scope, start) = {
         let mut reader = state.store.read().await?;
         let mut conn = reader.conn();
         let scope = access::scope(&mut conn, &who).await?;
-        let start = match last_event_id {
-            Some(seq) => seq,
-            // Starting now: if it lags before sending anything, it catches up from here.
-            None => store::events::last_seq(&mut conn, &who.workspace_id).await?,
-        };
+        // If it lags before sending anything, it catches up from here.
+        let start = store::log::head(&mut conn).await?;
         (scope, start)
     };
     let recheck_every = Duration::from_secs(state.settings.live_recheck_secs);
@@ -94,8 +104,9 @@ pub async fn open(
         proof,
         scope,
         live,
-        replay_after: last_event_id,
+        replay: last_event_id.map(Resume::AfterSeq),
         start,
+        last_sent: None,
         pending: VecDeque::new(),
         sent: Seen::new(REMEMBERED),
         recheck_every,
@@ -118,15 +129,17 @@ impl Feed {
         loop {
             while let Some(event) = self.pending.pop_front() {
                 if self.sent.insert(event.seq) {
+                    self.last_sent = Some(event.seq);
                     return Some(event);
                 }
             }
-            if let Some(after) = self.replay_after.take() {
-                let batch = self.read_after(after).await?;
+            if let Some(from) = self.replay.take() {
+                let batch = self.read_after(from).await?;
                 if batch.len() == BATCH as usize {
-                    self.replay_after = batch.last().map(|e| e.seq);
+                    self.replay = batch.last().map(|e| Resume::At(e.position));
                 }
-                self.pending.extend(batch.into_iter().map(Arc::new));
+                self.pending
+                    .extend(batch.into_iter().map(|logged| Arc::new(logged.event)));
                 continue;
             }
             tokio::select! {
@@ -140,7 +153,10 @@ impl Feed {
                     // Fell behind the hub's buffer: the store has what was dropped.
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "live feed lagged; reading from the store");
-                        self.replay_after = Some(self.sent.highest().unwrap_or(self.start));
+                        self.replay = Some(match self.last_sent {
+                            Some(seq) => Resume::AfterSeq(seq),
+                            None => Resume::At(self.start),
+                        });
                     }
                     Err(RecvError::Closed) => return None,
                 },
@@ -162,13 +178,18 @@ impl Feed {
             }
     }
 
-    async fn read_after(&self, after: i64) -> Option<Vec<Event>> {
+    async fn read_after(&self, from: Resume) -> Option<Vec<LoggedEvent>> {
         let read = async {
             let mut reader = self.state.store.read().await?;
-            store::events::since(
-                &mut reader.conn(),
-                &self.who.workspace_id,
+            let mut conn = reader.conn();
+            let after = match from {
+                Resume::At(position) => position,
+                Resume::AfterSeq(seq) => store::log::position_of(&mut conn, seq).await?,
+            };
+            store::log::after(
+                &mut conn,
                 after,
+                Some(&self.who.workspace_id),
                 &self.scope,
                 BATCH,
             )

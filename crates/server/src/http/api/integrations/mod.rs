@@ -1,0 +1,16 @@
+//! What an admin connects the workspace to and watches run: outgoing
+//! webhooks and the background jobs.
+
+pub mod jobs;
+pub mod webhooks;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// The routes of these resources.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(webhooks::routes())
+        .merge(jobs::routes())
+}
