@@ -155,9 +155,12 @@
     var now = Date.now();
     if (!force && holding && now - lastRenew < LOCK_RENEW_MS) return;
     lastRenew = now;
+    // Held from the moment it is asked for: typing sends one request, not
+    // one per key, and clearing the draft straight after still lets go.
+    holding = true;
     send("POST", api + "/conversations/" + conversation + "/lock").then(function (r) {
       if (r.status === 409) { holding = false; refreshHead(); return; }
-      holding = r.ok;
+      if (!r.ok) holding = false;
     });
   }
 

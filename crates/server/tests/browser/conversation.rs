@@ -258,6 +258,8 @@ async fn the_composer_says_what_each_mode_does_and_lets_go_when_the_draft_is_cle
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!held.is_null(), "typing takes the lock");
+    // Let the renewals typing sent arrive before the draft is cleared.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     body.send_keys(&"\u{E003}".repeat("Let me check".len()))
         .await
         .unwrap();

@@ -111,6 +111,7 @@ async fn a_text_appears_live_and_is_assigned_done_reopened_and_transferred() {
     browser.wait_for_text("#conv-status", "Open").await;
 
     browser.click("details.menu summary").await;
+    browser.set_value("#transfer-to", &seed.ben.id).await;
     browser.click("#transfer-submit").await;
     browser
         .wait_for_text("#timeline", "Ana Lima transferred to Ben Okafor")

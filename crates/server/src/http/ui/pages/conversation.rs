@@ -196,15 +196,21 @@ pub async fn head(
     let detail = conversations::get(state, who, id).await?;
     let inbox_members = members::list(state, who, &detail.inbox.id).await?;
     let member = inbox_members.iter().any(|m| m.user.id == who.user.id);
-    // Who may hold it: the inbox's members, and the workspace's admins and
-    // owners, who count as members of every inbox for this (DESIGN.md §3).
+    // Who may hold it: the inbox's members first, then the workspace's
+    // admins and owners, who count as members of every inbox for this
+    // (DESIGN.md §3).
     let everyone = crate::services::accounts::members::list(state, who).await?;
-    let holders: Vec<&domain::User> = everyone
+    let holders: Vec<&domain::User> = inbox_members
         .iter()
-        .filter(|(user, role)| {
-            role.is_admin() || inbox_members.iter().any(|m| m.user.id == user.id)
-        })
-        .map(|(user, _)| user)
+        .map(|m| &m.user)
+        .chain(
+            everyone
+                .iter()
+                .filter(|(user, role)| {
+                    role.is_admin() && !inbox_members.iter().any(|m| m.user.id == user.id)
+                })
+                .map(|(user, _)| user),
+        )
         .collect();
     let name_of = |user: &domain::UserId| {
         everyone
