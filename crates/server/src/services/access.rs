@@ -7,7 +7,7 @@ use domain::{
 };
 use store::{Conn, InboxScope};
 
-use crate::error::ApiError;
+use crate::services::ServiceError;
 
 /// The caller inside one workspace: the user and their role there.
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ impl Principal {
     }
 
     /// Checks a workspace-wide action (create an inbox, manage members).
-    pub fn may(&self, action: Action) -> Result<(), ApiError> {
+    pub fn may(&self, action: Action) -> Result<(), ServiceError> {
         Ok(authorize(self.actor(), Subject::workspace(), action)?)
     }
 }
@@ -46,9 +46,9 @@ pub const NO_SUCH_CONVERSATION: &str = "no such conversation";
 /// A refusal of the permission function, where "you may not see it" reads
 /// word for word as `missing` ("it does not exist"), so that a non-member
 /// learns nothing from the answer.
-fn refused(denied: Denied, missing: &'static str) -> ApiError {
+fn refused(denied: Denied, missing: &'static str) -> ServiceError {
     match denied {
-        Denied::NotVisible => ApiError::not_found(missing),
+        Denied::NotVisible => ServiceError::not_found(missing),
         other => other.into(),
     }
 }
@@ -60,11 +60,11 @@ pub async fn inbox(
     who: &Principal,
     id: &InboxId,
     action: Action,
-) -> Result<Inbox, ApiError> {
+) -> Result<Inbox, ServiceError> {
     let inbox = store::inboxes::get(conn, id)
         .await?
         .filter(|i| i.workspace_id == who.workspace_id)
-        .ok_or_else(|| ApiError::not_found(NO_SUCH_INBOX))?;
+        .ok_or_else(|| ServiceError::not_found(NO_SUCH_INBOX))?;
     let member = store::inboxes::is_member(conn, id, &who.user.id).await?;
     authorize(
         who.actor(),
@@ -82,14 +82,14 @@ pub async fn conversation(
     who: &Principal,
     id: &ConversationId,
     action: Action,
-) -> Result<(Conversation, Inbox), ApiError> {
+) -> Result<(Conversation, Inbox), ServiceError> {
     let conversation = store::conversations::get(conn, id)
         .await?
         .filter(|c| c.workspace_id == who.workspace_id)
-        .ok_or_else(|| ApiError::not_found(NO_SUCH_CONVERSATION))?;
+        .ok_or_else(|| ServiceError::not_found(NO_SUCH_CONVERSATION))?;
     let inbox = store::inboxes::get(conn, &conversation.inbox_id)
         .await?
-        .ok_or_else(|| ApiError::not_found(NO_SUCH_CONVERSATION))?;
+        .ok_or_else(|| ServiceError::not_found(NO_SUCH_CONVERSATION))?;
     let member = store::inboxes::is_member(conn, &inbox.id, &who.user.id).await?;
     authorize(
         who.actor(),
@@ -105,7 +105,7 @@ pub async fn conversation(
 }
 
 /// The inboxes whose conversations and events the caller may see.
-pub async fn scope(conn: &mut Conn<'_>, who: &Principal) -> Result<InboxScope, ApiError> {
+pub async fn scope(conn: &mut Conn<'_>, who: &Principal) -> Result<InboxScope, ServiceError> {
     if who.role.is_admin() {
         return Ok(InboxScope::All);
     }

@@ -106,7 +106,10 @@ pub async fn assign_to_me(
     CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<(CookieJar, Redirect), ApiError> {
     let id = parse_id(&id)?;
-    let done = svc::assign_to_me(&state, &agent.who, &id).await.map(drop);
+    let done = svc::assign_to_me(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
     answer(jar, &ws, &id, &form.back, done)
 }
 
@@ -122,7 +125,10 @@ pub async fn transfer(
     let done: Result<(), ApiError> = async {
         let to = UserId::parse(&form.user_id)
             .map_err(|_| ApiError::unprocessable("validation", "choose someone to transfer to"))?;
-        svc::transfer(&state, &agent.who, &id, &to).await.map(drop)
+        svc::transfer(&state, &agent.who, &id, &to)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
     answer(jar, &ws, &id, &form.back, done)
@@ -139,7 +145,8 @@ pub async fn return_to_inbox(
     let id = parse_id(&id)?;
     let done = svc::return_to_inbox(&state, &agent.who, &id)
         .await
-        .map(drop);
+        .map(drop)
+        .map_err(ApiError::from);
     answer(jar, &ws, &id, &form.back, done)
 }
 
@@ -152,7 +159,10 @@ pub async fn mark_done(
     CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<(CookieJar, Redirect), ApiError> {
     let id = parse_id(&id)?;
-    let done = svc::mark_done(&state, &agent.who, &id).await.map(drop);
+    let done = svc::mark_done(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
     answer(jar, &ws, &id, &form.back, done)
 }
 
@@ -165,7 +175,10 @@ pub async fn reopen(
     CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<(CookieJar, Redirect), ApiError> {
     let id = parse_id(&id)?;
-    let done = svc::reopen(&state, &agent.who, &id).await.map(drop);
+    let done = svc::reopen(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
     answer(jar, &ws, &id, &form.back, done)
 }
 
@@ -180,7 +193,10 @@ pub async fn snooze(
     let id = parse_id(&id)?;
     let done: Result<(), ApiError> = async {
         let until = snooze_until(&form, state.clock.now())?;
-        svc::snooze(&state, &agent.who, &id, until).await.map(drop)
+        svc::snooze(&state, &agent.who, &id, until)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
     answer(jar, &ws, &id, &form.back, done)
@@ -200,6 +216,7 @@ pub async fn priority(
         svc::set_priority(&state, &agent.who, &id, priority)
             .await
             .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
     answer(jar, &ws, &id, &form.back, done)
@@ -223,7 +240,10 @@ pub async fn tags(
             .map(String::from)
             .collect();
         let tags = Tag::parse_set(&raw)?;
-        svc::set_tags(&state, &agent.who, &id, tags).await.map(drop)
+        svc::set_tags(&state, &agent.who, &id, tags)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
     answer(jar, &ws, &id, &form.back, done)
@@ -243,6 +263,7 @@ pub async fn subject(
         svc::set_subject(&state, &agent.who, &id, subject)
             .await
             .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
     answer(jar, &ws, &id, &form.back, done)
@@ -271,6 +292,7 @@ pub async fn message(
         messages::post(&state, &agent.who, &id, post)
             .await
             .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
     answer(jar, &ws, &id, &form.back, done)

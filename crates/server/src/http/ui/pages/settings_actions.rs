@@ -182,7 +182,8 @@ pub async fn mute(
     let id = inbox_id(&id)?;
     let done = personal::set_muted(&state, &agent.who, &id, form.muted.is_some())
         .await
-        .map(|_| "Saved.");
+        .map(|_| "Saved.")
+        .map_err(ApiError::from);
     answer(&state, &agent, jar, &id, Posted::form("mute"), done).await
 }
 
@@ -350,7 +351,7 @@ pub async fn delete(
                 ..Values::default()
             };
             let posted = Posted::form("delete").typed(typed);
-            answer(&state, &agent, jar, &id, posted, Err(error)).await
+            answer(&state, &agent, jar, &id, posted, Err(error.into())).await
         }
     }
 }
