@@ -82,7 +82,7 @@ impl PhoneNumber {
             }
         }
         let parsed = if international_input {
-            phonenumber::parse(None, input).map_err(|e| refuse(&e.to_string()))?
+            phonenumber::parse(None, input).map_err(|e| refuse(in_words(&e)))?
         } else {
             let region = default_region
                 .parse::<phonenumber::country::Id>()
@@ -130,6 +130,19 @@ impl PhoneNumber {
     }
 }
 
+/// Why `phonenumber` refused a number, in our own words: its wording
+/// ("the number is too short after IDD") is not for the people who typed it.
+fn in_words(error: &phonenumber::ParseError) -> &'static str {
+    use phonenumber::ParseError as E;
+    match error {
+        E::NoNumber => "too few digits",
+        E::InvalidCountryCode => "no country has that code",
+        E::TooShortAfterIdd | E::TooShortNsn => "too short",
+        E::TooLong => "too long",
+        E::MalformedInteger(_) => "not a valid number",
+    }
+}
+
 /// `tel:+1…` and `TEL:+1…` are the same number: the scheme is case-insensitive.
 fn strip_tel_scheme(input: &str) -> &str {
     match input.get(..4) {
@@ -156,7 +169,7 @@ fn parse_in_region(
 ) -> Result<phonenumber::PhoneNumber, String> {
     use phonenumber::country::Source;
     const UNREADABLE: &str = "unreadable international number";
-    let first = phonenumber::parse(Some(region), input).map_err(|e| e.to_string())?;
+    let first = phonenumber::parse(Some(region), input).map_err(|e| in_words(&e).to_string())?;
     let region_meta = phonenumber::metadata::DATABASE.by_id(region.as_ref());
     if region_meta.map(|m| m.country_code()) == Some(first.code().value()) {
         return Ok(first);

@@ -37,7 +37,8 @@ pub struct Conversation {
     pub tags: Vec<Tag>,
     /// Bumped by every change; clients send it back to detect stale replies.
     pub version: i64,
-    /// The version the customer's latest message brought: a reply written
+    /// The version the latest customer-visible message brought (the
+    /// customer's, or a teammate's reply; never a note): a reply written
     /// against an older version has not seen that message (it is stale).
     pub inbound_version: i64,
     /// When it was created.

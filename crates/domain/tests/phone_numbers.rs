@@ -354,3 +354,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_refused_number_says_why_in_our_words_not_the_parsers() {
+    for (raw, why) in [
+        ("+999 555 0100", "no country has that code"),
+        ("+1 2", "too few digits"),
+        ("011 4", "too short"),
+    ] {
+        let message = read(raw, "US").unwrap_err().to_string();
+        assert!(message.contains(why), "{raw:?}: {message}");
+        for parser_words in ["IDD", "the number is", "not a number"] {
+            assert!(!message.contains(parser_words), "{raw:?}: {message}");
+        }
+    }
+}

@@ -118,25 +118,35 @@
 
   function mode() { return form && form.querySelector("input[name=kind]:checked").value; }
 
+  // Says what the button does in each mode: a note is added for the team,
+  // a reply is sent to the customer (or cannot be, and the hint says why).
   function setMode(m) {
     if (!form) return;
-    form.querySelector("input[value=" + m + "]").checked = true;
+    var radio = form.querySelector("input[name=kind][value=" + m + "]");
+    if (!radio) return;
+    radio.checked = true;
     form.dataset.mode = m;
-    body.placeholder = m === "note" ? "Write an internal note — only your team sees it" : "Write a reply… (Ctrl+Enter to send)";
+    var note = m === "note";
+    body.placeholder = note ? "Write an internal note — only your team sees it" : "Write a reply… (Ctrl+Enter to send)";
+    sendButton.textContent = note ? "Add note" : "Send";
+    $("composer-hint").textContent = note ? "Notes stay with your team; nothing is sent to the customer." : (form.dataset.replyHint || "");
     applyLockState();
   }
 
+  // The composer's expected version is the one the writer saw when the page
+  // loaded or their last reply went out, never a live refresh's: a reply
+  // typed before a new customer-visible message must meet the stale warning.
   function applyLockState() {
     if (!form) return;
     var head = document.querySelector(".conv-head");
     var other = head ? head.dataset.lockOther : "";
     var canReply = head ? head.dataset.canReply === "true" : true;
-    if (head && head.dataset.version) $("expected-version").value = head.dataset.version;
+    var canNote = head ? head.dataset.canNote === "true" : true;
     lockedByOther = !!other;
     var banner = $("lock-banner");
     $("lock-text").textContent = other ? other + " is replying…" : "";
     banner.hidden = !other;
-    var blocked = !canReply || (lockedByOther && mode() === "reply");
+    var blocked = mode() === "reply" ? (!canReply || lockedByOther) : !canNote;
     body.disabled = blocked;
     sendButton.disabled = blocked;
   }
@@ -145,9 +155,12 @@
     var now = Date.now();
     if (!force && holding && now - lastRenew < LOCK_RENEW_MS) return;
     lastRenew = now;
+    // Held from the moment it is asked for: typing sends one request, not
+    // one per key, and clearing the draft straight after still lets go.
+    holding = true;
     send("POST", api + "/conversations/" + conversation + "/lock").then(function (r) {
       if (r.status === 409) { holding = false; refreshHead(); return; }
-      holding = r.ok;
+      if (!r.ok) holding = false;
     });
   }
 
@@ -212,7 +225,9 @@
     form.addEventListener("change", function (e) { if (e.target.name === "kind") setMode(e.target.value); });
     body.addEventListener("input", function () {
       activity();
+      // A cleared draft lets go of the lock: nobody is replying any more.
       if (mode() === "reply" && body.value.trim()) takeLock(false);
+      else if (!body.value.trim()) releaseLock();
     });
     body.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(false); }
@@ -220,7 +235,11 @@
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); submit(false); });
     $("send-anyway").addEventListener("click", function () { submit(true); });
+    // Someone typing when the prompt opens lands on "I'm still here" (its
+    // default), and Esc keeps the lock too: only "Let it go" or silence
+    // releases it.
     $("keep-working").addEventListener("click", function () { $("still-working").close(); activity(); takeLock(true); });
+    $("still-working").addEventListener("cancel", function () { activity(); takeLock(true); });
     $("release-now").addEventListener("click", function () { $("still-working").close(); releaseLock(); });
     window.addEventListener("pagehide", releaseLock);
     applyLockState();

@@ -210,6 +210,20 @@ pub async fn get(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Option<Conv
         .next())
 }
 
+/// The conversation that continues closed conversation `id` (started by
+/// the customer's next message), if there is one yet.
+#[tracing::instrument(skip_all, fields(conversation_id = %id), err)]
+pub async fn follow_up(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Option<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations c WHERE c.previous_id = $1 \
+         ORDER BY c.created_at, c.id LIMIT 1"
+    );
+    Ok(fetch(conn, &sql, &[Bind::Text(id.as_str())])
+        .await?
+        .into_iter()
+        .next())
+}
+
 /// The contact's conversation in this inbox that is not closed, if any
 /// (there is at most one): where an inbound message goes.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err(level = "debug"))]

@@ -69,7 +69,9 @@ pub struct TimelineItem {
 /// `conversation` is the conversation as read in this transaction: a message
 /// changes it (last activity, last inbound, last message shown in the queue
 /// for inbound and outbound) and moves its version to `conversation.version
-/// + 1`, so a reply written against an older state gives
+/// + 1` (for a customer-visible message, inbound or outbound, also its
+/// `inbound_version`: replies written before it are stale), so a reply
+/// written against an older state gives
 /// [`StoreError::VersionConflict`] (DESIGN.md §5). Change its status in the
 /// same transaction with [`crate::conversations::update`] and that new version.
 ///
@@ -117,7 +119,7 @@ pub async fn insert(
          last_inbound_at = CASE WHEN $4 AND (last_inbound_at IS NULL OR last_inbound_at < $3) \
                            THEN $3 ELSE last_inbound_at END, \
          last_message_id = CASE WHEN $5 THEN $6 ELSE last_message_id END, \
-         inbound_version = CASE WHEN $4 THEN version + 1 ELSE inbound_version END, \
+         inbound_version = CASE WHEN $5 THEN version + 1 ELSE inbound_version END, \
          version = version + 1 \
          WHERE id = $1 AND version = $2",
     )

@@ -79,7 +79,7 @@ pub async fn play(
     let ending = pick_ending(rng);
     if matches!(ending, Ending::New) {
         if rng.gen_bool(0.3) {
-            tick(state, rng);
+            tick(state, rng, real_now);
             text(
                 state,
                 channel,
@@ -91,16 +91,16 @@ pub async fn play(
         return Ok(());
     }
     let agent = &team.people[*members.choose(rng).unwrap_or(&1)];
-    tick(state, rng);
+    tick(state, rng, real_now);
     if matches!(ending, Ending::UnassignedWithNote) {
         note(state, agent, &id, rng).await?;
         return Ok(());
     }
     act::assign_to_me(state, agent, &id).await?;
-    tick(state, rng);
+    tick(state, rng, real_now);
     reply(state, agent, &id, rng).await?;
     if rng.gen_bool(0.35) {
-        tick(state, rng);
+        tick(state, rng, real_now);
         note(state, agent, &id, rng).await?;
     }
     if rng.gen_bool(0.6) {
@@ -121,11 +121,11 @@ pub async fn play(
         link(state, agent, &id, index).await?;
     }
     if rng.gen_bool(0.5) {
-        tick(state, rng);
+        tick(state, rng, real_now);
         let follow_up = cast::FOLLOW_UPS[index % cast::FOLLOW_UPS.len()];
         text(state, channel, contact, follow_up).await?;
     }
-    tick(state, rng);
+    tick(state, rng, real_now);
     match ending {
         Ending::New | Ending::UnassignedWithNote | Ending::Mine => {}
         Ending::Transferred => {
@@ -158,9 +158,13 @@ pub async fn play(
     Ok(())
 }
 
-/// Moves the clock on by a few minutes, as between two real actions.
-fn tick(state: &AppState, rng: &mut StdRng) {
-    state.clock.advance(Duration::minutes(rng.gen_range(2..90)));
+/// Moves the clock on by a few minutes, as between two real actions, but
+/// at most half way to `real_now`: a conversation that started shortly
+/// before now crowds its steps together rather than running into the future.
+fn tick(state: &AppState, rng: &mut StdRng, real_now: DateTime<Utc>) {
+    let step = Duration::minutes(rng.gen_range(2..90));
+    let left = (real_now - state.clock.now()) / 2;
+    state.clock.advance(step.min(left).max(Duration::zero()));
 }
 
 /// The customer texts the inbox; returns the conversation it went into.

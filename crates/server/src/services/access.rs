@@ -2,8 +2,8 @@
 //! permission function needs and asking it.
 
 use domain::{
-    authorize, Action, Actor, Conversation, ConversationId, Inbox, InboxId, Role, Subject, User,
-    WorkspaceId,
+    authorize, Action, Actor, Conversation, ConversationId, Denied, Inbox, InboxId, Role, Subject,
+    User, WorkspaceId,
 };
 use store::{Conn, InboxScope};
 
@@ -35,6 +35,24 @@ impl Principal {
     }
 }
 
+/// What a caller is told about an inbox that does not exist, and about one
+/// they may not see (DESIGN.md §3: the two read the same).
+pub const NO_SUCH_INBOX: &str = "no such inbox";
+
+/// What a caller is told about a conversation that does not exist, and
+/// about one they may not see.
+pub const NO_SUCH_CONVERSATION: &str = "no such conversation";
+
+/// A refusal of the permission function, where "you may not see it" reads
+/// word for word as `missing` ("it does not exist"), so that a non-member
+/// learns nothing from the answer.
+fn refused(denied: Denied, missing: &'static str) -> ServiceError {
+    match denied {
+        Denied::NotVisible => ServiceError::not_found(missing),
+        other => other.into(),
+    }
+}
+
 /// Loads an inbox of the caller's workspace and checks `action` on it.
 /// An inbox the caller may not see is "not found", never "forbidden".
 pub async fn inbox(
@@ -46,13 +64,14 @@ pub async fn inbox(
     let inbox = store::inboxes::get(conn, id)
         .await?
         .filter(|i| i.workspace_id == who.workspace_id)
-        .ok_or_else(|| ServiceError::not_found("no such inbox"))?;
+        .ok_or_else(|| ServiceError::not_found(NO_SUCH_INBOX))?;
     let member = store::inboxes::is_member(conn, id, &who.user.id).await?;
     authorize(
         who.actor(),
         Subject::inbox(member, inbox.registration),
         action,
-    )?;
+    )
+    .map_err(|denied| refused(denied, NO_SUCH_INBOX))?;
     Ok(inbox)
 }
 
@@ -67,10 +86,10 @@ pub async fn conversation(
     let conversation = store::conversations::get(conn, id)
         .await?
         .filter(|c| c.workspace_id == who.workspace_id)
-        .ok_or_else(|| ServiceError::not_found("no such conversation"))?;
+        .ok_or_else(|| ServiceError::not_found(NO_SUCH_CONVERSATION))?;
     let inbox = store::inboxes::get(conn, &conversation.inbox_id)
         .await?
-        .ok_or_else(|| ServiceError::not_found("no such conversation"))?;
+        .ok_or_else(|| ServiceError::not_found(NO_SUCH_CONVERSATION))?;
     let member = store::inboxes::is_member(conn, &inbox.id, &who.user.id).await?;
     authorize(
         who.actor(),
@@ -80,7 +99,8 @@ pub async fn conversation(
             conversation.assignee_id.as_ref(),
         ),
         action,
-    )?;
+    )
+    .map_err(|denied| refused(denied, NO_SUCH_CONVERSATION))?;
     Ok((conversation, inbox))
 }
 

@@ -162,10 +162,11 @@ pub async fn get(
 /// handler). The creator becomes its first member; a personal inbox belongs
 /// to them.
 ///
-/// New inboxes start with registration `approved`: the simulator needs no
-/// carrier registration. A2P 10DLC registration (starting Twilio inboxes
-/// `unregistered`) arrives with the SMS provider work; until then an admin
-/// sets the state with `PUT /inboxes/{id}/registration`.
+/// New inboxes start with registration `approved`: with no number, or a
+/// simulator number, nothing reaches a carrier. Connecting the first real
+/// provider number (Twilio) of the workspace's shared inboxes makes that
+/// inbox `pending` ([`channels::connect`]) until an admin records the
+/// carrier's answer with `PUT /inboxes/{id}/registration`.
 #[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err(level = "debug"))]
 pub async fn create(
     state: &AppState,

@@ -2,7 +2,7 @@
 
 use domain::{
     Action, Contact, Conversation, ConversationId, Event, EventKind, Inbox, Message, MessageBody,
-    MessageId, MessageKind, Registration, Timestamp, Trigger, UserId,
+    MessageId, MessageKind, Registration, Status, Timestamp, Trigger, UserId,
 };
 use store::{Conn, StoreError, Tx};
 
@@ -22,14 +22,15 @@ pub struct Post {
     /// The text.
     pub body: MessageBody,
     /// The conversation version the writer saw; a reply written against a
-    /// version older than the latest customer message is refused as stale.
+    /// version older than the latest customer-visible message (the
+    /// customer's, or a teammate's reply) is refused as stale.
     pub expected_version: Option<i64>,
 }
 
 /// Adds a reply or a note. A reply is refused while someone else holds the
 /// reply lock, when it is stale, when the contact opted out, and when the
 /// inbox may not send yet; it is stored `queued` with a delivery job. A
-/// closed conversation takes neither (409 `invalid_transition`).
+/// closed conversation takes a note but not a reply (409).
 #[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn post(
     state: &AppState,
@@ -56,7 +57,7 @@ pub async fn post(
             {
                 return Err(ServiceError::conflict(
                     "stale_conversation",
-                    "the customer wrote again since you opened this conversation; read the new message first",
+                    "a new message arrived since you opened this conversation (the customer's, or a teammate's reply); read it first",
                 ));
             }
         }
@@ -160,7 +161,7 @@ pub(crate) struct Written {
 
 impl Draft {
     /// Decides a reply or note by `author` on `current`. A closed conversation
-    /// refuses it: the lifecycle answers 409.
+    /// refuses a reply (the lifecycle answers 409) and takes a note.
     pub(crate) fn new(
         current: &Conversation,
         author: &UserId,
@@ -168,7 +169,14 @@ impl Draft {
         now: Timestamp,
     ) -> Result<Self, ServiceError> {
         let mut next = current.clone();
-        let status = apply_trigger(&mut next, Trigger::AgentActivity, now, None)?;
+        // A note is for the team: a closed conversation still takes one
+        // (DESIGN.md §3) and stays closed. Anything else is agent activity
+        // (`new` opens), which a closed conversation refuses.
+        let status = if post.kind == MessageKind::Note && current.status == Status::Closed {
+            None
+        } else {
+            apply_trigger(&mut next, Trigger::AgentActivity, now, None)?
+        };
         next.last_activity_at = now;
         let message = Message {
             id: MessageId::generate(),

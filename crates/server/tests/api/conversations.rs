@@ -5,6 +5,7 @@
 
 mod access;
 mod changes;
+mod closed;
 mod compose;
 mod queue;
 mod reading;

@@ -11,6 +11,7 @@ on_both_backends!(
     a_reply_is_refused_while_someone_else_holds_the_lock_and_accepted_after_release,
     a_lock_whose_lease_ran_out_no_longer_blocks_anyone,
     a_reply_written_before_the_customers_latest_message_is_refused_as_stale,
+    a_reply_written_before_a_teammates_reply_is_refused_as_stale,
     a_conversation_shows_who_is_viewing_it,
     the_lock_of_a_conversation_outside_ones_inboxes_is_not_found,
 );
@@ -202,6 +203,50 @@ async fn a_lock_whose_lease_ran_out_no_longer_blocks_anyone(backend: Backend) {
         "conflict_locked",
     )
     .await;
+}
+
+async fn a_reply_written_before_a_teammates_reply_is_refused_as_stale(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let id = app
+        .new_conversation(&seed, "+14155550123", "Do you fix boilers?")
+        .await;
+    let path = format!("/conversations/{id}");
+    let seen = json_of(
+        app.api(&seed, Method::GET, &path, Some(&seed.ben), None)
+            .await,
+        200,
+    )
+    .await;
+    let bens = seen["version"].as_i64().unwrap();
+
+    // A note is not customer-visible: it does not make Ben's view stale.
+    let note = json!({ "kind": "note", "body": "I know this one" });
+    let note = app
+        .api(
+            &seed,
+            Method::POST,
+            &format!("/conversations/{id}/messages"),
+            Some(&seed.ana),
+            Some(note),
+        )
+        .await;
+    json_of(note, 201).await;
+
+    // Ana answers the customer while Ben is still typing his answer.
+    json_of(
+        reply(&app, &seed, &seed.ana, &id, "Yes, all makes", None).await,
+        201,
+    )
+    .await;
+    let stale = reply(&app, &seed, &seed.ben, &id, "We do!", Some(bens)).await;
+    let problem = assert_problem(stale, 409, "stale_conversation").await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("teammate"),
+        "{problem}"
+    );
 }
 
 async fn a_reply_written_before_the_customers_latest_message_is_refused_as_stale(backend: Backend) {

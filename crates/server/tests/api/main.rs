@@ -12,6 +12,7 @@ mod accounts;
 mod cli;
 mod contacts;
 mod conversations;
+mod demo;
 mod errors;
 mod events;
 mod health;

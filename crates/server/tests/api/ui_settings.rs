@@ -162,5 +162,6 @@ async fn without_a_twilio_account_the_number_step_says_so_and_offers_the_simulat
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Area_code: must be three digits"), "{html}");
+    // The field is named by its label, not by its code.
+    assert!(html.contains("Area code: must be three digits"), "{html}");
 }

@@ -6,7 +6,32 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{spawn_app, Seed, TestApp};
+
+/// A browser and a seeded SQLite app, or `None` when either is unavailable
+/// (the reason was printed).
+pub async fn app_and_browser() -> Option<(TestApp, Seed, Browser)> {
+    let browser = start().await?;
+    let app = spawn_app(store::Backend::Sqlite).await?;
+    let seed = app.seed().await;
+    Some((app, seed, browser))
+}
+
+/// A customer texts the seeded inbox through the simulator's endpoint.
+pub async fn customer_texts(app: &TestApp, seed: &Seed, from: &str, body: &str) {
+    let response = app
+        .client
+        .post(format!("{}/simulator/api/messages", app.address))
+        .json(&json!({"from": from, "to": seed.channel.address, "body": body}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+}
 
 /// A headless Chromium and its chromedriver, stopped on drop.
 pub struct Browser {
@@ -201,6 +226,41 @@ impl Browser {
             .then(KeyAction::Down { value: key })
             .then(KeyAction::Up { value: key });
         self.client.perform_actions(keys).await.unwrap();
+    }
+
+    /// Saves the page as `artifacts/{name}-desktop.png` (1440×900) and
+    /// `artifacts/{name}-phone.png` (390×844) at the workspace's root (the
+    /// folder is ignored by git), then goes back to the desktop size.
+    pub async fn screenshots(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (size, width, height) in [("desktop", 1440, 900), ("phone", 390, 844)] {
+            self.client.set_window_size(width, height).await.unwrap();
+            // Let the layout settle at the new size before taking it.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(dir.join(format!("{name}-{size}.png")), png).unwrap();
+        }
+        self.client.set_window_size(1440, 900).await.unwrap();
+    }
+
+    /// Whether the element matching `css` is shown now.
+    pub async fn is_shown(&self, css: &str) -> bool {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(el) => el.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    /// Waits up to 10 s until the element matching `css` is shown.
+    pub async fn wait_until_shown(&self, css: &str) {
+        for _ in 0..100 {
+            if self.is_shown(css).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} was never shown");
     }
 
     /// The path of the page shown, split at `/`.

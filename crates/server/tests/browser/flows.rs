@@ -3,34 +3,10 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use serde_json::json;
 use store::Backend;
 
-use crate::browser::{self, Browser};
-use crate::helpers::{spawn_app, Seed, TestApp};
-
-async fn app_and_browser() -> Option<(TestApp, Seed, Browser)> {
-    let browser = browser::start().await?;
-    let app = spawn_app(Backend::Sqlite).await?;
-    let seed = app.seed().await;
-    Some((app, seed, browser))
-}
-
-/// A customer texts the seeded inbox through the simulator's endpoint.
-async fn customer_texts(app: &TestApp, seed: &Seed, from: &str, body: &str) {
-    let response = app
-        .client
-        .post(format!("{}/simulator/api/messages", app.address))
-        .json(&json!({"from": from, "to": seed.channel.address, "body": body}))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{}",
-        response.text().await.unwrap()
-    );
-}
+use crate::browser::{self, app_and_browser, customer_texts};
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn a_new_install_is_set_up_then_signed_out_and_in_again() {
@@ -135,6 +111,7 @@ async fn a_text_appears_live_and_is_assigned_done_reopened_and_transferred() {
     browser.wait_for_text("#conv-status", "Open").await;
 
     browser.click("details.menu summary").await;
+    browser.set_value("#transfer-to", &seed.ben.id).await;
     browser.click("#transfer-submit").await;
     browser
         .wait_for_text("#timeline", "Ana Lima transferred to Ben Okafor")

@@ -1,17 +1,9 @@
 //! Inbox settings and contacts, end to end in Chromium.
 
 use fantoccini::Locator;
-use store::Backend;
 
-use crate::browser::{self, Browser};
-use crate::helpers::{spawn_app, Seed, TestApp};
-
-async fn app_and_browser() -> Option<(TestApp, Seed, Browser)> {
-    let browser = browser::start().await?;
-    let app = spawn_app(Backend::Sqlite).await?;
-    let seed = app.seed().await;
-    Some((app, seed, browser))
-}
+use crate::browser::app_and_browser;
+use crate::helpers::{Seed, TestApp};
 
 fn settings_url(app: &TestApp, seed: &Seed) -> String {
     format!(
@@ -131,6 +123,62 @@ async fn an_admin_changes_the_inbox_code_and_how_long_done_conversations_stay() 
     .unwrap();
     browser.wait_for_text("h1", "New message").await;
     assert_eq!(browser.value("#compose-inbox").await, seed.inbox_id);
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_form_keeps_what_was_typed_and_every_other_form_what_is_stored() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    let c = &browser.client;
+    c.goto(&settings_url(&app, &seed)).await.unwrap();
+    assert_eq!(browser.value("#registration").await, "approved");
+
+    // A bad name is refused on its own form, named by its label…
+    // Blank to the server, though not to the browser's own `required` check.
+    browser.type_into("#name", "   ").await;
+    browser.type_into("#emoji", "🧰").await;
+    browser.click("#save-appearance").await;
+    browser.wait_for("#settings-error").await;
+    assert_eq!(browser.value("#emoji").await, "🧰");
+    // …while the other forms show what is stored, not blanks.
+    assert_eq!(browser.value("#api_code").await, "support");
+    assert_eq!(browser.value("#registration").await, "approved");
+    assert_eq!(browser.value("#auto_close").await, "4");
+
+    // A bad code: the policy form keeps it, the others what is stored.
+    browser.type_into("#api_code", "Help desk!").await;
+    browser.click("#save-policy").await;
+    browser
+        .wait_for_text("#settings-error", "Code for links")
+        .await;
+    let error = browser
+        .wait_for("#settings-error")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !error.contains("api_code") && !error.contains("Api_code"),
+        "{error}"
+    );
+    assert_eq!(browser.value("#api_code").await, "Help desk!");
+    assert_eq!(browser.value("#name").await, "Support");
+    assert_eq!(browser.value("#registration").await, "approved");
+
+    // Pressing the registration form's button now changes nothing it does not show.
+    browser.click("#save-registration").await;
+    browser
+        .wait_for_text("#notice", "Registration updated")
+        .await;
+    assert_eq!(browser.value("#registration").await, "approved");
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    c.goto(&format!("{}/w/{}", app.address, seed.workspace_id))
+        .await
+        .unwrap();
+    browser.wait_for_text("#inbox-list", "Support").await;
     browser.client.clone().close().await.unwrap();
 }
 

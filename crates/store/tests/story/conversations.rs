@@ -121,7 +121,16 @@ async fn a_contact_has_one_active_conversation_per_inbox_until_it_is_closed() {
             conversations::find_active(&mut reader.conn(), &team.inbox.id, &team.contact.id)
                 .await
                 .unwrap();
-        assert_eq!(active.map(|c| c.id), Some(next.id));
+        assert_eq!(active.map(|c| c.id), Some(next.id.clone()));
+        // The closed one points the way to the one that continues it.
+        let follow_up = conversations::follow_up(&mut reader.conn(), &first.id)
+            .await
+            .unwrap();
+        assert_eq!(follow_up.map(|c| c.id), Some(next.id.clone()));
+        let none = conversations::follow_up(&mut reader.conn(), &next.id)
+            .await
+            .unwrap();
+        assert!(none.is_none());
     }
 }
 

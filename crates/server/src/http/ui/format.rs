@@ -46,6 +46,43 @@ pub fn initials(name: &str) -> String {
     }
 }
 
+/// The labels the forms show for the fields the API names by code.
+const FIELD_LABELS: &[(&str, &str)] = &[
+    ("api_code", "Code for links"),
+    ("unread_mode", "Unread"),
+    ("forward_to_email", "Forward to email"),
+    ("voice_forward_to", "Forward calls to"),
+    ("auto_close", "Close done after"),
+    ("registration", "Carrier registration"),
+    ("area_code", "Area code"),
+    ("user_id", "Person"),
+    ("color", "Colour"),
+    ("body", "Message"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("name", "Name"),
+    ("emoji", "Emoji"),
+    ("password", "Password"),
+    ("subject", "Subject"),
+    ("tags", "Tags"),
+    ("tag", "Tag"),
+    ("to", "To"),
+];
+
+/// `detail` with a field code it starts with (`api_code: …`) or refuses a
+/// value of (`unknown unread_mode "x"; …`) replaced by the form's label.
+pub fn labelled(detail: &str) -> String {
+    for (code, label) in FIELD_LABELS {
+        if let Some(rest) = detail.strip_prefix(&format!("{code}:")) {
+            return format!("{label}:{rest}");
+        }
+        if let Some(rest) = detail.strip_prefix(&format!("unknown {code} ")) {
+            return format!("{label}: unknown value {rest}");
+        }
+    }
+    detail.to_string()
+}
+
 /// A status for people.
 pub fn status_label(status: Status) -> &'static str {
     match status {
@@ -95,6 +132,11 @@ pub fn describe(event: &Event, names: &HashMap<String, String>) -> Option<String
             } else {
                 format!("{actor} assigned to {}", name(assignee_id))
             }
+        }
+        // Taking someone's conversation (an admin's assign-to-me) is a
+        // takeover, not a transfer to oneself.
+        EventKind::Transferred { from_id, to_id } if event.actor_id.as_ref() == Some(to_id) => {
+            format!("{actor} took over from {}", name(from_id))
         }
         EventKind::Transferred { to_id, .. } => format!("{actor} transferred to {}", name(to_id)),
         EventKind::Returned { .. } => format!("{actor} returned it to the inbox"),
@@ -158,6 +200,19 @@ mod tests {
         assert_eq!(ago(now - TimeDelta::hours(3), now), "3h");
         assert_eq!(ago(now - TimeDelta::days(30), now), "Feb 8");
         assert_eq!(ago(now - TimeDelta::days(400), now), "Feb 3, 2025");
+    }
+
+    #[test]
+    fn errors_name_fields_by_their_labels() {
+        assert_eq!(
+            labelled("api_code: must be 1-40 characters"),
+            "Code for links: must be 1-40 characters"
+        );
+        assert_eq!(
+            labelled("unknown unread_mode \"x\"; expected one of: per_user, shared"),
+            "Unread: unknown value \"x\"; expected one of: per_user, shared"
+        );
+        assert_eq!(labelled("the contact opted out"), "the contact opted out");
     }
 
     #[test]

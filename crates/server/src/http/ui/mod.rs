@@ -56,7 +56,7 @@ impl Chrome {
 /// The agent web app's routes (the simulator's are added by the router,
 /// since a deployment may switch it off).
 pub fn routes() -> Router<AppState> {
-    use pages::{actions, app, auth};
+    use pages::{app, auth};
     Router::new()
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::log_in))
@@ -68,7 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/w/{ws}/c/{id}", get(app::conversation))
         .route("/w/{ws}/c/{id}/head", get(app::head_partial))
         .route("/w/{ws}/c/{id}/timeline", get(app::timeline_partial))
-        .route("/w/{ws}/c/{id}/do/{action}", post(actions::act))
+        .merge(conversation_action_routes())
         .route("/w/{ws}/m/{message}", get(app::permalink))
         .route(
             "/w/{ws}/inboxes/new",
@@ -79,10 +79,7 @@ pub fn routes() -> Router<AppState> {
             get(pages::new_inbox::step),
         )
         .route("/w/{ws}/inboxes/{id}/settings", get(pages::settings::page))
-        .route(
-            "/w/{ws}/inboxes/{id}/settings/{action}",
-            post(pages::settings_actions::act),
-        )
+        .merge(settings_action_routes())
         .route(
             "/w/{ws}/contacts",
             get(pages::contacts::list).post(pages::contacts::edit::create),
@@ -105,6 +102,44 @@ pub fn routes() -> Router<AppState> {
             get(pages::compose::page).post(pages::compose::send),
         )
         .route("/compose", get(pages::compose::link))
+}
+
+/// The buttons of a conversation: one route and one handler per action.
+fn conversation_action_routes() -> Router<AppState> {
+    use pages::actions;
+    Router::new()
+        .route(
+            "/w/{ws}/c/{id}/do/assign-to-me",
+            post(actions::assign_to_me),
+        )
+        .route("/w/{ws}/c/{id}/do/transfer", post(actions::transfer))
+        .route("/w/{ws}/c/{id}/do/return", post(actions::return_to_inbox))
+        .route("/w/{ws}/c/{id}/do/done", post(actions::mark_done))
+        .route("/w/{ws}/c/{id}/do/reopen", post(actions::reopen))
+        .route("/w/{ws}/c/{id}/do/snooze", post(actions::snooze))
+        .route("/w/{ws}/c/{id}/do/priority", post(actions::priority))
+        .route("/w/{ws}/c/{id}/do/tags", post(actions::tags))
+        .route("/w/{ws}/c/{id}/do/subject", post(actions::subject))
+        .route("/w/{ws}/c/{id}/do/message", post(actions::message))
+}
+
+/// The forms of an inbox's settings page and of the new-inbox wizard.
+fn settings_action_routes() -> Router<AppState> {
+    use pages::settings_actions as settings;
+    let at = "/w/{ws}/inboxes/{id}/settings";
+    Router::new()
+        .route(&format!("{at}/appearance"), post(settings::appearance))
+        .route(&format!("{at}/mute"), post(settings::mute))
+        .route(&format!("{at}/policy"), post(settings::policy))
+        .route(&format!("{at}/registration"), post(settings::registration))
+        .route(&format!("{at}/add-member"), post(settings::add_member))
+        .route(
+            &format!("{at}/remove-member"),
+            post(settings::remove_member),
+        )
+        .route(&format!("{at}/connect"), post(settings::connect))
+        .route(&format!("{at}/disconnect"), post(settings::disconnect))
+        .route(&format!("{at}/delete"), post(settings::delete))
 }
 
 /// The web app's file uploads. The router gives them their own body limit

@@ -40,10 +40,23 @@ impl FromRequestParts<AppState> for Signed {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match session_from_cookie(parts, state).await {
             Ok(Some((user, csrf))) => Ok(Signed { user, csrf }),
-            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Ok(None) => Err(Redirect::to(&login_then_back(parts)).into_response()),
             Err(error) => Err(error.into_response()),
         }
     }
+}
+
+/// `/login`, with `?next=` naming the page asked for when it was a page
+/// (a GET: a form post cannot be replayed), so that a permalink opened
+/// while signed out still lands on its message. The path is this site's
+/// own; the login page checks it again ([`super::pages::auth::safe_next`]).
+fn login_then_back(parts: &Parts) -> String {
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    if parts.method != axum::http::Method::GET || target == "/" {
+        return "/login".into();
+    }
+    let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    format!("/login?next={next}")
 }
 
 /// A signed-in person inside the workspace named by `{ws}` (404 when they

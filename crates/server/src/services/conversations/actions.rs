@@ -141,6 +141,9 @@ fn reassign(
     .event(status))
 }
 
+/// Whether `user` may hold conversation `id`: a member of its inbox, or an
+/// admin or owner of the workspace, who count as members of every inbox
+/// for this (DESIGN.md §3), as they do for assign-to-me.
 async fn is_member_of_conversation_inbox(
     state: &AppState,
     who: &Principal,
@@ -151,6 +154,10 @@ async fn is_member_of_conversation_inbox(
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let (conversation, _) = access::conversation(&mut conn, who, id, action).await?;
+    let role = store::workspaces::role_of(&mut conn, &who.workspace_id, user).await?;
+    if role.is_some_and(|role| role.is_admin()) {
+        return Ok(true);
+    }
     Ok(store::inboxes::is_member(&mut conn, &conversation.inbox_id, user).await?)
 }
 

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use domain::{
-    Action, Contact, Conversation, ConversationId, Inbox, Link, Message, MessageId, Timestamp,
-    UserId,
+    Action, Contact, Conversation, ConversationId, Inbox, Link, Message, MessageId, Status,
+    Timestamp, UserId,
 };
 use store::messages::TimelineItem;
 use store::{Conn, Page};
@@ -35,6 +35,9 @@ pub struct Detail {
     pub viewers: Vec<Viewer>,
     /// Whether the customer wrote since the caller's (or the team's) read cursor.
     pub unread: bool,
+    /// For a closed conversation: the one the customer's next message
+    /// started, once there is one.
+    pub follow_up: Option<ConversationId>,
 }
 
 /// The holder of a live reply lock.
@@ -101,6 +104,13 @@ pub async fn get(
     let unread = conversation
         .last_inbound_at
         .is_some_and(|inbound| read_at.is_none_or(|read| inbound > read));
+    let follow_up = if conversation.status == Status::Closed {
+        store::conversations::follow_up(&mut conn, id)
+            .await?
+            .map(|next| next.id)
+    } else {
+        None
+    };
     Ok(Detail {
         conversation,
         inbox,
@@ -109,6 +119,7 @@ pub async fn get(
         lock,
         viewers,
         unread,
+        follow_up,
     })
 }
 

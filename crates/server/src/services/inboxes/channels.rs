@@ -5,7 +5,8 @@ use chrono::SubsecRound;
 use std::fmt;
 
 use domain::{
-    Action, Channel, ChannelId, ChannelKind, DomainError, InboxId, PhoneNumber, Provider,
+    Action, Channel, ChannelId, ChannelKind, DomainError, InboxId, InboxKind, PhoneNumber,
+    Provider, Registration,
 };
 use store::StoreError;
 
@@ -144,7 +145,7 @@ pub async fn connect(
         super::numbers::buy(state, Provider::Twilio, &channel_id, number).await?;
     }
     let mut tx = state.store.begin().await?;
-    access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
+    let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
     let address = new.number().as_str().to_string();
     let (provider, settings) = match new {
         NewChannel::Simulator { .. } => (Provider::Simulator, serde_json::json!({})),
@@ -173,6 +174,7 @@ pub async fn connect(
         settings: settings.to_string(),
         created_at: now,
     };
+    let gated = registration_starts(&mut tx.conn(), who, &inbox, provider).await?;
     store::channels::create(&mut tx, &channel)
         .await
         .map_err(|error| match error {
@@ -186,9 +188,45 @@ pub async fn connect(
             .with_source(error),
             other => other.into(),
         })?;
+    if gated {
+        inbox.registration = Registration::Pending;
+        store::inboxes::update(&mut tx, &inbox).await?;
+    }
     tx.commit().await?;
     tracing::info!(channel_id = %channel.id, provider = ?channel.provider, "channel connected");
     Ok(channel)
+}
+
+/// Whether connecting a `provider` number to `inbox` starts its carrier
+/// registration (A2P 10DLC), leaving it `pending` until an admin records the
+/// carrier's approval: when it is the first shared inbox of its workspace
+/// with a real provider's number. The workspace registers its brand once,
+/// with that first inbox; simulator numbers reach no carrier and need none,
+/// and a personal inbox is one person's own number.
+async fn registration_starts(
+    conn: &mut store::Conn<'_>,
+    who: &Principal,
+    inbox: &domain::Inbox,
+    provider: Provider,
+) -> Result<bool, ServiceError> {
+    if provider == Provider::Simulator
+        || inbox.kind != InboxKind::Shared
+        || inbox.registration != Registration::Approved
+    {
+        return Ok(false);
+    }
+    // Every inbox of the workspace (`all`: the caller is an admin).
+    let inboxes = store::inboxes::visible_to(conn, &inbox.workspace_id, &who.user.id, true).await?;
+    for other in inboxes {
+        if other.inbox.kind != InboxKind::Shared {
+            continue;
+        }
+        let channels = store::channels::for_inbox(conn, &other.inbox.id).await?;
+        if channels.iter().any(|c| c.provider != Provider::Simulator) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Disconnects a channel of this inbox (admins). Its conversations and

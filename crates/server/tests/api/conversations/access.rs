@@ -19,6 +19,8 @@ async fn a_non_member_gets_not_found_for_everything_in_the_inbox(backend: Backen
     };
     let seed = app.seed().await;
     let id = app.new_conversation(&seed, "+14155550123", "Hi").await;
+    // A conversation that never existed, to compare the answers with.
+    let missing = domain::ConversationId::generate().to_string();
     for who in [&seed.outsider, &seed.stranger] {
         for (method, path, body) in [
             (Method::GET, format!("/conversations/{id}"), None),
@@ -46,10 +48,39 @@ async fn a_non_member_gets_not_found_for_everything_in_the_inbox(backend: Backen
                 Some(json!({ "tags": [] })),
             ),
         ] {
-            let response = app.api(&seed, method.clone(), &path, Some(who), body).await;
-            let status = response.status();
-            assert_eq!(status, 404, "{} {method} {path}", who.name);
+            let hidden = app
+                .api(&seed, method.clone(), &path, Some(who), body.clone())
+                .await;
+            let hidden = assert_problem(hidden, 404, "not_found").await;
+            // "Not yours" reads word for word as "does not exist".
+            let absent_path = path.replace(&id, &missing);
+            let absent = app
+                .api(&seed, method.clone(), &absent_path, Some(who), body)
+                .await;
+            let absent = assert_problem(absent, 404, "not_found").await;
+            assert_eq!(
+                hidden["detail"], absent["detail"],
+                "{} {method} {path}",
+                who.name
+            );
         }
+    }
+    // The same for the inbox itself.
+    let missing_inbox = domain::InboxId::generate().to_string();
+    for path in [
+        format!("/inboxes/{}", seed.inbox_id),
+        format!("/inboxes/{}/members", seed.inbox_id),
+    ] {
+        let hidden = app
+            .api(&seed, Method::GET, &path, Some(&seed.outsider), None)
+            .await;
+        let hidden = assert_problem(hidden, 404, "not_found").await;
+        let absent_path = path.replace(&seed.inbox_id, &missing_inbox);
+        let absent = app
+            .api(&seed, Method::GET, &absent_path, Some(&seed.outsider), None)
+            .await;
+        let absent = assert_problem(absent, 404, "not_found").await;
+        assert_eq!(hidden["detail"], absent["detail"], "{path}");
     }
     // Nor is it in their queue or their counts.
     assert!(ids(&get(&app, &seed, &seed.outsider, "/conversations?view=all").await).is_empty());

@@ -68,6 +68,42 @@ async fn an_admin_finds_a_twilio_number_and_buys_it_for_the_inbox(backend: Backe
         purchase.param("VoiceUrl"),
         Some(format!("{}/hooks/twilio/{channel_id}/voice", app.address).as_str())
     );
+
+    // The workspace's first shared inbox with a real number waits for the
+    // carrier's approval (A2P 10DLC): hidden from agents until an admin
+    // records it.
+    let support = app
+        .api(&seed, Method::GET, &inbox, Some(&seed.admin), None)
+        .await;
+    assert_eq!(json_of(support, 200).await["registration"], "pending");
+    let hidden = app
+        .api(&seed, Method::GET, &inbox, Some(&seed.ana), None)
+        .await;
+    assert_problem(hidden, 404, "not_found").await;
+
+    // The brand is registered once: the next shared inbox's number needs no wait.
+    standin.add_available_number(InventoryNumber {
+        phone_number: "+16285550143".into(),
+        iso_country: "US".into(),
+        locality: "San Francisco".into(),
+        region: "CA".into(),
+    });
+    let sales = app.extra_inbox(&seed, "Sales", &[&seed.ana]).await;
+    let sales = format!("/inboxes/{}", sales.inbox_id);
+    let bought = app
+        .api(
+            &seed,
+            Method::POST,
+            &format!("{sales}/channels"),
+            Some(&seed.admin),
+            Some(json!({"kind": "sms", "provider": "twilio", "phone_number": "+16285550143", "purchase": true})),
+        )
+        .await;
+    json_of(bought, 201).await;
+    let sales = app
+        .api(&seed, Method::GET, &sales, Some(&seed.admin), None)
+        .await;
+    assert_eq!(json_of(sales, 200).await["registration"], "approved");
 }
 
 async fn without_a_twilio_account_the_search_says_what_to_configure(backend: Backend) {

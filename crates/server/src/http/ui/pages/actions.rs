@@ -1,6 +1,7 @@
-//! The buttons of a conversation as HTML forms: each posts here, calls one
-//! service, and redirects back to the conversation (Post/Redirect/Get). A
-//! refusal comes back as a notice on that page rather than an error page.
+//! The buttons of a conversation as HTML forms: one handler and one small
+//! form per action, each calling one service and redirecting back to the
+//! conversation (Post/Redirect/Get). A refusal comes back as a notice on
+//! that page rather than an error page.
 
 use axum::extract::{Path, State};
 use axum::response::Redirect;
@@ -8,7 +9,7 @@ use axum_extra::extract::CookieJar;
 use chrono::{Datelike, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use domain::conversation::parse_subject;
 use domain::text::Word;
-use domain::{MessageBody, MessageKind, Priority, Tag, Timestamp, UserId};
+use domain::{ConversationId, MessageBody, MessageKind, Priority, Tag, Timestamp, UserId};
 use serde::Deserialize;
 
 use super::app::parse_id;
@@ -20,107 +21,294 @@ use crate::services::conversations as svc;
 use crate::services::messages::{self, Post};
 use crate::state::AppState;
 
-/// Every field any action form may carry; each action reads its own.
+/// The path of every action: the workspace and the conversation.
+type ConversationPath = Path<(String, String)>;
+
+/// What every action form carries: the queue's query string to come back to.
 #[derive(Debug, Default, Deserialize)]
-pub struct ActionForm {
-    /// The queue's query string to come back to.
+pub struct BackForm {
     #[serde(default)]
     back: String,
-    /// Transfer: to whom.
+}
+
+/// Transfer: to whom.
+#[derive(Debug, Default, Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    back: String,
     #[serde(default)]
     user_id: String,
-    /// Snooze: `1h`, `4h`, `tomorrow`, `next_week` or `custom`.
+}
+
+/// Snooze: a preset, or a time in the browser's time zone.
+#[derive(Debug, Default, Deserialize)]
+pub struct SnoozeForm {
+    #[serde(default)]
+    back: String,
+    /// `1h`, `4h`, `tomorrow`, `next_week` or `custom`.
     #[serde(default)]
     preset: String,
-    /// Snooze: a `datetime-local` value, in the browser's time zone.
+    /// A `datetime-local` value, in the browser's time zone.
     #[serde(default)]
     until: String,
-    /// Snooze: the browser's `getTimezoneOffset()` (minutes behind UTC).
+    /// The browser's `getTimezoneOffset()` (minutes behind UTC).
     #[serde(default)]
     tz_offset: i64,
-    /// Priority: the new one.
+}
+
+/// Priority: the new one.
+#[derive(Debug, Default, Deserialize)]
+pub struct PriorityForm {
+    #[serde(default)]
+    back: String,
     #[serde(default)]
     priority: String,
-    /// Tags, comma-separated.
+}
+
+/// Tags, comma-separated.
+#[derive(Debug, Default, Deserialize)]
+pub struct TagsForm {
+    #[serde(default)]
+    back: String,
     #[serde(default)]
     tags: String,
-    /// The subject.
+}
+
+/// The subject.
+#[derive(Debug, Default, Deserialize)]
+pub struct SubjectForm {
+    #[serde(default)]
+    back: String,
     #[serde(default)]
     subject: String,
-    /// Reply or note: `reply` or `note`.
+}
+
+/// A reply or a note.
+#[derive(Debug, Default, Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    back: String,
+    /// `reply` or `note`.
     #[serde(default)]
     kind: String,
-    /// Reply or note: the text.
     #[serde(default)]
     body: String,
     /// Reply: the version the writer saw.
     expected_version: Option<i64>,
 }
 
-/// `POST /w/{ws}/c/{id}/do/{action}`.
-pub async fn act(
+/// `POST …/do/assign-to-me`.
+pub async fn assign_to_me(
     State(state): State<AppState>,
     agent: Agent,
     jar: CookieJar,
-    Path((ws, id, action)): Path<(String, String, String)>,
-    CsrfForm(form): CsrfForm<ActionForm>,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<(CookieJar, Redirect), ApiError> {
     let id = parse_id(&id)?;
-    let who = &agent.who;
-    let now = state.clock.now();
-    let done: Result<&str, ApiError> = async {
-        Ok(match action.as_str() {
-            "assign-to-me" => svc::assign_to_me(&state, who, &id).await.map(|_| "")?,
-            "transfer" => {
-                let to = UserId::parse(&form.user_id).map_err(|_| {
-                    ApiError::unprocessable("validation", "choose someone to transfer to")
-                })?;
-                svc::transfer(&state, who, &id, &to).await.map(|_| "")?
-            }
-            "return" => svc::return_to_inbox(&state, who, &id).await.map(|_| "")?,
-            "done" => svc::mark_done(&state, who, &id).await.map(|_| "")?,
-            "reopen" => svc::reopen(&state, who, &id).await.map(|_| "")?,
-            "snooze" => {
-                let until = snooze_until(&form, now)?;
-                svc::snooze(&state, who, &id, until).await.map(|_| "")?
-            }
-            "priority" => svc::set_priority(&state, who, &id, Priority::parse(&form.priority)?)
-                .await
-                .map(|_| "")?,
-            "tags" => {
-                let raw: Vec<String> = form
-                    .tags
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(String::from)
-                    .collect();
-                svc::set_tags(&state, who, &id, Tag::parse_set(&raw)?)
-                    .await
-                    .map(|_| "")?
-            }
-            "subject" => svc::set_subject(&state, who, &id, parse_subject(&form.subject)?)
-                .await
-                .map(|_| "")?,
-            "message" => {
-                let kind = if form.kind == "note" {
-                    MessageKind::Note
-                } else {
-                    MessageKind::Outbound
-                };
-                let post = Post {
-                    kind,
-                    body: MessageBody::parse(&form.body, false)?,
-                    expected_version: form.expected_version,
-                };
-                messages::post(&state, who, &id, post).await.map(|_| "")?
-            }
-            _ => return Err(ApiError::not_found("no such action")),
-        })
+    let done = svc::assign_to_me(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/transfer`.
+pub async fn transfer(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<TransferForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done: Result<(), ApiError> = async {
+        let to = UserId::parse(&form.user_id)
+            .map_err(|_| ApiError::unprocessable("validation", "choose someone to transfer to"))?;
+        svc::transfer(&state, &agent.who, &id, &to)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
     }
     .await;
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/return`: back to the inbox, unassigned.
+pub async fn return_to_inbox(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<BackForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done = svc::return_to_inbox(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/done`.
+pub async fn mark_done(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<BackForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done = svc::mark_done(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/reopen`.
+pub async fn reopen(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<BackForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done = svc::reopen(&state, &agent.who, &id)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/snooze`.
+pub async fn snooze(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<SnoozeForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done: Result<(), ApiError> = async {
+        let until = snooze_until(&form, state.clock.now())?;
+        svc::snooze(&state, &agent.who, &id, until)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
+    }
+    .await;
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/priority`.
+pub async fn priority(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<PriorityForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done: Result<(), ApiError> = async {
+        let priority = Priority::parse(&form.priority)?;
+        svc::set_priority(&state, &agent.who, &id, priority)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
+    }
+    .await;
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/tags`.
+pub async fn tags(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<TagsForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done: Result<(), ApiError> = async {
+        let raw: Vec<String> = form
+            .tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect();
+        let tags = Tag::parse_set(&raw)?;
+        svc::set_tags(&state, &agent.who, &id, tags)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
+    }
+    .await;
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/subject`.
+pub async fn subject(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<SubjectForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done: Result<(), ApiError> = async {
+        let subject = parse_subject(&form.subject)?;
+        svc::set_subject(&state, &agent.who, &id, subject)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
+    }
+    .await;
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// `POST …/do/message`: a reply or a note, without the page's script.
+pub async fn message(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): ConversationPath,
+    CsrfForm(form): CsrfForm<MessageForm>,
+) -> Result<(CookieJar, Redirect), ApiError> {
+    let id = parse_id(&id)?;
+    let done: Result<(), ApiError> = async {
+        let kind = if form.kind == "note" {
+            MessageKind::Note
+        } else {
+            MessageKind::Outbound
+        };
+        let post = Post {
+            kind,
+            body: MessageBody::parse(&form.body, false)?,
+            expected_version: form.expected_version,
+        };
+        messages::post(&state, &agent.who, &id, post)
+            .await
+            .map(drop)
+            .map_err(ApiError::from)
+    }
+    .await;
+    answer(jar, &ws, &id, &form.back, done)
+}
+
+/// Back to the conversation (Post/Redirect/Get); a refusal the person can
+/// act on is a notice there, anything else the error page.
+fn answer(
+    jar: CookieJar,
+    ws: &str,
+    id: &ConversationId,
+    back: &str,
+    done: Result<(), ApiError>,
+) -> Result<(CookieJar, Redirect), ApiError> {
     let jar = match done {
-        Ok(_) => jar,
+        Ok(()) => jar,
         Err(error) if error.status().is_client_error() => {
             cookies::flash(jar, &sentence(error.public_detail()))
         }
@@ -128,7 +316,7 @@ pub async fn act(
     };
     Ok((
         jar,
-        Redirect::to(&format!("/w/{ws}/c/{id}{}", safe_back(&form.back))),
+        Redirect::to(&format!("/w/{ws}/c/{id}{}", safe_back(back))),
     ))
 }
 
@@ -147,7 +335,7 @@ pub fn safe_back(back: &str) -> &str {
 }
 
 /// When a snooze ends: a preset, or the browser's local date and time.
-fn snooze_until(form: &ActionForm, now: Timestamp) -> Result<Timestamp, ApiError> {
+fn snooze_until(form: &SnoozeForm, now: Timestamp) -> Result<Timestamp, ApiError> {
     let offset = TimeDelta::minutes(form.tz_offset.clamp(-24 * 60, 24 * 60));
     // Local 9:00 on a day `days` from the browser's today.
     let morning = |days: i64| -> Option<Timestamp> {
@@ -184,10 +372,10 @@ mod tests {
     #[test]
     fn a_custom_snooze_is_read_in_the_browsers_time_zone() {
         let now = Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
-        let form = ActionForm {
+        let form = SnoozeForm {
             until: "2026-03-11T08:30".into(),
             tz_offset: 300, // UTC-5
-            ..ActionForm::default()
+            ..SnoozeForm::default()
         };
         let until = snooze_until(&form, now).unwrap();
         assert_eq!(until, Utc.with_ymd_and_hms(2026, 3, 11, 13, 30, 0).unwrap());

@@ -262,8 +262,11 @@ async fn any_user(state: &AppState) -> Result<bool, ApiError> {
     Ok(store::users::any_exist(&mut reader.conn()).await?)
 }
 
-/// An API detail (`password: must be at least 8 characters`) as a sentence.
+/// An API detail (`password: must be at least 8 characters`) as a sentence,
+/// the field named by the label people see on the form rather than by its
+/// code (`api_code: …` reads `Code for links: …`).
 pub fn sentence(detail: &str) -> String {
+    let detail = crate::http::ui::format::labelled(detail);
     let mut chars = detail.chars();
     match chars.next() {
         Some(first) => {

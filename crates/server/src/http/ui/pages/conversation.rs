@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use domain::text::Word;
-use domain::{authorize, Action, ConversationId, MessageKind, Priority, Status, Subject};
+use domain::{
+    authorize, Action, ConversationId, MessageKind, Priority, Registration, Status, Subject,
+};
 
 use crate::error::ApiError;
 use crate::http::ui::format::{ago, capitalised, describe, full_time, initials, status_label};
@@ -88,6 +90,12 @@ pub struct Head {
     pub initials: String,
     /// Whether they texted STOP.
     pub opted_out: bool,
+    /// Why a reply cannot be sent from here at all (the contact opted out,
+    /// the inbox's carrier registration is not approved), said before
+    /// anyone types one.
+    pub send_block: Option<String>,
+    /// What the composer says a reply does (or why it cannot be sent).
+    pub reply_hint: String,
     /// The inbox.
     pub inbox_name: String,
     /// The inbox's emoji.
@@ -98,6 +106,10 @@ pub struct Head {
     pub status_label: &'static str,
     /// Whether it is done or closed (Reopen instead of Done).
     pub done: bool,
+    /// Whether it is closed: read-only but for notes (DESIGN.md §3).
+    pub closed: bool,
+    /// For a closed one, the conversation that continues it, if any.
+    pub follow_up: Option<String>,
     /// Whether it is snoozed, and until when.
     pub snoozed_until: Option<String>,
     /// The priority word.
@@ -182,13 +194,29 @@ pub async fn head(
     id: &ConversationId,
 ) -> Result<Head, ApiError> {
     let detail = conversations::get(state, who, id).await?;
-    let people = members::list(state, who, &detail.inbox.id).await?;
-    let member = people.iter().any(|m| m.user.id == who.user.id);
+    let inbox_members = members::list(state, who, &detail.inbox.id).await?;
+    let member = inbox_members.iter().any(|m| m.user.id == who.user.id);
+    // Who may hold it: the inbox's members first, then the workspace's
+    // admins and owners, who count as members of every inbox for this
+    // (DESIGN.md §3).
+    let everyone = crate::services::accounts::members::list(state, who).await?;
+    let holders: Vec<&domain::User> = inbox_members
+        .iter()
+        .map(|m| &m.user)
+        .chain(
+            everyone
+                .iter()
+                .filter(|(user, role)| {
+                    role.is_admin() && !inbox_members.iter().any(|m| m.user.id == user.id)
+                })
+                .map(|(user, _)| user),
+        )
+        .collect();
     let name_of = |user: &domain::UserId| {
-        people
+        everyone
             .iter()
-            .find(|m| m.user.id == *user)
-            .map(|m| m.user.name.clone())
+            .find(|(u, _)| u.id == *user)
+            .map(|(u, _)| u.name.clone())
             .unwrap_or_else(|| "a former member".into())
     };
     let c = &detail.conversation;
@@ -202,6 +230,14 @@ pub async fn head(
         number.clone()
     } else {
         detail.contact.name.clone()
+    };
+    let closed = c.status == Status::Closed;
+    let send_block = if detail.contact.is_opted_out() {
+        Some("This contact opted out of texts (they texted STOP); they must text START before you can reply.".to_string())
+    } else if detail.inbox.registration != Registration::Approved {
+        Some("This inbox can't send texts until its carrier registration is approved; internal notes still work.".to_string())
+    } else {
+        None
     };
     let buttons = Buttons {
         assign_to_me: Allow::check(who, member, &detail, Action::AssignToMe),
@@ -229,11 +265,17 @@ pub async fn head(
             .map(|e| e.as_str().to_string())
             .unwrap_or_default(),
         opted_out: detail.contact.is_opted_out(),
+        reply_hint: send_block
+            .clone()
+            .unwrap_or_else(|| "Replies go to the customer by SMS.".into()),
+        send_block,
         inbox_name: detail.inbox.name.clone(),
         inbox_emoji: detail.inbox.emoji.clone(),
         status: c.status.as_str().to_string(),
         status_label: status_label(c.status),
         done: matches!(c.status, Status::Resolved | Status::Closed),
+        closed,
+        follow_up: detail.follow_up.as_ref().map(ToString::to_string),
         snoozed_until: (c.status == Status::Snoozed)
             .then(|| c.snoozed_until.map(full_time))
             .flatten(),
@@ -252,12 +294,12 @@ pub async fn head(
         tags: c.tags.iter().map(|t| t.as_str().to_string()).collect(),
         assignee: c.assignee_id.as_ref().map(name_of),
         mine: c.assignee_id.as_ref() == Some(&who.user.id),
-        transfer_to: people
+        transfer_to: holders
             .iter()
-            .filter(|m| Some(&m.user.id) != c.assignee_id.as_ref())
-            .map(|m| Person {
-                id: m.user.id.to_string(),
-                name: m.user.name.clone(),
+            .filter(|user| Some(&user.id) != c.assignee_id.as_ref())
+            .map(|user| Person {
+                id: user.id.to_string(),
+                name: user.name.clone(),
             })
             .collect(),
         buttons,

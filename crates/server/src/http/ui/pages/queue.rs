@@ -1,9 +1,11 @@
 //! The left and middle panes: the inboxes with their badges, and the queue
 //! with its tabs, segments, filters and rows.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use domain::text::Word;
-use domain::{InboxId, Priority, Registration, Tag, View};
+use domain::{InboxId, Priority, Registration, Tag, UserId, View};
 use serde::Deserialize;
 use store::queue::{AssigneeFilter, QueueCounts, QueueItem};
 
@@ -11,6 +13,7 @@ use crate::error::ApiError;
 use crate::http::ui::format::{ago, initials};
 use crate::http::ui::simulator::{checked_color, display_number};
 use crate::services::access::Principal;
+use crate::services::accounts::members as people;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
 use crate::services::inboxes;
 use crate::state::AppState;
@@ -81,7 +84,8 @@ impl QueueParams {
         if pairs.is_empty() {
             return String::new();
         }
-        let mut out = url::form_urlencoded::Serializer::new(String::from("?"));
+        // The pairs start after the `?`, so the first gets no `&` before it.
+        let mut out = url::form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
         for (k, v) in pairs {
             out.append_pair(k, &v);
         }
@@ -178,8 +182,9 @@ pub struct Row {
     pub initials: String,
     /// The last message, on one line.
     pub preview: String,
-    /// Whether the preview is our own reply.
-    pub preview_is_reply: bool,
+    /// Who wrote the preview, when it is a reply: "You" for mine, else
+    /// the author's first name.
+    pub preview_author: Option<String>,
     /// Age of the last activity.
     pub time: String,
     /// `unassigned-new` (blue badge), `mine` (green flag), `mine-new`
@@ -301,10 +306,15 @@ pub async fn queue(
     let counts = conversations::counts(state, who, query.clone()).await?;
     let page = conversations::list(state, who, query, QUEUE_LENGTH, None).await?;
     let suffix = params.query(&[]);
+    let names: HashMap<UserId, String> = people::list(state, who)
+        .await?
+        .into_iter()
+        .map(|(user, _)| (user.id, user.name))
+        .collect();
     let rows = page
         .items
         .iter()
-        .map(|item| row(item, who, &ws, &suffix, open, now))
+        .map(|item| row(item, who, &names, &ws, &suffix, open, now))
         .collect();
     let link = |changes: &[(&str, &str)]| format!("/w/{ws}{}", params.query(changes));
     Ok(QueuePane {
@@ -359,6 +369,7 @@ fn segments(params: &QueueParams, c: &QueueCounts, link: &Link) -> Vec<Tab> {
 fn row(
     item: &QueueItem,
     who: &Principal,
+    names: &HashMap<UserId, String>,
     ws: &str,
     suffix: &str,
     open: Option<&str>,
@@ -384,12 +395,12 @@ fn row(
         (Some(a), false) if *a == who.user.id => ("mine", "Assigned to you"),
         (Some(_), _) => ("others", "Assigned to someone else"),
     };
-    let (preview, preview_is_reply) = match &item.last_message {
+    let (preview, preview_author) = match &item.last_message {
         Some(m) => (
             m.body.as_str().chars().take(140).collect(),
-            m.kind == domain::MessageKind::Outbound,
+            (m.kind == domain::MessageKind::Outbound).then(|| author(m, who, names)),
         ),
-        None => (String::new(), false),
+        None => (String::new(), None),
     };
     Row {
         href: format!("/w/{ws}/c/{id}{suffix}"),
@@ -398,7 +409,7 @@ fn row(
         initials: initials(&name),
         name,
         preview,
-        preview_is_reply,
+        preview_author,
         time: ago(c.last_activity_at, now),
         marker,
         marker_label,
@@ -408,5 +419,18 @@ fn row(
             p => p.as_str().to_string(),
         },
         tags: c.tags.iter().map(|t| t.as_str().to_string()).collect(),
+    }
+}
+
+/// Who wrote reply `m`, as the queue's preview names them: "You" for mine,
+/// else the author's first name ("Someone" for a former member).
+fn author(m: &domain::Message, who: &Principal, names: &HashMap<UserId, String>) -> String {
+    match &m.author_id {
+        Some(id) if *id == who.user.id => "You".into(),
+        Some(id) => names
+            .get(id)
+            .and_then(|name| name.split_whitespace().next())
+            .map_or_else(|| "Someone".into(), str::to_string),
+        None => "Someone".into(),
     }
 }

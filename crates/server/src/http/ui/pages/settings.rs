@@ -105,6 +105,46 @@ pub struct Values {
     pub confirm: String,
 }
 
+impl Values {
+    /// The stored values, with the fields of the one form that was refused
+    /// (`form`, the action it posts to) as they were typed: every other form
+    /// on the page shows what is stored, so pressing its button changes
+    /// nothing it does not show.
+    fn with_typed(mut self, form: &str, typed: Values) -> Self {
+        match form {
+            "appearance" => {
+                self.name = typed.name;
+                self.emoji = typed.emoji;
+                self.color = typed.color;
+            }
+            "policy" => {
+                self.api_code = typed.api_code;
+                self.unread_mode = typed.unread_mode;
+                self.forward_to_email = typed.forward_to_email;
+                self.voice_forward_to = typed.voice_forward_to;
+                self.auto_close = typed.auto_close;
+                self.auto_close_unit = typed.auto_close_unit;
+            }
+            "registration" => self.registration = typed.registration,
+            "delete" => self.confirm = typed.confirm,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// A refused change: the form it came from (the action it posts to), what
+/// was typed, and why it was refused.
+#[derive(Debug)]
+pub struct Refused {
+    /// The form's action (`policy`, `appearance`…).
+    pub form: String,
+    /// What was typed.
+    pub typed: Values,
+    /// The refusal, as a sentence.
+    pub error: String,
+}
+
 /// The settings page.
 #[derive(Debug, Template)]
 #[template(path = "settings/settings.html")]
@@ -176,14 +216,14 @@ pub async fn page(
     Ok((jar, render(&page)?).into_response())
 }
 
-/// The page for inbox `id`; `typed` (with the refusal) replaces the stored
-/// values after a refused change.
+/// The page for inbox `id`; after a refused change, the refused form shows
+/// what was typed and the refusal, the others what is stored.
 pub async fn build(
     state: &AppState,
     agent: &Agent,
     id: &InboxId,
     search: NumberQuery,
-    typed: Option<(Values, String)>,
+    refused: Option<Refused>,
 ) -> Result<Settings, ApiError> {
     let who = &agent.who;
     let summary = inboxes::get(state, who, id).await?;
@@ -223,8 +263,8 @@ pub async fn build(
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
     };
-    let (values, error) = match typed {
-        Some((values, error)) => (values, Some(error)),
+    let (values, error) = match refused {
+        Some(r) => (stored.with_typed(&r.form, r.typed), Some(r.error)),
         None => (stored, None),
     };
     Ok(Settings {

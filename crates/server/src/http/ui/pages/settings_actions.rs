@@ -1,21 +1,23 @@
 //! The forms of an inbox's settings page and of the new-inbox wizard's
-//! steps. Each posts here, calls one service, and redirects
-//! (Post/Redirect/Get); a refused change shows the page again with the
-//! refusal and what was typed.
+//! steps: one handler and one small form per action, each calling one
+//! service and redirecting (Post/Redirect/Get); a refused change shows the
+//! page again with the refusal and, in the refused form, what was typed.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
 use domain::{
-    Action, ApiCode, ChannelId, DomainError, EmailAddress, Inbox, PhoneNumber, Provider,
+    Action, ApiCode, ChannelId, DomainError, EmailAddress, Inbox, InboxId, PhoneNumber, Provider,
     Registration, UnreadMode, UserId,
 };
 use serde::Deserialize;
 
 use super::new_inbox::StepPage;
 use super::numbers::NumberQuery;
-use super::settings::{self, auto_close_secs, build, inbox_id, shown_on_page, Frame, Values};
+use super::settings::{
+    self, auto_close_secs, build, inbox_id, shown_on_page, Frame, Refused, Values,
+};
 use crate::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
@@ -25,112 +27,352 @@ use crate::services::inboxes::channels::{self, NewChannel};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
 use crate::state::AppState;
 
-/// Every field any settings form may carry; each action reads its own.
+/// The path of every settings form: the workspace and the inbox.
+type InboxPath = Path<(String, String)>;
+
+/// The appearance form.
 #[derive(Debug, Default, Deserialize)]
-pub struct SettingsForm {
-    /// The typed values.
-    #[serde(flatten)]
-    values: Values,
-    /// Channels: the search the connect button came from (and, by its
-    /// provider, whether connecting buys the number from Twilio).
-    #[serde(flatten)]
-    search: NumberQuery,
-    /// Mute: present when checked.
+pub struct AppearanceForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    emoji: String,
+    #[serde(default)]
+    color: String,
+}
+
+/// The mute form: `muted` is present when checked.
+#[derive(Debug, Default, Deserialize)]
+pub struct MuteForm {
     muted: Option<String>,
-    /// Members: who.
+}
+
+/// The policy form (admins).
+#[derive(Debug, Default, Deserialize)]
+pub struct PolicyForm {
+    #[serde(default)]
+    api_code: String,
+    #[serde(default)]
+    unread_mode: String,
+    #[serde(default)]
+    forward_to_email: String,
+    #[serde(default)]
+    voice_forward_to: String,
+    #[serde(default)]
+    auto_close: String,
+    #[serde(default)]
+    auto_close_unit: String,
+}
+
+/// The carrier registration form (admins).
+#[derive(Debug, Default, Deserialize)]
+pub struct RegistrationForm {
+    #[serde(default)]
+    registration: String,
+}
+
+/// Adding or removing a member; `next` is where to come back to
+/// (`settings`, or the wizard's `members` step).
+#[derive(Debug, Default, Deserialize)]
+pub struct MemberForm {
     #[serde(default)]
     user_id: String,
-    /// Channels: the number to connect.
-    #[serde(default)]
-    number: String,
-    /// Channels: the channel to disconnect.
-    #[serde(default)]
-    channel_id: String,
-    /// Where to come back to: `settings`, `number` or `members`.
     #[serde(default)]
     next: String,
 }
 
-/// `POST /w/{ws}/inboxes/{id}/settings/{action}`.
-pub async fn act(
+/// Connecting a number: the one chosen, the search it came from (and, by
+/// its provider, whether connecting buys it from Twilio).
+#[derive(Debug, Default, Deserialize)]
+pub struct ConnectForm {
+    #[serde(default)]
+    number: String,
+    #[serde(flatten)]
+    search: NumberQuery,
+    #[serde(default)]
+    next: String,
+}
+
+/// Disconnecting a number.
+#[derive(Debug, Default, Deserialize)]
+pub struct DisconnectForm {
+    #[serde(default)]
+    channel_id: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Deleting the inbox: its name, typed to confirm.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// What a form posted, as the page needs it again after a refusal.
+#[derive(Debug, Default)]
+struct Posted {
+    /// The form's action (`policy`…), naming the form that keeps `typed`.
+    form: &'static str,
+    /// `number` or `members` when it came from a step of the wizard.
+    next: String,
+    /// The number search to show again.
+    search: NumberQuery,
+    /// What was typed.
+    typed: Values,
+}
+
+impl Posted {
+    fn form(form: &'static str) -> Self {
+        Self {
+            form,
+            ..Self::default()
+        }
+    }
+
+    fn typed(mut self, typed: Values) -> Self {
+        self.typed = typed;
+        self
+    }
+
+    fn next(mut self, next: String) -> Self {
+        self.next = next;
+        self
+    }
+}
+
+/// `POST …/settings/appearance`: name, emoji and colour (any member).
+pub async fn appearance(
     State(state): State<AppState>,
     agent: Agent,
     jar: CookieJar,
-    Path((ws, id, action)): Path<(String, String, String)>,
-    CsrfForm(form): CsrfForm<SettingsForm>,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<AppearanceForm>,
 ) -> Result<Response, ApiError> {
     let id = inbox_id(&id)?;
-    let who = &agent.who;
-    let region = state.settings.default_region.clone();
-    let v = &form.values;
-    let done: Result<&str, ApiError> = async {
-        Ok(match action.as_str() {
-            "appearance" => {
-                let changes = appearance(v).map_err(ApiError::from)?;
-                inboxes::update(&state, who, &id, changes)
-                    .await
-                    .map(|_| "Saved.")?
-            }
-            "mute" => personal::set_muted(&state, who, &id, form.muted.is_some())
-                .await
-                .map(|_| "Saved.")?,
-            "policy" => {
-                // Refuse an agent before reading the form, so that what
-                // they typed is never judged on a page they may not use.
-                who.may(Action::ManageInboxPolicy)?;
-                let changes = policy(v, &region).map_err(ApiError::from)?;
-                inboxes::update(&state, who, &id, changes)
-                    .await
-                    .map(|_| "Saved.")?
-            }
-            "registration" => {
-                let state_ = Registration::parse(&v.registration)?;
-                inboxes::set_registration(&state, who, &id, state_)
-                    .await
-                    .map(|_| "Registration updated.")?
-            }
-            "add-member" => members::add(&state, who, &id, &user(&form.user_id)?)
-                .await
-                .map(|_| "Member added.")?,
-            "remove-member" => members::remove(&state, who, &id, &user(&form.user_id)?)
-                .await
-                .map(|_| "Member removed.")?,
-            "connect" => {
-                let number = PhoneNumber::parse(&form.number, &region)?;
-                let (new, notice) = match form.search.provider() {
-                    Provider::Twilio => (
-                        NewChannel::TwilioPurchase { number },
-                        "Number bought from Twilio and connected.",
-                    ),
-                    _ => (NewChannel::Simulator { number }, "Number connected."),
-                };
-                channels::connect(&state, who, &id, new)
-                    .await
-                    .map(|_| notice)?
-            }
-            "disconnect" => {
-                let channel = ChannelId::parse(form.channel_id.trim())
-                    .map_err(|_| ApiError::not_found("no such channel in this inbox"))?;
-                channels::disconnect(&state, who, &id, &channel)
-                    .await
-                    .map(|_| "Number disconnected.")?
-            }
-            "delete" => inboxes::delete(&state, who, &id, Some(&v.confirm))
-                .await
-                .map(|_| "Inbox deleted.")?,
-            _ => return Err(ApiError::not_found("no such action")),
-        })
+    let done: Result<&'static str, ApiError> = async {
+        let changes = InboxChanges {
+            name: Some(Inbox::parse_name(&form.name)?),
+            emoji: Some(Inbox::parse_emoji(&form.emoji)?),
+            color: Some(Inbox::parse_color(&form.color)?),
+            ..InboxChanges::default()
+        };
+        inboxes::update(&state, &agent.who, &id, changes).await?;
+        Ok("Saved.")
     }
     .await;
-    let step = match form.next.as_str() {
-        "number" | "members" => Some(form.next.clone()),
+    let typed = Values {
+        name: form.name,
+        emoji: form.emoji,
+        color: form.color,
+        ..Values::default()
+    };
+    let posted = Posted::form("appearance").typed(typed);
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/mute`: my mute.
+pub async fn mute(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<MuteForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let done = personal::set_muted(&state, &agent.who, &id, form.muted.is_some())
+        .await
+        .map(|_| "Saved.")
+        .map_err(ApiError::from);
+    answer(&state, &agent, jar, &id, Posted::form("mute"), done).await
+}
+
+/// `POST …/settings/policy` (admins).
+pub async fn policy(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<PolicyForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let region = state.settings.default_region.clone();
+    let done: Result<&'static str, ApiError> = async {
+        // Refuse an agent before reading the form, so that what they typed
+        // is never judged on a page they may not use.
+        agent.who.may(Action::ManageInboxPolicy)?;
+        let changes = policy_changes(&form, &region)?;
+        inboxes::update(&state, &agent.who, &id, changes).await?;
+        Ok("Saved.")
+    }
+    .await;
+    let typed = Values {
+        api_code: form.api_code,
+        unread_mode: form.unread_mode,
+        forward_to_email: form.forward_to_email,
+        voice_forward_to: form.voice_forward_to,
+        auto_close: form.auto_close,
+        auto_close_unit: form.auto_close_unit,
+        ..Values::default()
+    };
+    let posted = Posted::form("policy").typed(typed);
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/registration` (admins).
+pub async fn registration(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<RegistrationForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let done: Result<&'static str, ApiError> = async {
+        let registration = Registration::parse(&form.registration)?;
+        inboxes::set_registration(&state, &agent.who, &id, registration).await?;
+        Ok("Registration updated.")
+    }
+    .await;
+    let typed = Values {
+        registration: form.registration,
+        ..Values::default()
+    };
+    let posted = Posted::form("registration").typed(typed);
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/add-member` (admins).
+pub async fn add_member(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<MemberForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let done: Result<&'static str, ApiError> = async {
+        members::add(&state, &agent.who, &id, &user(&form.user_id)?).await?;
+        Ok("Member added.")
+    }
+    .await;
+    let posted = Posted::form("add-member").next(form.next);
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/remove-member` (admins).
+pub async fn remove_member(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<MemberForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let done: Result<&'static str, ApiError> = async {
+        members::remove(&state, &agent.who, &id, &user(&form.user_id)?).await?;
+        Ok("Member removed.")
+    }
+    .await;
+    let posted = Posted::form("remove-member").next(form.next);
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/connect` (admins): a simulator number, or one bought
+/// from Twilio.
+pub async fn connect(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<ConnectForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let region = state.settings.default_region.clone();
+    let done: Result<&'static str, ApiError> = async {
+        let number = PhoneNumber::parse(&form.number, &region)?;
+        let (new, notice) = match form.search.provider() {
+            Provider::Twilio => (
+                NewChannel::TwilioPurchase { number },
+                "Number bought from Twilio and connected.",
+            ),
+            _ => (NewChannel::Simulator { number }, "Number connected."),
+        };
+        channels::connect(&state, &agent.who, &id, new).await?;
+        Ok(notice)
+    }
+    .await;
+    // The same search again, so a refused purchase leaves the admin where
+    // they were, with the numbers still offered.
+    let posted = Posted {
+        search: form.search,
+        ..Posted::form("connect").next(form.next)
+    };
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/disconnect` (admins).
+pub async fn disconnect(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((_, id)): InboxPath,
+    CsrfForm(form): CsrfForm<DisconnectForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    let done: Result<&'static str, ApiError> = async {
+        let channel = ChannelId::parse(form.channel_id.trim())
+            .map_err(|_| ApiError::not_found("no such channel in this inbox"))?;
+        channels::disconnect(&state, &agent.who, &id, &channel).await?;
+        Ok("Number disconnected.")
+    }
+    .await;
+    let posted = Posted::form("disconnect").next(form.next);
+    answer(&state, &agent, jar, &id, posted, done).await
+}
+
+/// `POST …/settings/delete` (owner): back to the app once it is gone.
+pub async fn delete(
+    State(state): State<AppState>,
+    agent: Agent,
+    jar: CookieJar,
+    Path((ws, id)): InboxPath,
+    CsrfForm(form): CsrfForm<DeleteForm>,
+) -> Result<Response, ApiError> {
+    let id = inbox_id(&id)?;
+    match inboxes::delete(&state, &agent.who, &id, Some(&form.confirm)).await {
+        Ok(_) => {
+            let jar = cookies::flash(jar, "Inbox deleted.");
+            Ok((jar, Redirect::to(&format!("/w/{ws}"))).into_response())
+        }
+        Err(error) => {
+            let typed = Values {
+                confirm: form.confirm,
+                ..Values::default()
+            };
+            let posted = Posted::form("delete").typed(typed);
+            answer(&state, &agent, jar, &id, posted, Err(error.into())).await
+        }
+    }
+}
+
+/// Answers a settings form: back to the page (or the wizard's step) with
+/// `done`'s notice; a refusal about what was typed shows the page again
+/// with it; any other refusal is an error page.
+async fn answer(
+    state: &AppState,
+    agent: &Agent,
+    jar: CookieJar,
+    id: &InboxId,
+    posted: Posted,
+    done: Result<&'static str, ApiError>,
+) -> Result<Response, ApiError> {
+    let ws = &agent.who.workspace_id;
+    let step = match posted.next.as_str() {
+        "number" | "members" => Some(posted.next.clone()),
         _ => None,
     };
     match done {
-        Ok(notice) if action == "delete" => {
-            let jar = cookies::flash(jar, notice);
-            Ok((jar, Redirect::to(&format!("/w/{ws}"))).into_response())
-        }
         Ok(notice) => {
             let jar = cookies::flash(jar, notice);
             let to = match step {
@@ -140,19 +382,20 @@ pub async fn act(
             Ok((jar, Redirect::to(&to)).into_response())
         }
         Err(error) if shown_on_page(&error) => {
-            let detail = sentence(error.public_detail());
-            let typed = Some((form.values, detail));
-            // The same search again, so a refused purchase leaves the
-            // admin where they were, with the numbers still offered.
-            let mut page = build(&state, &agent, &id, form.search, typed).await?;
+            let refused = Refused {
+                form: posted.form.to_string(),
+                typed: posted.typed,
+                error: sentence(error.public_detail()),
+            };
+            let mut page = build(state, agent, id, posted.search, Some(refused)).await?;
             if let Some(step) = step {
                 page.next.clone_from(&step);
-                let page = StepPage::new(&agent, page, step);
+                let page = StepPage::new(agent, page, step);
                 return Ok(render(&page)?.into_response());
             }
             let page = settings::SettingsPage {
                 chrome: Chrome::new(format!("{} settings", page.title)),
-                frame: Frame::of(&agent),
+                frame: Frame::of(agent),
                 page,
             };
             Ok(render(&page)?.into_response())
@@ -161,28 +404,19 @@ pub async fn act(
     }
 }
 
-fn appearance(v: &Values) -> Result<InboxChanges, DomainError> {
-    Ok(InboxChanges {
-        name: Some(Inbox::parse_name(&v.name)?),
-        emoji: Some(Inbox::parse_emoji(&v.emoji)?),
-        color: Some(Inbox::parse_color(&v.color)?),
-        ..InboxChanges::default()
-    })
-}
-
-fn policy(v: &Values, region: &str) -> Result<InboxChanges, DomainError> {
-    let email = optional(&v.forward_to_email)
+fn policy_changes(form: &PolicyForm, region: &str) -> Result<InboxChanges, DomainError> {
+    let email = optional(&form.forward_to_email)
         .map(EmailAddress::parse)
         .transpose()?;
-    let voice = optional(&v.voice_forward_to)
+    let voice = optional(&form.voice_forward_to)
         .map(|p| PhoneNumber::parse(p, region))
         .transpose()?;
     Ok(InboxChanges {
-        api_code: Some(ApiCode::parse(&v.api_code)?),
-        unread_mode: Some(UnreadMode::parse(&v.unread_mode)?),
+        api_code: Some(ApiCode::parse(&form.api_code)?),
+        unread_mode: Some(UnreadMode::parse(&form.unread_mode)?),
         forward_to_email: Some(email),
         voice_forward_to: Some(voice),
-        auto_close_secs: Some(auto_close_secs(&v.auto_close, &v.auto_close_unit)?),
+        auto_close_secs: Some(auto_close_secs(&form.auto_close, &form.auto_close_unit)?),
         ..InboxChanges::default()
     })
 }
