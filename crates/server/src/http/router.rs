@@ -82,9 +82,12 @@ pub fn build(state: AppState) -> Router {
                 .layer(middleware::from_fn(problem::problem_for_bare_errors)),
         )
         .merge(hooks)
-        // Outermost first: a request gets its id, then its span.
+        // Outermost first: a request gets its id, then its span. The id is
+        // always ours: one sent by the client could collide with another
+        // request's or smuggle text into the logs.
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(forget_client_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()
@@ -94,6 +97,13 @@ pub fn build(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         )
         .with_state(state)
+}
+
+/// Drops an `X-Request-Id` the client sent, so that [`SetRequestIdLayer`]
+/// makes a fresh one.
+async fn forget_client_request_id(mut request: Request) -> Request {
+    request.headers_mut().remove(&REQUEST_ID);
+    request
 }
 
 /// Refuses bodies over `bytes` (413), whether read by an extractor or not.

@@ -12,6 +12,7 @@ mod accounts;
 mod cli;
 mod contacts;
 mod conversations;
+mod edges;
 mod errors;
 mod events;
 mod health;
