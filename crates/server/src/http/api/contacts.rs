@@ -2,7 +2,7 @@
 //! member of the workspace may use them.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -16,6 +16,7 @@ use super::inboxes::nullable;
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
+use crate::http::query::QueryParams;
 use crate::services::contacts::import::{self, ImportReport};
 use crate::services::contacts::{
     self, parse_email, parse_name, parse_phone, ContactChanges, NewContact,
@@ -86,6 +87,7 @@ pub struct ContactPage {
 /// Filters and paging of `GET /contacts`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ContactQuery {
     /// Part of a name, phone number or email address.
     q: Option<String>,
@@ -230,7 +232,7 @@ fn contact_id(raw: &str) -> Result<ContactId, ApiError> {
 async fn list_contacts(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
-    Query(query): Query<ContactQuery>,
+    QueryParams(query): QueryParams<ContactQuery>,
 ) -> Result<Json<ContactPage>, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
