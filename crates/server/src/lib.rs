@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod metrics;
+pub mod reactions;
 pub mod realtime;
 pub mod services;
 pub mod startup;

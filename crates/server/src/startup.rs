@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use crate::{http, jobs};
+use crate::{http, jobs, reactions};
 
 /// Why the server could not start. The message says which step failed; the
 /// source (the store's or the OS's error) says why, and names the URL or
@@ -119,11 +119,13 @@ impl App {
     ) -> Result<(), StartupError> {
         let store = self.state.store.clone();
         let token = self.state.shutdown.clone();
-        let worker = self
-            .state
-            .settings
-            .run_jobs
-            .then(|| tokio::spawn(jobs::run(self.state.clone(), token.clone())));
+        // The reactions turn committed events into jobs; the worker runs them.
+        let workers = self.state.settings.run_jobs.then(|| {
+            [
+                tokio::spawn(reactions::run(self.state.clone(), token.clone())),
+                tokio::spawn(jobs::run(self.state.clone(), token.clone())),
+            ]
+        });
         // Metrics on their own address stop with everything else.
         let metrics = self.metrics.map(|(listener, _)| {
             let router = http::router::metrics_only(self.state.clone());
@@ -149,7 +151,7 @@ impl App {
             .with_graceful_shutdown(stop)
             .await;
         token.cancel();
-        if let Some(worker) = worker {
+        for worker in workers.into_iter().flatten() {
             let _ = worker.await;
         }
         if let Some(metrics) = metrics {

@@ -12,9 +12,9 @@ use store::{StoreError, Tx};
 
 use super::checked_name;
 use super::passwords::{hash_password, Password};
-use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::conversations;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// A person to add to the workspace.
@@ -44,8 +44,8 @@ impl fmt::Debug for NewMember {
 
 /// Everyone in the caller's workspace with their role, by name. Any member
 /// may see who their colleagues are.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err)]
-pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>, ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err(level = "debug"))]
+pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>, ServiceError> {
     who.may(Action::UseWorkspace)?;
     let mut reader = state.store.read().await?;
     Ok(store::workspaces::members(&mut reader.conn(), &who.workspace_id).await?)
@@ -53,8 +53,8 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>
 
 /// Adds a person to the caller's workspace, making their account if the
 /// address is new.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, role = ?new.role), err)]
-pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<User, ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, role = ?new.role), err(level = "debug"))]
+pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<User, ServiceError> {
     who.may(Action::ManageMember {
         target_role: new.role,
     })?;
@@ -71,7 +71,7 @@ pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<Us
         // Someone else's account: a workspace admin must not be able to set
         // the password of a person who already logs in elsewhere.
         Some(_) if hash.is_some() => {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "account_exists",
                 "this address already has an account, which keeps its own password; \
                  add it without a password",
@@ -92,7 +92,7 @@ pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<Us
     store::workspaces::add_member(&mut tx, &who.workspace_id, &user.id, new.role, now)
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => ApiError::conflict(
+            StoreError::Duplicate(_) => ServiceError::conflict(
                 "already_member",
                 "this person is already a member of the workspace",
             )
@@ -105,13 +105,13 @@ pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<Us
 }
 
 /// Gives a member another role.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member, role = ?role), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member, role = ?role), err(level = "debug"))]
 pub async fn change_role(
     state: &AppState,
     who: &Principal,
     member: &UserId,
     role: Role,
-) -> Result<User, ApiError> {
+) -> Result<User, ServiceError> {
     // Refused before the lookup, so that an agent learns nothing either way.
     who.may(Action::ManageMember { target_role: role })?;
     let mut tx = state.store.begin().await?;
@@ -131,8 +131,12 @@ pub async fn change_role(
 /// Takes a member out of the workspace and its inboxes. Their account stays
 /// (they may belong to other workspaces); their conversations that are not
 /// closed go back to the Unassigned queue, returned by the admin.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member), err)]
-pub async fn remove(state: &AppState, who: &Principal, member: &UserId) -> Result<(), ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member), err(level = "debug"))]
+pub async fn remove(
+    state: &AppState,
+    who: &Principal,
+    member: &UserId,
+) -> Result<(), ServiceError> {
     // Managing any member needs an admin: refused before the lookup.
     who.may(Action::ManageMember {
         target_role: Role::Agent,
@@ -166,8 +170,8 @@ async fn member_of(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     member: &UserId,
-) -> Result<(User, Role), ApiError> {
-    let not_found = || ApiError::not_found("no such member");
+) -> Result<(User, Role), ServiceError> {
+    let not_found = || ServiceError::not_found("no such member");
     let role = store::workspaces::role_of(&mut tx.conn(), workspace, member)
         .await?
         .ok_or_else(not_found)?;
@@ -182,10 +186,10 @@ async fn member_of(
 /// Exact on SQLite, whose one writer runs these transactions one at a time.
 /// On PostgreSQL two owners demoting each other at the same instant could
 /// both pass; closing that needs a row lock in the store.
-async fn keep_an_owner(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), ApiError> {
+async fn keep_an_owner(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), ServiceError> {
     let owners = store::workspaces::count_with_role(&mut tx.conn(), workspace, Role::Owner).await?;
     if owners <= 1 {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "last_owner",
             "a workspace needs an owner: make someone else owner first",
         ));

@@ -11,7 +11,7 @@ use store::Tx;
 
 use super::limiter::RetryAfter;
 use super::passwords::{self, Password};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How long a session lasts without use.
@@ -72,7 +72,7 @@ pub(super) async fn open(
     tx: &mut Tx<'_>,
     user: &UserId,
     now: Timestamp,
-) -> Result<OpenedSession, ApiError> {
+) -> Result<OpenedSession, ServiceError> {
     let (cookie_value, session) = store::sessions::create(tx, user, now, SESSION_TTL).await?;
     Ok(OpenedSession {
         cookie_value,
@@ -87,13 +87,13 @@ pub(super) async fn open(
 /// answer nor its timing tells which addresses have accounts. Attempts are
 /// counted per client address and per account by the node's
 /// [`LoginLimiter`](super::limiter::LoginLimiter).
-#[tracing::instrument(skip_all, fields(client = %client), err)]
+#[tracing::instrument(skip_all, fields(client = %client), err(level = "debug"))]
 pub async fn log_in(
     state: &AppState,
     client: IpAddr,
     email: &EmailAddress,
     password: Password,
-) -> Result<Login, ApiError> {
+) -> Result<Login, ServiceError> {
     let now = state.clock.now();
     if let Err(wait) = state.login_limiter.begin(client, email.as_str(), now) {
         tracing::info!(retry_after = wait.seconds(), "login throttled");
@@ -121,8 +121,8 @@ pub async fn log_in(
 
 /// Ends the session with this cookie value. Ending one that is already
 /// gone is not an error: the caller is logged out either way.
-#[tracing::instrument(skip_all, err)]
-pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ApiError> {
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     store::sessions::delete(&mut tx, cookie_value).await?;
     tx.commit().await?;
@@ -131,8 +131,12 @@ pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ApiErro
 
 /// The caller and their workspaces. With a session (`cookie_value`), also
 /// renews it when it was last renewed more than [`RENEW_EVERY`] ago.
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
-pub async fn me(state: &AppState, user: User, cookie_value: Option<&str>) -> Result<Me, ApiError> {
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
+pub async fn me(
+    state: &AppState,
+    user: User,
+    cookie_value: Option<&str>,
+) -> Result<Me, ServiceError> {
     let workspaces = {
         let mut reader = state.store.read().await?;
         store::workspaces::for_user(&mut reader.conn(), &user.id).await?
@@ -151,8 +155,8 @@ pub async fn me(state: &AppState, user: User, cookie_value: Option<&str>) -> Res
 /// Moves the session's expiry to [`SESSION_TTL`] from now if it was last
 /// renewed more than [`RENEW_EVERY`] ago. Returns whether it did; `false`
 /// also for a session that is unknown or expired (never revived).
-#[tracing::instrument(skip_all, err)]
-pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiError> {
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ServiceError> {
     let now = state.clock.now();
     let session = {
         let mut reader = state.store.read().await?;
@@ -164,7 +168,7 @@ pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiErro
     if now - session.last_seen_at < RENEW_EVERY {
         return Ok(false);
     }
-    let ttl = TimeDelta::from_std(SESSION_TTL).map_err(ApiError::internal)?;
+    let ttl = TimeDelta::from_std(SESSION_TTL).map_err(ServiceError::internal)?;
     let mut tx = state.store.begin().await?;
     let renewed = store::sessions::touch(&mut tx, cookie_value, now, now + ttl).await?;
     tx.commit().await?;
@@ -172,10 +176,6 @@ pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiErro
 }
 
 /// The one answer to every failed login.
-fn bad_credentials() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-        "wrong e-mail address or password",
-    )
+fn bad_credentials() -> ServiceError {
+    ServiceError::unauthenticated("wrong e-mail address or password")
 }

@@ -144,7 +144,10 @@ pub async fn log_in(
             "That doesn't look like an email address.".into(),
         );
     };
-    match sessions::log_in(&state, peer.ip(), &email, Password::typed(form.password)).await {
+    match sessions::log_in(&state, peer.ip(), &email, Password::typed(form.password))
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(Login::LoggedIn { session, .. }) => {
             let jar = jar
                 .add(cookies::session(&state, session.cookie_value)?)
@@ -216,7 +219,7 @@ pub async fn set_up(
         })
     });
     let done = match owner.map_err(ApiError::from) {
-        Ok(owner) => setup::setup(&state, owner).await,
+        Ok(owner) => setup::setup(&state, owner).await.map_err(ApiError::from),
         Err(error) => Err(error),
     };
     match done {
