@@ -64,6 +64,10 @@ async fn metrics_count_requests_by_route_and_show_ingest_jobs_streams_and_pools(
         .api(&seed, Method::POST, &path, Some(&seed.ana), Some(reply))
         .await;
     assert_eq!(replied.status(), 201);
+    // Reactions turn the reply's events into its delivery job.
+    switchboard_server::reactions::catch_up(&app.state)
+        .await
+        .unwrap();
     // A live event stream, kept open while scraping.
     let stream = app
         .client
