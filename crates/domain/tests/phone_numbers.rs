@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 const CASES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/testdata/phone/rust_phonenumber_parse_cases.tsv"
+    "/../../testdata/phone/rust_phonenumber_parse_cases.tsv"
 );
 
 fn read(raw: &str, region: &str) -> Result<String, DomainError> {

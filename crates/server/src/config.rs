@@ -90,6 +90,10 @@ pub struct Settings {
     /// link-local addresses. Off: a workspace admin must not reach into the
     /// server's own network. Tests and single-machine setups turn it on.
     pub webhook_allow_private: bool,
+    /// When set, `GET /metrics` is served on this address alone (for example
+    /// `127.0.0.1:9090`, out of the public's reach) instead of on `listen`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Default for Settings {
@@ -111,6 +115,7 @@ impl Default for Settings {
             twilio_auth_token: None,
             webhook_allow_private: false,
             lease_secs: 120,
+            metrics_listen: None,
         }
     }
 }

@@ -41,6 +41,8 @@ pub enum StartupError {
 pub struct App {
     listener: TcpListener,
     address: SocketAddr,
+    /// `metrics_listen`'s listener and the address it got, when set.
+    metrics: Option<(TcpListener, SocketAddr)>,
     state: AppState,
 }
 
@@ -76,10 +78,15 @@ impl App {
         {
             settings.public_url = format!("http://{address}");
         }
+        let metrics = match settings.metrics_listen {
+            Some(wanted) => Some(bind(wanted).await?),
+            None => None,
+        };
         let state = AppState::new(store, settings);
         Ok(Self {
             listener,
             address,
+            metrics,
             state,
         })
     }
@@ -87,6 +94,11 @@ impl App {
     /// The address actually bound.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The address `metrics_listen` actually bound, when it is set.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, address)| *address)
     }
 
     /// The port actually bound.
@@ -114,6 +126,16 @@ impl App {
                 tokio::spawn(jobs::run(self.state.clone(), token.clone())),
             ]
         });
+        // Metrics on their own address stop with everything else.
+        let metrics = self.metrics.map(|(listener, _)| {
+            let router = http::router::metrics_only(self.state.clone());
+            let token = token.clone();
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { token.cancelled().await })
+                    .await
+            })
+        });
         let router = http::router::build(self.state);
         let stop = {
             let token = token.clone();
@@ -132,9 +154,20 @@ impl App {
         for worker in workers.into_iter().flatten() {
             let _ = worker.await;
         }
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         store.close().await;
         served.map_err(StartupError::Serve)
     }
+}
+
+/// Binds `address`, reporting the address the OS gave (port 0 picks one).
+async fn bind(address: SocketAddr) -> Result<(TcpListener, SocketAddr), StartupError> {
+    let failed = |source| StartupError::Bind { address, source };
+    let listener = TcpListener::bind(address).await.map_err(failed)?;
+    let bound = listener.local_addr().map_err(failed)?;
+    Ok((listener, bound))
 }
 
 /// Connects to the configured database (not migrated yet).

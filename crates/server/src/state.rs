@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::metrics::Metrics;
 use crate::realtime::Hub;
 use crate::services::accounts::LoginLimiter;
 use crate::services::inbound::IngestQueue;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Wakes this node's job worker when reactions enqueued jobs.
     pub jobs_enqueued: Arc<Notify>,
+    /// This node's Prometheus metrics (`GET /metrics`).
+    pub metrics: Arc<Metrics>,
 }
 
 /// How long connecting to anyone outside may take.
@@ -71,6 +74,7 @@ impl AppState {
             hub: Hub::default(),
             shutdown: CancellationToken::new(),
             login_limiter: Arc::default(),
+            metrics: Arc::default(),
             node: uuid::Uuid::now_v7().to_string().into(),
             http: http_client(),
             jobs_enqueued: Arc::default(),

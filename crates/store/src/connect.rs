@@ -36,7 +36,7 @@ impl Backend {
 }
 
 #[derive(Clone)]
-enum Pools {
+pub(crate) enum Pools {
     /// SQLite allows one writer at a time: a pool of one connection makes
     /// writers queue in the process instead of failing with SQLITE_BUSY.
     Sqlite {
@@ -215,6 +215,11 @@ impl Store {
                 sync: None,
             },
         })
+    }
+
+    /// The pools, for [`crate::stats`].
+    pub(crate) fn pools(&self) -> &Pools {
+        &self.pools
     }
 
     /// How many fsyncs of the SQLite log made commits durable so far (0 on

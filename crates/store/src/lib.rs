@@ -27,6 +27,7 @@ pub mod queue;
 pub mod secret;
 pub mod sessions;
 pub mod simulator;
+pub mod stats;
 pub mod testing;
 mod time;
 pub mod tokens;

@@ -2,7 +2,7 @@
 //! stand-in serves and how their values must look.
 //!
 //! `MESSAGE_PARAMS` is a copy of `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`
-//! from twilio-oai (`shared/testdata/twilio/messages_create_openapi_extract.json`);
+//! from twilio-oai (`testdata/twilio/messages_create_openapi_extract.json` at the repository's root);
 //! a test keeps the two equal. The stand-in is stricter than Twilio where that
 //! catches our own mistakes: Twilio ignores unknown parameters, the stand-in
 //! refuses them, so a misspelt `StatusCallbak` fails a test instead of

@@ -10,7 +10,7 @@ use twilio_standin::TwilioStandin;
 
 fn extract() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/twilio/messages_create_openapi_extract.json");
+        .join("../../testdata/twilio/messages_create_openapi_extract.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

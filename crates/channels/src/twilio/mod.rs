@@ -9,4 +9,6 @@ pub mod twiml;
 pub mod webhook;
 
 pub use client::{TwilioClient, TwilioConfig};
-pub use webhook::{delivery_status, parse_form, InboundCall, InboundSms, StatusCallback};
+pub use webhook::{
+    delivery_status, parse_form, InboundCall, InboundSms, MediaSchemes, StatusCallback,
+};

@@ -14,6 +14,22 @@ pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// The length of every Twilio SID (`SM…`, `MM…`, `CA…`, `AC…`): two capital
+/// letters and 32 hexadecimal digits.
+pub const SID_LEN: usize = 34;
+
+/// Which media URL schemes an inbound text may carry. Twilio serves media
+/// over https only; plain http is for a local stand-in, and anything else
+/// (`javascript:`, `file:`, `data:`) would end up as a link in an agent's
+/// browser, so it is refused before anything is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaSchemes {
+    /// `https` only: Twilio itself.
+    HttpsOnly,
+    /// `https` and `http`: a stand-in for Twilio on the local machine.
+    HttpAllowed,
+}
+
 /// A text (SMS or MMS) a customer sent to one of our numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundSms {
@@ -38,14 +54,18 @@ impl InboundSms {
     /// address is refused rather than guessed at. Every one of `NumMedia`
     /// items must have its `MediaUrl{i}`; a missing `MediaContentType{i}` is
     /// read as `application/octet-stream` rather than losing the message.
-    pub fn from_params(params: Vec<(String, String)>) -> Result<Self, Error> {
-        let message_sid = first_of(&params, &["MessageSid", "SmsMessageSid", "SmsSid"])
-            .ok_or_else(|| Error::MissingField("MessageSid".into()))?
-            .to_string();
+    /// `MessageSid` must have the shape of a Twilio SID (`SM`/`MM` and 32 hex
+    /// digits: it becomes a stored key), and each media URL a scheme
+    /// `schemes` allows.
+    pub fn from_params(
+        params: Vec<(String, String)>,
+        schemes: MediaSchemes,
+    ) -> Result<Self, Error> {
+        let message_sid = message_sid(&params, &["MessageSid", "SmsMessageSid", "SmsSid"])?;
         let from = phone(&params, "From")?;
         let to = phone(&params, "To")?;
         let body = get(&params, "Body").unwrap_or_default().to_string();
-        let media = media(&params)?;
+        let media = media(&params, schemes)?;
         Ok(Self {
             message_sid,
             from,
@@ -76,11 +96,10 @@ pub struct StatusCallback {
 }
 
 impl StatusCallback {
-    /// Reads a status-callback webhook.
+    /// Reads a status-callback webhook; `MessageSid` must have the shape of
+    /// a Twilio SID.
     pub fn from_params(params: &[(String, String)]) -> Result<Self, Error> {
-        let message_sid = first_of(params, &["MessageSid", "SmsSid"])
-            .ok_or_else(|| Error::MissingField("MessageSid".into()))?
-            .to_string();
+        let message_sid = message_sid(params, &["MessageSid", "SmsSid"])?;
         let twilio_status = first_of(params, &["MessageStatus", "SmsStatus"])
             .ok_or_else(|| Error::MissingField("MessageStatus".into()))?
             .to_string();
@@ -112,8 +131,8 @@ impl InboundCall {
     pub fn from_params(params: &[(String, String)]) -> Result<Self, Error> {
         let call_sid = get(params, "CallSid")
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| Error::MissingField("CallSid".into()))?
-            .to_string();
+            .ok_or_else(|| Error::MissingField("CallSid".into()))?;
+        let call_sid = sid("CallSid", call_sid, &["CA"])?;
         Ok(Self {
             call_sid,
             from: phone(params, "From").ok(),
@@ -156,6 +175,37 @@ fn first_of<'a>(params: &'a [(String, String)], keys: &[&str]) -> Option<&'a str
         .find(|v| !v.trim().is_empty())
 }
 
+/// The message's SID, from the first of `keys` present.
+fn message_sid(params: &[(String, String)], keys: &[&str]) -> Result<String, Error> {
+    let raw = first_of(params, keys).ok_or_else(|| Error::MissingField("MessageSid".into()))?;
+    sid("MessageSid", raw, &["SM", "MM"])
+}
+
+/// Checks a Twilio SID's documented shape: one of `prefixes`, then 32
+/// hexadecimal digits, [`SID_LEN`] in all. Anything longer or stranger is
+/// not Twilio's and is refused before it is stored or logged.
+pub fn sid(field: &str, raw: &str, prefixes: &[&str]) -> Result<String, Error> {
+    let shaped = raw.len() == SID_LEN
+        && prefixes.iter().any(|p| raw.starts_with(p))
+        && raw.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+    if !shaped {
+        let shown: String = raw.chars().take(SID_LEN).collect();
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{shown:?}{} is not a Twilio SID ({} and 32 hexadecimal digits)",
+                if raw.chars().count() > SID_LEN {
+                    "…"
+                } else {
+                    ""
+                },
+                prefixes.join(" or ")
+            ),
+        ));
+    }
+    Ok(raw.to_string())
+}
+
 fn non_empty(params: &[(String, String)], key: &str) -> Option<String> {
     get(params, key)
         .map(str::trim)
@@ -179,7 +229,7 @@ fn phone(params: &[(String, String)], field: &str) -> Result<PhoneNumber, Error>
     PhoneNumber::parse(raw, "US").map_err(|e| Error::invalid(field, e.to_string()))
 }
 
-fn media(params: &[(String, String)]) -> Result<Vec<Attachment>, Error> {
+fn media(params: &[(String, String)], schemes: MediaSchemes) -> Result<Vec<Attachment>, Error> {
     let count = match get(params, "NumMedia").map(str::trim) {
         None | Some("") => 0,
         Some(n) => n
@@ -194,7 +244,21 @@ fn media(params: &[(String, String)]) -> Result<Vec<Attachment>, Error> {
         let url = get(params, &url_key)
             .filter(|u| !u.trim().is_empty())
             .ok_or_else(|| Error::MissingField(url_key.clone()))?;
-        url::Url::parse(url).map_err(|e| Error::invalid(url_key.as_str(), e.to_string()))?;
+        let parsed =
+            url::Url::parse(url).map_err(|e| Error::invalid(url_key.as_str(), e.to_string()))?;
+        let allowed = match (parsed.scheme(), schemes) {
+            ("https", _) | ("http", MediaSchemes::HttpAllowed) => parsed.host().is_some(),
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::invalid(
+                url_key.as_str(),
+                match schemes {
+                    MediaSchemes::HttpsOnly => "must be an https:// URL",
+                    MediaSchemes::HttpAllowed => "must be an https:// or http:// URL",
+                },
+            ));
+        }
         let content_type = get(params, &format!("MediaContentType{i}"))
             .map(str::trim)
             .filter(|t| !t.is_empty())

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use channels::twilio::{signature, twiml};
 
-/// A file under `shared/testdata`, beside the repository.
+/// A file under the repository's `testdata/`.
 pub fn testdata(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata")
+        .join("../../testdata")
         .join(path)
 }
 

@@ -1,5 +1,5 @@
 //! X-Twilio-Signature against every vector from Twilio's helper libraries
-//! (shared/testdata/twilio/signature_vectors.json), and requests that must fail.
+//! (testdata/twilio/signature_vectors.json), and requests that must fail.
 
 use channels::twilio::signature::{body_sha256_hex, sign, validate, validate_body};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use channels::twilio::{InboundSms, StatusCallback, TwilioClient};
+use channels::twilio::{InboundSms, MediaSchemes, StatusCallback, TwilioClient};
 use channels::{OutboundSms, SmsProvider};
 use domain::{DeliveryStatus, PhoneNumber};
 use twilio_standin::TwilioStandin;
@@ -109,7 +109,7 @@ async fn a_signed_inbound_mms_with_three_media_items_is_verified_and_read() {
 
     let webhook = &receiver.received()[0];
     assert!(receiver.is_signed(webhook, &standin.auth_token));
-    let sms = InboundSms::from_params(webhook.params.clone()).unwrap();
+    let sms = InboundSms::from_params(webhook.params.clone(), MediaSchemes::HttpsOnly).unwrap();
     assert!(sms.message_sid.starts_with("MM"));
     assert_eq!(sms.body, "Here are the photos");
     let types: Vec<&str> = sms.media.iter().map(|m| m.content_type.as_str()).collect();

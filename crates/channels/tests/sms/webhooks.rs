@@ -1,8 +1,12 @@
 //! Inbound texts, status callbacks and calls, read from the forms Twilio posts.
 
-use channels::twilio::{delivery_status, parse_form, InboundCall, InboundSms, StatusCallback};
+use channels::twilio::{
+    delivery_status, parse_form, InboundCall, InboundSms, MediaSchemes, StatusCallback,
+};
 use channels::Error;
 use domain::{Attachment, DeliveryStatus};
+
+const HTTPS: MediaSchemes = MediaSchemes::HttpsOnly;
 
 /// A form as Twilio encodes it.
 fn encoded(pairs: &[(&str, &str)]) -> Vec<u8> {
@@ -36,7 +40,7 @@ fn inbound(extra: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[test]
 fn an_inbound_text_is_read_into_domain_types() {
-    let sms = InboundSms::from_params(inbound(&[])).unwrap();
+    let sms = InboundSms::from_params(inbound(&[]), HTTPS).unwrap();
     assert_eq!(sms.message_sid, "SM0123456789abcdef0123456789abcdef");
     assert_eq!(sms.from.as_str(), "+14155550123");
     assert_eq!(sms.to.as_str(), "+14155550100");
@@ -51,25 +55,28 @@ fn an_inbound_text_is_read_into_domain_types() {
 
 #[test]
 fn an_mms_with_three_media_items_keeps_all_three_in_order() {
-    let sms = InboundSms::from_params(inbound(&[
-        ("NumMedia", "3"),
-        ("Body", ""),
-        (
-            "MediaUrl0",
-            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME0",
-        ),
-        ("MediaContentType0", "image/jpeg"),
-        (
-            "MediaUrl1",
-            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
-        ),
-        ("MediaContentType1", "image/png"),
-        ("MediaContentType2", "video/mp4"),
-        (
-            "MediaUrl2",
-            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2",
-        ),
-    ]))
+    let sms = InboundSms::from_params(
+        inbound(&[
+            ("NumMedia", "3"),
+            ("Body", ""),
+            (
+                "MediaUrl0",
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME0",
+            ),
+            ("MediaContentType0", "image/jpeg"),
+            (
+                "MediaUrl1",
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+            ),
+            ("MediaContentType1", "image/png"),
+            ("MediaContentType2", "video/mp4"),
+            (
+                "MediaUrl2",
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2",
+            ),
+        ]),
+        HTTPS,
+    )
     .unwrap();
     assert_eq!(sms.body, "");
     assert_eq!(
@@ -93,35 +100,38 @@ fn an_mms_with_three_media_items_keeps_all_three_in_order() {
 
 #[test]
 fn an_mms_missing_one_of_its_media_urls_is_refused_by_name() {
-    let err = InboundSms::from_params(inbound(&[
-        ("NumMedia", "2"),
-        ("MediaUrl0", "https://example.com/a.jpg"),
-        ("MediaContentType0", "image/jpeg"),
-    ]))
+    let err = InboundSms::from_params(
+        inbound(&[
+            ("NumMedia", "2"),
+            ("MediaUrl0", "https://example.com/a.jpg"),
+            ("MediaContentType0", "image/jpeg"),
+        ]),
+        HTTPS,
+    )
     .unwrap_err();
     assert_eq!(err, Error::MissingField("MediaUrl1".into()));
 }
 
 #[test]
 fn a_media_item_without_a_content_type_is_kept_as_octet_stream() {
-    let sms = InboundSms::from_params(inbound(&[
-        ("NumMedia", "1"),
-        ("MediaUrl0", "https://example.com/a"),
-    ]))
+    let sms = InboundSms::from_params(
+        inbound(&[("NumMedia", "1"), ("MediaUrl0", "https://example.com/a")]),
+        HTTPS,
+    )
     .unwrap();
     assert_eq!(sms.media[0].content_type, "application/octet-stream");
 }
 
 #[test]
 fn a_media_count_that_is_not_a_number_is_refused() {
-    let err = InboundSms::from_params(inbound(&[("NumMedia", "three")])).unwrap_err();
+    let err = InboundSms::from_params(inbound(&[("NumMedia", "three")]), HTTPS).unwrap_err();
     assert!(matches!(err, Error::InvalidField { ref field, .. } if field == "NumMedia"));
 }
 
 #[test]
 fn an_international_sender_is_read_without_a_region() {
     // phonenumber 0.3.10 with region US reads this as +3342764978.
-    let sms = InboundSms::from_params(inbound(&[("From", "+33142764978")])).unwrap();
+    let sms = InboundSms::from_params(inbound(&[("From", "+33142764978")]), HTTPS).unwrap();
     assert_eq!(sms.from.as_str(), "+33142764978");
 }
 
@@ -134,7 +144,7 @@ fn a_sender_that_is_not_an_international_number_is_refused() {
         "+1415555012a3",
         "Anonymous",
     ] {
-        let err = InboundSms::from_params(inbound(&[("From", from)])).unwrap_err();
+        let err = InboundSms::from_params(inbound(&[("From", from)]), HTTPS).unwrap_err();
         assert!(
             matches!(err, Error::InvalidField { ref field, .. } if field == "From"),
             "{from}: {err:?}"
@@ -147,7 +157,7 @@ fn an_inbound_text_without_a_sid_or_numbers_is_refused_by_name() {
     let without = |keys: &[&str]| {
         let mut params = inbound(&[]);
         params.retain(|(k, _)| !keys.contains(&k.as_str()));
-        InboundSms::from_params(params).unwrap_err()
+        InboundSms::from_params(params, HTTPS).unwrap_err()
     };
     assert_eq!(
         without(&["MessageSid", "SmsMessageSid", "SmsSid"]),
@@ -193,11 +203,11 @@ fn every_twilio_message_status_maps_to_a_delivery_status() {
 #[test]
 fn a_status_callback_is_read_with_its_error_code() {
     let params = parse_form(&encoded(&[
-        ("SmsSid", "SM1"),
+        ("SmsSid", "SM0123456789abcdef0123456789abcdef"),
         ("SmsStatus", "undelivered"),
         ("MessageStatus", "undelivered"),
         ("To", "+14155550123"),
-        ("MessageSid", "SM1"),
+        ("MessageSid", "SM0123456789abcdef0123456789abcdef"),
         ("AccountSid", "AC1"),
         ("From", "+14155550100"),
         ("ApiVersion", "2010-04-01"),
@@ -207,7 +217,7 @@ fn a_status_callback_is_read_with_its_error_code() {
     assert_eq!(
         callback,
         StatusCallback {
-            message_sid: "SM1".into(),
+            message_sid: "SM0123456789abcdef0123456789abcdef".into(),
             status: Some(DeliveryStatus::Undelivered),
             twilio_status: "undelivered".into(),
             error_code: Some("30003".into()),
@@ -218,7 +228,10 @@ fn a_status_callback_is_read_with_its_error_code() {
 
 #[test]
 fn a_status_callback_without_a_status_is_refused() {
-    let params = parse_form(&encoded(&[("MessageSid", "SM1")]));
+    let params = parse_form(&encoded(&[(
+        "MessageSid",
+        "SM0123456789abcdef0123456789abcdef",
+    )]));
     assert_eq!(
         StatusCallback::from_params(&params).unwrap_err(),
         Error::MissingField("MessageStatus".into())
@@ -248,7 +261,7 @@ fn a_voice_webhook_is_read_and_a_withheld_caller_is_none() {
     assert_eq!(call.to.as_str(), "+14155550100");
 
     let anonymous = parse_form(&encoded(&[
-        ("CallSid", "CA1"),
+        ("CallSid", "CA00000000000000000000000000000001"),
         ("From", "Anonymous"),
         ("To", "+14155550100"),
     ]));
@@ -261,4 +274,62 @@ fn a_voice_webhook_is_read_and_a_withheld_caller_is_none() {
         InboundCall::from_params(&no_sid).unwrap_err(),
         Error::MissingField("CallSid".into())
     );
+}
+
+#[test]
+fn media_urls_that_are_not_https_are_refused_before_anything_is_stored() {
+    for url in [
+        "javascript:alert(document.cookie)",
+        "file:///etc/passwd",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.com/a.jpg",
+        "http://example.com/a.jpg",
+    ] {
+        let err = InboundSms::from_params(inbound(&[("NumMedia", "1"), ("MediaUrl0", url)]), HTTPS)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidField { ref field, .. } if field == "MediaUrl0"),
+            "{url}: {err:?}"
+        );
+    }
+    // A local stand-in for Twilio may serve plain http, and nothing stranger.
+    let local = inbound(&[("NumMedia", "1"), ("MediaUrl0", "http://127.0.0.1:9/a.jpg")]);
+    let sms = InboundSms::from_params(local, MediaSchemes::HttpAllowed).unwrap();
+    assert_eq!(sms.media[0].url, "http://127.0.0.1:9/a.jpg");
+    let script = inbound(&[("NumMedia", "1"), ("MediaUrl0", "javascript:alert(1)")]);
+    assert!(InboundSms::from_params(script, MediaSchemes::HttpAllowed).is_err());
+}
+
+#[test]
+fn provider_ids_longer_or_stranger_than_twilio_sids_are_refused() {
+    let too_long = format!("SM{}", "a".repeat(5000));
+    for sid in [
+        too_long.as_str(),
+        "SM0123456789abcdef0123456789abcdef0",
+        "SM0123456789abcdef0123456789abcde",
+        "SM0123456789abcdef0123456789abcdeg",
+        "XX0123456789abcdef0123456789abcdef",
+        "SM0123456789abcdef'; DROP TABLE--",
+    ] {
+        let err = InboundSms::from_params(inbound(&[("MessageSid", sid)]), HTTPS).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidField { ref field, .. } if field == "MessageSid"),
+            "{sid}: {err:?}"
+        );
+        let status = parse_form(&encoded(&[("MessageSid", sid), ("MessageStatus", "sent")]));
+        assert!(StatusCallback::from_params(&status).is_err(), "{sid}");
+        let call = parse_form(&encoded(&[
+            ("CallSid", sid),
+            ("From", "+14155550123"),
+            ("To", "+14155550100"),
+        ]));
+        assert!(InboundCall::from_params(&call).is_err(), "{sid}");
+    }
+    // An MMS's sid starts with MM.
+    let mms = InboundSms::from_params(
+        inbound(&[("MessageSid", "MM0123456789abcdef0123456789abcdef")]),
+        HTTPS,
+    )
+    .unwrap();
+    assert_eq!(mms.message_sid, "MM0123456789abcdef0123456789abcdef");
 }

@@ -7,6 +7,7 @@ pub mod health;
 pub mod hooks;
 pub mod json_body;
 pub mod problem;
+pub mod query;
 pub mod router;
 pub mod session_renewal;
 pub mod simulator_api;

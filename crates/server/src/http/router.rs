@@ -18,6 +18,7 @@ use std::sync::Arc;
 use axum::Json;
 
 use super::{api, health, hooks, problem, session_renewal, simulator_api, ui};
+use crate::metrics;
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,6 +42,12 @@ pub fn build(state: AppState) -> Router {
         // The agent web app: pages over the same services as the API.
         .merge(ui::routes())
         .fallback(problem::not_found);
+    // Metrics on the main address unless they have one of their own.
+    let routes = if state.settings.metrics_listen.is_none() {
+        routes.route("/metrics", get(metrics::serve))
+    } else {
+        routes
+    };
     // The phone simulator: no account needed, so a deployment can switch it off.
     let routes = if state.settings.simulator {
         routes
@@ -61,7 +68,10 @@ pub fn build(state: AppState) -> Router {
     // Provider webhooks: verified by signature, not by session, and answered
     // to a provider, not a browser: none of the web app's layers below (the
     // ingest benchmark measured them at a few percent of a webhook's cost).
-    let hooks = time_limit(body_limit(hooks::twilio::routes(), max_body), timeout);
+    // Only the problem+json rewrite applies, so that a body over the limit
+    // or a timeout is answered in the same shape as every other refusal.
+    let hooks = time_limit(body_limit(hooks::twilio::routes(), max_body), timeout)
+        .layer(middleware::from_fn(problem::problem_for_bare_errors));
     // `layer` calls, inner first: each turns the stack back into a plain
     // route, which keeps the middleware's types simple. `Router::layer` runs
     // after routing, so the span can name the matched route.
@@ -82,18 +92,40 @@ pub fn build(state: AppState) -> Router {
                 .layer(middleware::from_fn(problem::problem_for_bare_errors)),
         )
         .merge(hooks)
-        // Outermost first: a request gets its id, then its span.
+        // Outermost first: a request gets its id, then its span. The id is
+        // always ours: one sent by the client could collide with another
+        // request's or smuggle text into the logs.
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(forget_client_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(request_span)
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    metrics::track_requests,
+                )),
         )
         .with_state(state)
+}
+
+/// The router of `metrics_listen`: `GET /metrics` and nothing else.
+pub fn metrics_only(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::serve))
+        .fallback(problem::not_found)
+        .with_state(state)
+}
+
+/// Drops an `X-Request-Id` the client sent, so that [`SetRequestIdLayer`]
+/// makes a fresh one.
+async fn forget_client_request_id(mut request: Request) -> Request {
+    request.headers_mut().remove(&REQUEST_ID);
+    request
 }
 
 /// Refuses bodies over `bytes` (413), whether read by an extractor or not.

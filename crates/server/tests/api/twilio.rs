@@ -7,6 +7,7 @@ mod inbound;
 mod numbers;
 mod optout;
 mod outbound;
+mod refusals;
 mod voice;
 
 use domain::{Channel, ContactId, PhoneNumber, WorkspaceId};

@@ -102,14 +102,19 @@ async fn an_uploaded_csv_file_is_imported_with_a_report_of_each_line() {
     };
     browser.sign_in_as(&app, &seed.ana.id).await;
     // As a spreadsheet saves it: a byte-order mark and CRLF line ends.
-    let csv = "\u{feff}name,phone,email\r\nDana Diaz,+14155550161,dana@example.com\r\n\
-               Broken Bob,not a phone,\r\nEli Evans,(415) 555-0162,\r\n";
+    // A CRM's export: columns that are not contact fields are ignored, and named.
+    let csv =
+        "\u{feff}name,phone,email,Company\r\nDana Diaz,+14155550161,dana@example.com,Acme\r\n\
+               Broken Bob,not a phone,,\r\nEli Evans,(415) 555-0162,,\r\n";
     let file = TempFile::new("leads.csv", csv.as_bytes());
     upload(&browser, &app, &seed, &file).await;
     browser.wait_for_text("#created", "2").await;
     browser.wait_for_text("#skipped", "1").await;
     browser.wait_for_text("#import-errors", "Line 3").await;
     browser.wait_for_text("#import-errors", "phone").await;
+    browser
+        .wait_for_text("#import-warning", "Ignored the column \"Company\"")
+        .await;
 
     let list = contact_list(&browser, &app, &seed).await;
     assert!(list.contains("Dana Diaz"), "{list}");

@@ -2,7 +2,7 @@
 //! member of the workspace may use them.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -16,6 +16,7 @@ use super::inboxes::nullable;
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
+use crate::http::query::QueryParams;
 use crate::services::contacts::import::{self, ImportReport};
 use crate::services::contacts::{
     self, parse_email, parse_name, parse_phone, ContactChanges, NewContact,
@@ -86,6 +87,7 @@ pub struct ContactPage {
 /// Filters and paging of `GET /contacts`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ContactQuery {
     /// Part of a name, phone number or email address.
     q: Option<String>,
@@ -178,6 +180,12 @@ pub struct ImportResult {
     pub unchanged: u32,
     /// The lines skipped.
     pub errors: Vec<ImportLineError>,
+    /// Header columns that are not contact fields (`name`, `phone`, `email`,
+    /// `user_id`, `owner_email`): ignored, in file order.
+    pub ignored_columns: Vec<String>,
+    /// What a person should know about the import as a whole, such as the
+    /// columns ignored.
+    pub warnings: Vec<String>,
 }
 
 /// A line that was not imported.
@@ -191,7 +199,9 @@ pub struct ImportLineError {
 
 impl From<ImportReport> for ImportResult {
     fn from(report: ImportReport) -> Self {
+        let warnings = report.warning().into_iter().collect();
         Self {
+            warnings,
             created: report.created,
             updated: report.updated,
             unchanged: report.unchanged,
@@ -203,6 +213,7 @@ impl From<ImportReport> for ImportResult {
                     message: e.message,
                 })
                 .collect(),
+            ignored_columns: report.ignored_columns,
         }
     }
 }
@@ -221,7 +232,7 @@ fn contact_id(raw: &str) -> Result<ContactId, ApiError> {
 async fn list_contacts(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
-    Query(query): Query<ContactQuery>,
+    QueryParams(query): QueryParams<ContactQuery>,
 ) -> Result<Json<ContactPage>, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
@@ -320,7 +331,8 @@ async fn delete_contact(
 /// Import contacts from CSV: a header row naming `name`, `phone`, `email`
 /// and optionally `user_id` or `owner_email`, then one contact per line.
 /// Good lines are imported (an existing contact with the phone or email is
-/// updated); bad ones are reported by line number.
+/// updated); bad ones are reported by line number. Other columns are
+/// ignored and listed in `ignored_columns` and `warnings`.
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/contacts/import", tag = "contacts",
     params(("ws" = String, Path, description = "Workspace id")),
     request_body(content = String, content_type = "text/csv",
@@ -330,7 +342,7 @@ async fn delete_contact(
         (status = 404, description = "No such workspace"),
         (status = 413, description = "More than 5 MB or 10,000 lines"),
         (status = 415, description = "Not text/csv"),
-        (status = 422, description = "The header row is missing or names an unknown column")))]
+        (status = 422, description = "The header row is missing, repeats a column, or has neither a phone nor an email column")))]
 async fn import_contacts(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,

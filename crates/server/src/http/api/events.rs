@@ -5,7 +5,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
@@ -18,7 +18,9 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::http::auth::{Credential, InWorkspaceWith};
+use crate::http::query::QueryParams;
 use crate::http::sse;
+use crate::metrics::SseClient;
 use crate::state::AppState;
 
 /// How often an idle stream sends a comment, so that proxies keep it open.
@@ -74,6 +76,7 @@ impl From<&Event> for EventView {
 /// Where to resume, for clients that cannot set the `Last-Event-ID` header.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// The last event id received; the header wins when both are sent.
     last_event_id: Option<String>,
@@ -97,7 +100,7 @@ async fn events(
     State(state): State<AppState>,
     InWorkspaceWith(who, credential): InWorkspaceWith,
     headers: HeaderMap,
-    Query(query): Query<EventsQuery>,
+    QueryParams(query): QueryParams<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let last = last_event_id(&headers, query.last_event_id.as_deref())?;
     let proof = match credential {
@@ -108,7 +111,12 @@ async fn events(
     // The first message tells the client how soon to come back, and that the
     // subscription is live: anything committed from now on will arrive.
     let hello = SseEvent::default().retry(RETRY).comment("connected");
-    let events = feed.into_stream().map(|event| Ok(message(&event)));
+    // Counted as a live client until the stream is dropped.
+    let client = SseClient::open(&state);
+    let events = feed.into_stream().map(move |event| {
+        let _open = &client;
+        Ok(message(&event))
+    });
     Ok(
         Sse::new(stream::once(async move { Ok(hello) }).chain(events))
             .keep_alive(KeepAlive::new().interval(KEEP_ALIVE)),

@@ -2,7 +2,9 @@
 //! `import contacts FILE.csv`).
 //!
 //! The header row names the columns, in any order: `name`, `phone`, `email`,
-//! and optionally the owner as `user_id` or `owner_email`. Each line creates
+//! and optionally the owner as `user_id` or `owner_email`; other columns (a
+//! CRM export carries dozens) are ignored and named in the report's warning.
+//! Each line creates
 //! a contact, or updates the one that already has its phone or email. A bad
 //! line is reported with its line number and skipped; the good lines are
 //! written in one transaction, so a database failure imports nothing.
@@ -34,6 +36,31 @@ pub struct ImportReport {
     pub unchanged: u32,
     /// The lines skipped, and why.
     pub errors: Vec<LineError>,
+    /// Header columns that are not contact fields, ignored, in file order.
+    pub ignored_columns: Vec<String>,
+}
+
+impl ImportReport {
+    /// The warning to show when columns were ignored, naming them.
+    pub fn warning(&self) -> Option<String> {
+        if self.ignored_columns.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self
+            .ignored_columns
+            .iter()
+            .map(|c| format!("{c:?}"))
+            .collect();
+        let (noun, verb) = if names.len() == 1 {
+            ("column", "is")
+        } else {
+            ("columns", "are")
+        };
+        Some(format!(
+            "Ignored the {noun} {} ({verb} not name, phone, email, user_id or owner_email).",
+            names.join(", ")
+        ))
+    }
 }
 
 /// A line that was not imported.
@@ -54,6 +81,8 @@ struct Columns {
     email: Option<usize>,
     user_id: Option<usize>,
     owner_email: Option<usize>,
+    /// The titles of the columns that are not contact fields.
+    ignored: Vec<String>,
 }
 
 /// One line, parsed.
@@ -116,7 +145,10 @@ pub async fn import(
     let people = people(&mut tx, workspace).await?;
     // Milliseconds, as stored: what this answers equals what a later read returns.
     let now = state.clock.now().trunc_subsecs(3);
-    let mut report = ImportReport::default();
+    let mut report = ImportReport {
+        ignored_columns: columns.ignored.clone(),
+        ..ImportReport::default()
+    };
     for record in records {
         let (line, parsed) = match record {
             Ok(record) => (
@@ -141,6 +173,7 @@ pub async fn import(
         created = report.created,
         updated = report.updated,
         errors = report.errors.len(),
+        ignored_columns = ?report.ignored_columns,
         "contacts imported"
     );
     Ok(report)
@@ -158,8 +191,9 @@ fn invalid_file(detail: String) -> ServiceError {
     ServiceError::invalid("validation", detail)
 }
 
-/// Reads the header row: known names in any order and case; anything else
-/// refuses the file, since a misspelt column would silently import nothing.
+/// Reads the header row: known names in any order and case. Other columns
+/// are ignored but named in the report, so that a misspelt `phon` is seen;
+/// a file with neither a phone nor an email column is refused.
 fn columns(header: &StringRecord) -> Result<Columns, ServiceError> {
     const EXPECTED: &str = "name, phone, email, and optionally user_id or owner_email";
     let mut columns = Columns {
@@ -174,9 +208,8 @@ fn columns(header: &StringRecord) -> Result<Columns, ServiceError> {
             "user_id" => &mut columns.user_id,
             "owner_email" => &mut columns.owner_email,
             _ => {
-                return Err(invalid_file(format!(
-                    "line 1: unknown column {title:?}; the columns are {EXPECTED}"
-                )))
+                columns.ignored.push(title.to_string());
+                continue;
             }
         };
         if slot.replace(at).is_some() {

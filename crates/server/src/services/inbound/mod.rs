@@ -83,6 +83,18 @@ impl Ingested {
 /// (group commit): one transaction and one fsync for a burst of messages.
 #[tracing::instrument(skip_all, fields(channel = %sms.channel.id), err(level = "debug"))]
 pub async fn ingest_sms(state: &AppState, sms: InboundSms) -> Result<Ingested, ServiceError> {
+    // A number does not text itself: such a text is a spoof or a loop (a
+    // reply bounced back in), and storing it would make the inbox's own
+    // number a contact the team answers.
+    if sms.from.as_str() == sms.channel.address {
+        return Err(ServiceError::invalid(
+            "validation",
+            format!(
+                "from: {} is the number this text was sent to; a number cannot text itself",
+                sms.from.as_str()
+            ),
+        ));
+    }
     state.ingest.submit(sms).await
 }
 

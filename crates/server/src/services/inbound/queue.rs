@@ -52,6 +52,11 @@ impl IngestQueue {
         state
     }
 
+    /// How many messages wait for the writer now.
+    pub fn depth(&self) -> usize {
+        self.sender.max_capacity() - self.sender.capacity()
+    }
+
     /// Stores `sms` with whatever else is waiting and returns once it is committed.
     pub async fn submit(&self, sms: InboundSms) -> Result<Ingested, ServiceError> {
         let (reply, answer) = oneshot::channel();
@@ -148,6 +153,7 @@ async fn write_batch(
     lookups: &mut Lookups,
 ) {
     lookups.expire();
+    state.metrics.observe_ingest_batch(batch.len());
     let mut outcome = write_together(state, held, &batch, lookups, false).await;
     if outcome.is_err() {
         outcome = write_together(state, held, &batch, lookups, true).await;

@@ -127,7 +127,13 @@ pub async fn receive_sms(
     request: SignedRequest,
 ) -> Result<TwilioReply, ServiceError> {
     let Verified { channel, params } = verify(state, &request).await?;
-    let sms = webhook::InboundSms::from_params(params).map_err(unreadable)?;
+    // Twilio serves media over https; plain http only from a local stand-in.
+    let schemes = if state.settings.twilio_api_base.starts_with("http://") {
+        webhook::MediaSchemes::HttpAllowed
+    } else {
+        webhook::MediaSchemes::HttpsOnly
+    };
+    let sms = webhook::InboundSms::from_params(params, schemes).map_err(unreadable)?;
     let body = MessageBody::parse(&sms.body, true)?;
     ingest_sms(
         state,

@@ -180,7 +180,7 @@ async fn texts_from_one_customer_share_one_conversation(backend: Backend) {
     assert_eq!(bodies, ["First", "Second"]);
 }
 
-async fn assert_nothing_stored(s: &super::Story, sid: &str) {
+pub(super) async fn assert_nothing_stored(s: &super::Story, sid: &str) {
     let mut reader = s.app.store.read().await.unwrap();
     let found = store::messages::by_provider_id(&mut reader.conn(), &s.channel.id, sid)
         .await

@@ -1,6 +1,6 @@
 //! Reading: the queue, its counts, and one conversation's page.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use domain::text::Word;
 use domain::{DomainError, Priority, Status, Tag, UserId, View};
@@ -14,6 +14,7 @@ use super::conversation_id;
 use super::views::{CountsView, DetailView, QueueItemView, QueuePage};
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::query::QueryParams;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
 use crate::state::AppState;
 
@@ -35,6 +36,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// The filters of the queue, as sent.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct FilterQuery {
     /// One inbox's id; all the caller may see when absent.
     inbox: Option<String>,
@@ -59,6 +61,7 @@ pub struct FilterQuery {
 /// The queue's filters, order and paging.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// One inbox's id; all the caller may see when absent.
     inbox: Option<String>,
@@ -191,7 +194,7 @@ pub(super) fn limit(raw: Option<&str>) -> Result<u32, DomainError> {
 async fn list_conversations(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
-    Query(query): Query<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<QueuePage>, ApiError> {
     let filters = query.filters().parse(query.sort.as_deref())?;
     let limit = limit(query.limit.as_deref())?;
@@ -215,7 +218,7 @@ async fn list_conversations(
 async fn count_conversations(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
-    Query(query): Query<FilterQuery>,
+    QueryParams(query): QueryParams<FilterQuery>,
 ) -> Result<Json<CountsView>, ApiError> {
     let counts = conversations::counts(&state, &who, query.parse(None)?).await?;
     Ok(Json(counts.into()))

@@ -1,7 +1,7 @@
 //! Writing and reading messages: compose, replies and notes, the timeline,
 //! read cursors, and permalinks.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{
@@ -22,6 +22,7 @@ use crate::error::ApiError;
 use crate::http::api::events::EventView;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
+use crate::http::query::QueryParams;
 use crate::services::conversations::{self, Compose, InboxRef};
 use crate::services::messages::{self, Post};
 use crate::state::AppState;
@@ -190,6 +191,7 @@ async fn post_message(
 /// Paging of a timeline.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct TimelineQuery {
     /// 1 to 200; 50 when absent.
     limit: Option<String>,
@@ -210,7 +212,7 @@ async fn timeline(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
     Path((_ws, id)): Path<(String, String)>,
-    Query(query): Query<TimelineQuery>,
+    QueryParams(query): QueryParams<TimelineQuery>,
 ) -> Result<Json<TimelinePage>, ApiError> {
     let limit = limit(query.limit.as_deref())?;
     let page = conversations::timeline(

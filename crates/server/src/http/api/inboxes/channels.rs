@@ -1,7 +1,7 @@
 //! `/inboxes/{id}/channels` and `/inboxes/{id}/available-numbers`: the
 //! numbers that feed an inbox. Provider credentials go in and never come out.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -16,6 +16,7 @@ use super::inbox_id;
 use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
+use crate::http::query::QueryParams;
 use crate::services::inboxes::channels::{self, NewChannel, NumberSearch};
 use crate::state::AppState;
 
@@ -141,6 +142,7 @@ impl ConnectChannel {
 /// Filters of `GET /inboxes/{id}/available-numbers`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct NumberQuery {
     /// Three digits (US and Canada); 415 when absent.
     area_code: Option<String>,
@@ -239,7 +241,7 @@ async fn available_numbers(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
     Path((_ws, id)): Path<(String, String)>,
-    Query(query): Query<NumberQuery>,
+    QueryParams(query): QueryParams<NumberQuery>,
 ) -> Result<Json<AvailableNumbers>, ApiError> {
     let id = inbox_id(&id)?;
     let search = NumberSearch::parse(query.area_code.as_deref(), query.contains.as_deref())?;
