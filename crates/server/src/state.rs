@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::http::rate_limit::SimulatorLimits;
 use crate::realtime::Hub;
 use crate::services::accounts::LoginLimiter;
 use crate::services::inbound::IngestQueue;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub ingest: IngestQueue,
     /// This node's failed-login counts (in memory, per node).
     pub login_limiter: Arc<LoginLimiter>,
+    /// This node's rate limits of the phone simulator (in memory, per node).
+    pub simulator_limits: Arc<SimulatorLimits>,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
             hub: Hub::default(),
             shutdown: CancellationToken::new(),
             login_limiter: Arc::default(),
+            simulator_limits: Arc::default(),
             ingest,
         })
     }

@@ -274,7 +274,7 @@ async fn write_row(
     now: domain::Timestamp,
 ) -> Result<Result<Outcome, String>, ApiError> {
     let by_phone = match &row.phone {
-        Some(phone) => store::contacts::by_phone(&mut tx.conn(), workspace, phone).await?,
+        Some(phone) => store::contacts::by_phone(&mut tx.conn(), workspace, phone, false).await?,
         None => None,
     };
     let by_email = match &row.email {
@@ -300,6 +300,7 @@ async fn write_row(
             email: row.email,
             owner_id: row.owner_id,
             opted_out_at: None,
+            simulated: false,
             created_at: now,
             updated_at: now,
         };

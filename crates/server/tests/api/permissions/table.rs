@@ -303,7 +303,7 @@ pub fn rows() -> Vec<Row> {
         .json(|_| json!({ "state": "approved" })),
         // ---- Workspace members: everyone may list them, admins manage them ----
         ws(GET, "/members", [200, 200, 200, 200, 401, 404]),
-        ws(POST, "/members", [201, 201, 403, 403, 401, 404]).json(|f| {
+        ws(POST, "/members", [202, 202, 403, 403, 401, 404]).json(|f| {
             json!({
                 "email": format!("nia-{}@example.com", f.unique),
                 "name": "Nia New",
