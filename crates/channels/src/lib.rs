@@ -12,6 +12,7 @@ pub mod error;
 pub mod optout;
 pub mod sms;
 pub mod twilio;
+pub mod webhooks;
 
 pub use error::{Error, SendError};
 pub use optout::Keyword;

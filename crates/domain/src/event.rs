@@ -118,6 +118,25 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind's [`name`](EventKind::name), in declaration order.
+    pub const NAMES: &'static [&'static str] = &[
+        "created",
+        "message",
+        "assigned",
+        "transferred",
+        "returned",
+        "status_changed",
+        "priority_changed",
+        "subject_changed",
+        "tags_changed",
+        "linked",
+        "unlinked",
+        "delivery",
+        "locked",
+        "unlocked",
+        "call",
+    ];
+
     /// The stable word for this kind: the SSE `event:` field and the `type` of its JSON.
     pub fn name(&self) -> &'static str {
         match self {

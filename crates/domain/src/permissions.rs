@@ -96,6 +96,8 @@ pub enum Action {
     },
     /// See and edit contacts, compose new conversations in the inboxes one belongs to.
     UseWorkspace,
+    /// Outgoing webhooks and the background jobs' list: admins.
+    ManageIntegrations,
 }
 
 /// Why an action is refused. Each maps to one HTTP status and `code`.
@@ -158,7 +160,10 @@ pub fn authorize(actor: Actor<'_>, subject: Subject<'_>, action: Action) -> Resu
         Action::ReturnToInbox => Err(Denied::NotYours),
         Action::ChangeStatus if admin || unassigned || mine => Ok(()),
         Action::ChangeStatus => Err(Denied::NotYours),
-        Action::Assign | Action::ManageInboxPolicy | Action::CreateInbox => needs(Role::Admin),
+        Action::Assign
+        | Action::ManageInboxPolicy
+        | Action::CreateInbox
+        | Action::ManageIntegrations => needs(Role::Admin),
         Action::DeleteInbox => needs(Role::Owner),
         // Only an owner makes, changes or removes an owner; the refusal names
         // the role that would suffice, not one that would not.

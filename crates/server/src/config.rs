@@ -92,6 +92,10 @@ pub struct Settings {
     /// That account's auth token (never printed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twilio_auth_token: Option<Secret>,
+    /// Whether outgoing webhooks may be delivered to loopback, private and
+    /// link-local addresses. Off: a workspace admin must not reach into the
+    /// server's own network. Tests and single-machine setups turn it on.
+    pub webhook_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -113,6 +117,7 @@ impl Default for Settings {
             twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
             twilio_account_sid: None,
             twilio_auth_token: None,
+            webhook_allow_private: false,
         }
     }
 }

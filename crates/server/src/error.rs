@@ -16,8 +16,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::services::{ErrorKind, ServiceError};
+
 /// Any error that can be kept as the cause of an [`ApiError`].
-pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+pub use crate::services::error::BoxError;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -37,6 +39,8 @@ pub struct ApiError {
     detail: String,
     #[source]
     source: Option<BoxError>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -48,7 +52,14 @@ impl ApiError {
             code,
             detail: detail.into(),
             source: None,
+            retry_after: None,
         }
+    }
+
+    /// Asks the client to wait `seconds` before trying again (`Retry-After`).
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// Keeps `source` as the cause, for the log.
@@ -153,9 +164,11 @@ impl IntoResponse for ApiError {
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (self.status, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -195,59 +208,53 @@ fn code_for_status(status: StatusCode) -> &'static str {
     }
 }
 
-/// Input that breaks a domain rule is the client's to fix: 422, with the
-/// domain's own message (it names the field and what was wrong).
+/// The one mapping from a use case's failure to HTTP: each kind its status,
+/// the service's code and detail kept (internal details are fixed sentences).
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        let (kind, code, detail, source) = error.into_parts();
+        let (status, retry_after) = match kind {
+            ErrorKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, None),
+            ErrorKind::Malformed => (StatusCode::BAD_REQUEST, None),
+            ErrorKind::Unauthenticated => (StatusCode::UNAUTHORIZED, None),
+            ErrorKind::Denied => (StatusCode::FORBIDDEN, None),
+            ErrorKind::NotFound => (StatusCode::NOT_FOUND, None),
+            ErrorKind::Conflict => (StatusCode::CONFLICT, None),
+            ErrorKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
+            ErrorKind::RateLimited(wait) => (StatusCode::TOO_MANY_REQUESTS, Some(wait)),
+            ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, None),
+            ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, None),
+        };
+        let mut api = Self::new(status, code, detail);
+        api.source = source;
+        api.retry_after = retry_after.map(whole_seconds);
+        api
+    }
+}
+
+/// Seconds for `Retry-After`: rounded up, never zero.
+fn whole_seconds(wait: std::time::Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+/// Domain refusals reach handlers that call the domain directly (parsing a
+/// path or a query) through the same mapping as the services'.
 impl From<domain::DomainError> for ApiError {
     fn from(error: domain::DomainError) -> Self {
-        Self::unprocessable("validation", error.to_string()).with_source(error)
+        ServiceError::from(error).into()
     }
 }
 
-/// The permission table's refusals (DESIGN.md §3), each with its one status.
 impl From<domain::Denied> for ApiError {
     fn from(denied: domain::Denied) -> Self {
-        use domain::Denied as D;
-        match denied {
-            // Never "forbidden": a non-member must not learn the inbox exists.
-            D::NotVisible => Self::not_found("Not found."),
-            D::NeedsRole(_) | D::NotYours => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", denied.to_string())
-            }
-            D::AssignedToSomeoneElse => Self::conflict("conflict_assigned", denied.to_string()),
-            D::TargetNotMember => Self::unprocessable("validation", denied.to_string()),
-        }
+        ServiceError::from(denied).into()
     }
 }
 
-/// A lifecycle move that does not exist (reopening a closed conversation).
-impl From<domain::LifecycleError> for ApiError {
-    fn from(error: domain::LifecycleError) -> Self {
-        Self::conflict("invalid_transition", error.to_string())
-    }
-}
-
-/// The store errors a client can cause get their status; anything else is an
-/// opaque 500 with its cause logged. Details are fixed sentences: constraint
-/// names and SQL stay in the log.
 impl From<store::StoreError> for ApiError {
     fn from(error: store::StoreError) -> Self {
-        use store::StoreError as E;
-        let mapped = match &error {
-            E::NotFound => Self::not_found("Not found."),
-            E::VersionConflict => Self::conflict(
-                "version_conflict",
-                "Someone else changed this since you read it; reload and try again.",
-            ),
-            E::Duplicate(_) => Self::conflict("already_exists", "This already exists."),
-            E::InvalidCursor => {
-                Self::bad_request("validation", "cursor: not a cursor this list gave out")
-            }
-            E::MissingReference(_) => {
-                Self::unprocessable("validation", "It refers to something that does not exist.")
-            }
-            _ => return Self::internal(error),
-        };
-        mapped.with_source(error)
+        ServiceError::from(error).into()
     }
 }
 

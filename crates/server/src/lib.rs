@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod reactions;
 pub mod realtime;
 pub mod services;
 pub mod startup;

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use crate::{http, jobs};
+use crate::{http, jobs, reactions};
 
 /// Why the server could not start. The message says which step failed; the
 /// source (the store's or the OS's error) says why, and names the URL or
@@ -115,13 +115,16 @@ impl App {
     ) -> Result<(), StartupError> {
         let state = self.state.clone();
         let grace = Duration::from_secs(state.settings.shutdown_grace_secs);
-        // The worker stops last, after the requests it may have to serve
-        // (a reply's job) are in; `state.shutdown` ends streams at once.
+        // The reactions turn committed events into jobs; the worker runs
+        // them. Both stop last, after the requests they may have to serve
+        // are in; `state.shutdown` ends streams at once.
         let background = CancellationToken::new();
-        let worker = state
-            .settings
-            .run_jobs
-            .then(|| tokio::spawn(jobs::run(state.clone(), background.clone())));
+        let workers = state.settings.run_jobs.then(|| {
+            [
+                tokio::spawn(reactions::run(state.clone(), background.clone())),
+                tokio::spawn(jobs::run(state.clone(), background.clone())),
+            ]
+        });
         let router = http::router::build(self.state);
         let (signalled, signal) = oneshot::channel();
         let stop = {
@@ -161,9 +164,9 @@ impl App {
             tracing::warn!("shutdown grace over: inbound texts still unanswered");
         }
         background.cancel();
-        if let Some(worker) = worker {
+        for worker in workers.into_iter().flatten() {
             if tokio::time::timeout_at(deadline, worker).await.is_err() {
-                tracing::warn!("shutdown grace over: the job worker was still running");
+                tracing::warn!("shutdown grace over: the job worker or reactions still running");
             }
         }
         state.store.close().await;

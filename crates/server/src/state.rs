@@ -3,8 +3,10 @@
 //! [`crate::startup`].
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use store::Store;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
@@ -34,6 +36,30 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// This node's rate limits of the phone simulator (in memory, per node).
     pub simulator_limits: Arc<SimulatorLimits>,
+    /// This node's name while it runs (a UUIDv7): the holder of its reactions' leases.
+    pub node: Arc<str>,
+    /// The one HTTP client for everything that leaves the process (providers,
+    /// webhooks): one connection pool, timeouts, no redirects followed.
+    pub http: reqwest::Client,
+    /// Wakes this node's job worker when reactions enqueued jobs.
+    pub jobs_enqueued: Arc<Notify>,
+}
+
+/// How long connecting to anyone outside may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long any outside call may take unless it says otherwise.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The shared outbound client. Redirects are never followed: a webhook
+/// endpoint or a provider that redirects is answering something else.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(CALL_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
 }
 
 impl AppState {
@@ -49,6 +75,9 @@ impl AppState {
             shutdown: CancellationToken::new(),
             login_limiter: Arc::default(),
             simulator_limits: Arc::default(),
+            node: uuid::Uuid::now_v7().to_string().into(),
+            http: http_client(),
+            jobs_enqueued: Arc::default(),
             ingest,
         })
     }

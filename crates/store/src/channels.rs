@@ -44,7 +44,7 @@ fn channel_from_row(row: ChannelRow) -> Result<Channel> {
 /// Connects a channel. An address already connected (to any inbox, in any
 /// workspace) gives [`StoreError::Duplicate`] and writes nothing: inbound
 /// traffic to one address must route to exactly one inbox.
-#[tracing::instrument(skip_all, fields(channel_id = %channel.id, inbox_id = %channel.inbox_id), err)]
+#[tracing::instrument(skip_all, fields(channel_id = %channel.id, inbox_id = %channel.inbox_id), err(level = "debug"))]
 pub async fn create(tx: &mut Tx<'_>, channel: &Channel) -> Result<()> {
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO channels (id, inbox_id, kind, provider, address, settings, created_at) \
@@ -67,7 +67,7 @@ pub async fn create(tx: &mut Tx<'_>, channel: &Channel) -> Result<()> {
 }
 
 /// One channel.
-#[tracing::instrument(skip_all, fields(channel_id = %id), err)]
+#[tracing::instrument(skip_all, fields(channel_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &ChannelId) -> Result<Option<Channel>> {
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, ChannelRow>(
         "SELECT id, inbox_id, kind, provider, address, settings, created_at \
@@ -80,7 +80,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &ChannelId) -> Result<Option<Channel>>
 }
 
 /// The channels of an inbox, oldest first.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox), err(level = "debug"))]
 pub async fn for_inbox(conn: &mut Conn<'_>, inbox: &InboxId) -> Result<Vec<Channel>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, ChannelRow>(
         "SELECT id, inbox_id, kind, provider, address, settings, created_at \
@@ -94,7 +94,7 @@ pub async fn for_inbox(conn: &mut Conn<'_>, inbox: &InboxId) -> Result<Vec<Chann
 
 /// The channel customers reach at `address` (an E.164 number, an email
 /// address): where an inbound message is routed.
-#[tracing::instrument(skip_all, fields(kind = kind.as_str()), err)]
+#[tracing::instrument(skip_all, fields(kind = kind.as_str()), err(level = "debug"))]
 pub async fn by_address(
     conn: &mut Conn<'_>,
     kind: ChannelKind,
@@ -113,7 +113,7 @@ pub async fn by_address(
 
 /// Disconnects a channel. Its messages and conversations stay (their
 /// `channel_id` becomes empty). Returns whether it existed.
-#[tracing::instrument(skip_all, fields(channel_id = %id), err)]
+#[tracing::instrument(skip_all, fields(channel_id = %id), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx<'_>, id: &ChannelId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM channels WHERE id = $1")
         .bind(id.as_str())

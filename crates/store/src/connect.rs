@@ -64,7 +64,7 @@ impl fmt::Debug for Store {
 
 impl Store {
     /// Opens `sqlite://PATH` (the file is created if missing) or `postgres://…`.
-    #[tracing::instrument(skip_all, fields(url = %redact_url(url)), err)]
+    #[tracing::instrument(skip_all, fields(url = %redact_url(url)), err(level = "debug"))]
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("sqlite:") {
             Self::connect_sqlite(url).await
@@ -149,7 +149,7 @@ impl Store {
     }
 
     /// Runs the embedded migrations of this backend.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn migrate(&self) -> Result<()> {
         match &self.pools {
             Pools::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,

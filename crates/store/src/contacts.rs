@@ -43,7 +43,7 @@ pub(crate) const COLUMNS: &str =
 /// already used by a contact of the workspace gives [`StoreError::Duplicate`]
 /// and writes nothing; a simulated phone and a real contact with the same
 /// number are two contacts.
-#[tracing::instrument(skip_all, fields(contact_id = %contact.id, workspace_id = %contact.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %contact.id, workspace_id = %contact.workspace_id), err(level = "debug"))]
 pub async fn create(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO contacts (id, workspace_id, name, phone, email, owner_id, opted_out_at, \
@@ -70,7 +70,7 @@ pub async fn create(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
 }
 
 /// One contact.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &ContactId) -> Result<Option<Contact>> {
     let sql = format!("SELECT {COLUMNS} FROM contacts WHERE id = $1");
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, ContactRow>(&sql)
@@ -83,7 +83,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &ContactId) -> Result<Option<Contact>>
 /// Stores a contact's name, addresses, owner, opt-out and `updated_at`.
 /// [`StoreError::NotFound`] when it does not exist; [`StoreError::Duplicate`]
 /// when another contact has the new phone or email.
-#[tracing::instrument(skip_all, fields(contact_id = %contact.id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %contact.id), err(level = "debug"))]
 pub async fn update(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE contacts SET name = $2, phone = $3, email = $4, owner_id = $5, \
@@ -107,7 +107,7 @@ pub async fn update(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
 
 /// Deletes a contact and, by cascade, their conversations. Returns whether
 /// it existed.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx<'_>, id: &ContactId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM contacts WHERE id = $1")
         .bind(id.as_str())
@@ -119,7 +119,7 @@ pub async fn delete(tx: &mut Tx<'_>, id: &ContactId) -> Result<bool> {
 
 /// How many conversations the contact has, in every inbox: deleting the
 /// contact deletes them too, so the caller can say so (or refuse) first.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
 pub async fn conversation_count(conn: &mut Conn<'_>, id: &ContactId) -> Result<i64> {
     Ok(crate::on_backend!(conn, c => sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM conversations WHERE contact_id = $1",
@@ -132,7 +132,7 @@ pub async fn conversation_count(conn: &mut Conn<'_>, id: &ContactId) -> Result<i
 /// The workspace's contact with this number (who an inbound SMS is from):
 /// the simulated phone when `simulated` (a text through the simulator),
 /// else the real contact.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, simulated), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, simulated), err(level = "debug"))]
 pub async fn by_phone(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -153,7 +153,7 @@ pub async fn by_phone(
 
 /// The workspace's contact with this address, in any case (who an inbound
 /// email is from). Served by the `contacts_email` index on `lower(email)`.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
 pub async fn by_email(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -206,7 +206,7 @@ fn decode_cursor(raw: &str) -> Result<(String, ContactId)> {
 /// phone, so `(415) 555` finds `+14155550100`. `limit` is clamped to 1..=500.
 /// `cursor` is the `next_cursor` of the previous page of the same search;
 /// anything else is [`StoreError::InvalidCursor`].
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, limit = limit), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, limit = limit), err(level = "debug"))]
 pub async fn search(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -269,7 +269,7 @@ pub async fn search(
 
 /// Records that the contact texted STOP (`Some(when)`) or START (`None`).
 /// Returns whether the contact exists.
-#[tracing::instrument(skip_all, fields(contact_id = %id, opted_out = at.is_some()), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %id, opted_out = at.is_some()), err(level = "debug"))]
 pub async fn set_opted_out(tx: &mut Tx<'_>, id: &ContactId, at: Option<Timestamp>) -> Result<bool> {
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE contacts SET opted_out_at = $2 WHERE id = $1",

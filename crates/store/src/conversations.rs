@@ -144,7 +144,7 @@ async fn write_tags(tx: &mut Tx<'_>, conversation: &ConversationId, tags: &[Tag]
 /// A contact has at most one conversation per inbox that is not closed: while
 /// one is, this returns [`StoreError::Duplicate`] and writes nothing (the
 /// transaction stays usable, so the caller can read the active one instead).
-#[tracing::instrument(skip_all, fields(conversation_id = %conversation.id, inbox_id = %conversation.inbox_id), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation.id, inbox_id = %conversation.inbox_id), err(level = "debug"))]
 pub async fn insert(
     tx: &mut Tx<'_>,
     conversation: &Conversation,
@@ -201,7 +201,7 @@ pub async fn insert(
 }
 
 /// One conversation with its tags.
-#[tracing::instrument(skip_all, fields(conversation_id = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Option<Conversation>> {
     let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = $1");
     Ok(fetch(conn, &sql, &[Bind::Text(id.as_str())])
@@ -212,7 +212,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Option<Conv
 
 /// The contact's conversation in this inbox that is not closed, if any
 /// (there is at most one): where an inbound message goes.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err(level = "debug"))]
 pub async fn find_active(
     conn: &mut Conn<'_>,
     inbox: &InboxId,
@@ -229,7 +229,7 @@ pub async fn find_active(
 /// The contact's most recent conversation in the inbox, whatever its status:
 /// the lifecycle decides whether an inbound message reopens it or, when it is
 /// closed, starts a new one that points back at it.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err(level = "debug"))]
 pub async fn latest(
     conn: &mut Conn<'_>,
     inbox: &InboxId,
@@ -248,7 +248,7 @@ pub async fn latest(
 /// The conversations `user` is assigned that are not closed, in `inbox` or,
 /// when it is `None`, anywhere in the workspace: what goes back to the
 /// Unassigned queue when someone leaves.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err(level = "debug"))]
 pub async fn assigned_to(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -276,7 +276,7 @@ pub async fn assigned_to(
 /// nothing. Tags are replaced when they differ. The workspace, inbox,
 /// contact, `previous_id` and `created_at` never change. An empty `events`
 /// is refused: a change nobody can see in the timeline is a bug.
-#[tracing::instrument(skip_all, fields(conversation_id = %new_state.id, expected_version = expected_version), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %new_state.id, expected_version = expected_version), err(level = "debug"))]
 pub async fn update(
     tx: &mut Tx<'_>,
     new_state: &Conversation,
@@ -352,7 +352,7 @@ pub async fn update(
 
 /// Snoozed conversations whose `snoozed_until` has passed, earliest first:
 /// the wake job's work list.
-#[tracing::instrument(skip_all, fields(limit = limit), err)]
+#[tracing::instrument(skip_all, fields(limit = limit), err(level = "debug"))]
 pub async fn due_to_wake(
     conn: &mut Conn<'_>,
     now: Timestamp,
@@ -369,7 +369,7 @@ pub async fn due_to_wake(
 
 /// Resolved conversations whose inbox's auto-close wait has passed since
 /// they were resolved, earliest first: the auto-close job's work list.
-#[tracing::instrument(skip_all, fields(limit = limit), err)]
+#[tracing::instrument(skip_all, fields(limit = limit), err(level = "debug"))]
 pub async fn due_to_close(
     conn: &mut Conn<'_>,
     now: Timestamp,

@@ -42,7 +42,7 @@ pub fn reader_for(unread_mode: UnreadMode, user: &UserId) -> ReadCursor {
 /// Moves the cursor forward to `at`. A cursor never moves backwards: a late
 /// or replayed request with an older time leaves it where it is. Returns
 /// whether the cursor moved (or was created).
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id, reader = reader.reader()), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id, reader = reader.reader()), err(level = "debug"))]
 pub async fn mark_read(
     tx: &mut Tx<'_>,
     conversation_id: &ConversationId,
@@ -64,7 +64,7 @@ pub async fn mark_read(
 }
 
 /// Where the cursor stands; `None` when this reader never read the conversation.
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id, reader = reader.reader()), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id, reader = reader.reader()), err(level = "debug"))]
 pub async fn get(
     conn: &mut Conn<'_>,
     conversation_id: &ConversationId,

@@ -62,7 +62,7 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 /// [`crate::messages::insert`], …), which appends the events itself in the
 /// same transaction. Call it only for events that change no row (a forwarded
 /// call, a lock taken).
-#[tracing::instrument(skip_all, fields(conversation_id = %event.conversation_id, kind = event.kind.name()), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %event.conversation_id, kind = event.kind.name()), err(level = "debug"))]
 pub async fn append(tx: &mut Tx<'_>, event: NewEvent) -> Result<Event> {
     let data =
         serde_json::to_string(&event.kind).map_err(|e| StoreError::corrupt("events.data", e))?;
@@ -94,7 +94,7 @@ pub async fn append(tx: &mut Tx<'_>, event: NewEvent) -> Result<Event> {
 
 /// The workspace's events after `after_seq`, in order, limited to the
 /// inboxes of `scope`: what an SSE client missed since its `Last-Event-ID`.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, after_seq = after_seq), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, after_seq = after_seq), err(level = "debug"))]
 pub async fn since(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -132,7 +132,7 @@ pub async fn since(
 
 /// The workspace's latest sequence number (0 before its first event): where
 /// a live stream that starts now would resume from if it fell behind.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
 pub async fn last_seq(conn: &mut Conn<'_>, workspace: &WorkspaceId) -> Result<i64> {
     let seq: Option<i64> = crate::on_backend!(conn, c => sqlx::query_scalar(
         "SELECT MAX(seq) FROM events WHERE workspace_id = $1",
@@ -144,7 +144,7 @@ pub async fn last_seq(conn: &mut Conn<'_>, workspace: &WorkspaceId) -> Result<i6
 }
 
 /// One conversation's events after `after_seq`, in order (its history).
-#[tracing::instrument(skip_all, fields(conversation_id = %conversation, after_seq = after_seq), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation, after_seq = after_seq), err(level = "debug"))]
 pub async fn for_conversation(
     conn: &mut Conn<'_>,
     conversation: &ConversationId,

@@ -62,7 +62,7 @@ pub struct NewInbound<'a> {
 /// [`StoreError::VersionConflict`] when any conversation changed since it
 /// was read: either way part of the batch may be written, so the caller must
 /// roll the transaction back (unlike [`crate::messages::insert`]).
-#[tracing::instrument(skip_all, fields(messages = items.len()), err)]
+#[tracing::instrument(skip_all, fields(messages = items.len()), err(level = "debug"))]
 pub async fn insert_many(tx: &mut Tx<'_>, items: &[NewInbound<'_>]) -> Result<Vec<Event>> {
     if items.is_empty() {
         return Ok(Vec::new());

@@ -76,7 +76,7 @@ struct InboxViewRow {
 
 /// Writes a new inbox. An `api_code` already used in the workspace gives
 /// [`StoreError::Duplicate`] and writes nothing.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox.id, workspace_id = %inbox.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox.id, workspace_id = %inbox.workspace_id), err(level = "debug"))]
 pub async fn create(tx: &mut Tx<'_>, inbox: &Inbox) -> Result<()> {
     let i = inbox;
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
@@ -111,7 +111,7 @@ pub async fn create(tx: &mut Tx<'_>, inbox: &Inbox) -> Result<()> {
 }
 
 /// One inbox.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &InboxId) -> Result<Option<Inbox>> {
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, InboxRow>(
         "SELECT id, workspace_id, kind, owner_id, name, emoji, color, purpose, api_code, \
@@ -125,7 +125,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &InboxId) -> Result<Option<Inbox>> {
 }
 
 /// The workspace's inbox with this code (`/compose?inbox=support`).
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, api_code = code.as_str()), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, api_code = code.as_str()), err(level = "debug"))]
 pub async fn by_api_code(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -146,7 +146,7 @@ pub async fn by_api_code(
 /// Stores an inbox's settings (everything but its id, workspace and
 /// creation time). [`StoreError::NotFound`] when it does not exist;
 /// [`StoreError::Duplicate`] when the new `api_code` is taken.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox.id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox.id), err(level = "debug"))]
 pub async fn update(tx: &mut Tx<'_>, inbox: &Inbox) -> Result<()> {
     let i = inbox;
     let updated = crate::on_backend!(tx.conn(), c => sqlx::query(
@@ -179,7 +179,7 @@ pub async fn update(tx: &mut Tx<'_>, inbox: &Inbox) -> Result<()> {
 /// Deletes an inbox and, by cascade, everything in it: channels, members,
 /// conversations with their messages, events, tags, links, cursors, locks
 /// and jobs. Irreversible. Returns whether it existed.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx<'_>, id: &InboxId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM inboxes WHERE id = $1")
         .bind(id.as_str())
@@ -192,7 +192,7 @@ pub async fn delete(tx: &mut Tx<'_>, id: &InboxId) -> Result<bool> {
 /// The inboxes `user` sees in `workspace`: their own in their order (then
 /// by name); with `all` (admins and owners) every other inbox after them,
 /// by name.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user, all = all), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user, all = all), err(level = "debug"))]
 pub async fn visible_to(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -228,7 +228,7 @@ pub async fn visible_to(
 
 /// Makes `user` a member of `inbox`, placed after the user's other inboxes.
 /// Adding a member twice changes nothing.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err(level = "debug"))]
 pub async fn add_member(
     tx: &mut Tx<'_>,
     inbox: &InboxId,
@@ -251,7 +251,7 @@ pub async fn add_member(
 }
 
 /// Removes `user` from `inbox`. Returns whether they were a member.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err(level = "debug"))]
 pub async fn remove_member(tx: &mut Tx<'_>, inbox: &InboxId, user: &UserId) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM inbox_members WHERE inbox_id = $1 AND user_id = $2",
@@ -265,7 +265,7 @@ pub async fn remove_member(tx: &mut Tx<'_>, inbox: &InboxId, user: &UserId) -> R
 }
 
 /// The members of `inbox`, in the order they joined.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox), err(level = "debug"))]
 pub async fn members(conn: &mut Conn<'_>, inbox: &InboxId) -> Result<Vec<InboxMember>> {
     let rows: Vec<(String, String, i64, bool)> = crate::on_backend!(conn, c => sqlx::query_as(
         "SELECT inbox_id, user_id, position, muted FROM inbox_members \
@@ -286,7 +286,7 @@ pub async fn members(conn: &mut Conn<'_>, inbox: &InboxId) -> Result<Vec<InboxMe
 }
 
 /// Whether `user` is a member of `inbox` (access to everything in it).
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user), err(level = "debug"))]
 pub async fn is_member(conn: &mut Conn<'_>, inbox: &InboxId, user: &UserId) -> Result<bool> {
     // COUNT(*) is BIGINT on both backends (a bare `SELECT 1` is INT4 on PostgreSQL).
     let found: i64 = crate::on_backend!(conn, c => sqlx::query_scalar(
@@ -302,7 +302,7 @@ pub async fn is_member(conn: &mut Conn<'_>, inbox: &InboxId, user: &UserId) -> R
 /// Sets `user`'s order of their inboxes: `order[n]` gets position `n`.
 /// Ids of inboxes the user is not a member of are ignored; inboxes left out
 /// keep their old position.
-#[tracing::instrument(skip_all, fields(user_id = %user, count = order.len()), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user, count = order.len()), err(level = "debug"))]
 pub async fn set_order(tx: &mut Tx<'_>, user: &UserId, order: &[InboxId]) -> Result<()> {
     for (position, inbox) in (0_i64..).zip(order) {
         crate::on_backend!(tx.conn(), c => sqlx::query(
@@ -319,7 +319,7 @@ pub async fn set_order(tx: &mut Tx<'_>, user: &UserId, order: &[InboxId]) -> Res
 }
 
 /// Mutes or unmutes `inbox` for `user` only. Returns whether they are a member.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user, muted = muted), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox, user_id = %user, muted = muted), err(level = "debug"))]
 pub async fn set_muted(
     tx: &mut Tx<'_>,
     inbox: &InboxId,

@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod links;
 pub mod locks;
+pub mod log;
 pub mod messages;
 pub mod notify;
 pub mod presence;
@@ -31,6 +32,7 @@ pub mod testing;
 mod time;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use conn::{Conn, HeldWriter, Reader, Tx};

@@ -52,7 +52,7 @@ fn event(
 
 /// Adds `link` to `conversation` and appends its `Linked` event.
 /// The link's own `conversation_id` is ignored: it joins `conversation`.
-#[tracing::instrument(skip_all, fields(link_id = %link.id, conversation_id = %conversation.id), err)]
+#[tracing::instrument(skip_all, fields(link_id = %link.id, conversation_id = %conversation.id), err(level = "debug"))]
 pub async fn add(
     tx: &mut Tx<'_>,
     link: &Link,
@@ -82,7 +82,7 @@ pub async fn add(
 
 /// Removes a link of `conversation` and appends its `Unlinked` event.
 /// `None` (and no event) when the conversation has no such link.
-#[tracing::instrument(skip_all, fields(link_id = %link, conversation_id = %conversation.id), err)]
+#[tracing::instrument(skip_all, fields(link_id = %link, conversation_id = %conversation.id), err(level = "debug"))]
 pub async fn remove(
     tx: &mut Tx<'_>,
     conversation: &Conversation,
@@ -111,7 +111,7 @@ pub async fn remove(
 }
 
 /// The links of a conversation, oldest first.
-#[tracing::instrument(skip_all, fields(conversation_id = %conversation), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation), err(level = "debug"))]
 pub async fn for_conversation(
     conn: &mut Conn<'_>,
     conversation: &ConversationId,

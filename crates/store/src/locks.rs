@@ -74,7 +74,7 @@ pub async fn acquire(
 
 /// [`acquire`], also returning the `Locked` event it appended (when the lock
 /// was taken), for the caller to publish after commit.
-#[tracing::instrument(skip_all, fields(conversation = %conversation.id, user = %user_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation.id, user = %user_id), err(level = "debug"))]
 pub async fn acquire_with_event(
     tx: &mut Tx<'_>,
     conversation: &Conversation,
@@ -149,7 +149,7 @@ pub async fn release(
 
 /// [`release`], returning the `Unlocked` event it appended (`None` when the
 /// user held no lock), for the caller to publish after commit.
-#[tracing::instrument(skip_all, fields(conversation = %conversation.id, user = %user_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation.id, user = %user_id), err(level = "debug"))]
 pub async fn release_with_event(
     tx: &mut Tx<'_>,
     conversation: &Conversation,
@@ -183,7 +183,7 @@ pub async fn release_with_event(
 }
 
 /// The live lock on the conversation at `now`; an expired lease is no lock.
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id), err(level = "debug"))]
 pub async fn current(
     conn: &mut Conn<'_>,
     conversation_id: &ConversationId,
@@ -202,7 +202,7 @@ pub async fn current(
 
 /// The live lock if someone other than `user` holds it: what refuses a reply
 /// with `conflict_locked`.
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err(level = "debug"))]
 pub async fn held_by_other(
     conn: &mut Conn<'_>,
     conversation_id: &ConversationId,

@@ -76,7 +76,7 @@ pub struct TimelineItem {
 /// A `(channel_id, provider_id)` already stored gives
 /// [`StoreError::Duplicate`] and writes nothing, so a provider's retried
 /// webhook is a no-op; the transaction stays usable.
-#[tracing::instrument(skip_all, fields(message_id = %message.id, conversation_id = %conversation.id), err)]
+#[tracing::instrument(skip_all, fields(message_id = %message.id, conversation_id = %conversation.id), err(level = "debug"))]
 pub async fn insert(
     tx: &mut Tx<'_>,
     message: &Message,
@@ -151,7 +151,7 @@ pub async fn insert(
 }
 
 /// One message.
-#[tracing::instrument(skip_all, fields(message_id = %id), err)]
+#[tracing::instrument(skip_all, fields(message_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &MessageId) -> Result<Option<Message>> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = $1");
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, MessageRow>(&sql)
@@ -163,7 +163,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &MessageId) -> Result<Option<Message>>
 
 /// The message a provider knows by `provider_id` on this channel (status
 /// callbacks name messages this way).
-#[tracing::instrument(skip_all, fields(channel_id = %channel), err)]
+#[tracing::instrument(skip_all, fields(channel_id = %channel), err(level = "debug"))]
 pub async fn by_provider_id(
     conn: &mut Conn<'_>,
     channel: &ChannelId,
@@ -188,7 +188,7 @@ pub async fn by_provider_id(
 /// when `message` is stale. The error fields describe the new status and are
 /// replaced; `provider_id`, when given, is recorded (the send job learns it).
 #[allow(clippy::too_many_arguments)]
-#[tracing::instrument(skip_all, fields(message_id = %message.id, status = reported.as_str()), err)]
+#[tracing::instrument(skip_all, fields(message_id = %message.id, status = reported.as_str()), err(level = "debug"))]
 pub async fn set_delivery(
     tx: &mut Tx<'_>,
     message: &Message,
@@ -299,7 +299,7 @@ fn timeline_item(row: TimelineRow) -> Result<TimelineItem> {
 
 /// A conversation's events after `after_seq`, in order, each `message`
 /// event with its message: the conversation page, in one query.
-#[tracing::instrument(skip_all, fields(conversation_id = %conversation, after_seq = after_seq), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation, after_seq = after_seq), err(level = "debug"))]
 pub async fn timeline(
     conn: &mut Conn<'_>,
     conversation: &ConversationId,

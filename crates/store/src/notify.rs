@@ -49,7 +49,7 @@ impl std::fmt::Debug for Listener {
 impl Listener {
     /// Starts listening on a connection of its own. `None` on SQLite, where
     /// every writer is in this process and nothing needs announcing.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn connect(store: &Store) -> Result<Option<Self>> {
         let Some(pool) = store.postgres_pool() else {
             return Ok(None);

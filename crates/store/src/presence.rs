@@ -10,7 +10,7 @@ use crate::{time, Conn, Result, Tx};
 
 /// Records that `user` is viewing the conversation until `expires_at`
 /// (creating or extending the lease).
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err(level = "debug"))]
 pub async fn touch(
     tx: &mut Tx<'_>,
     conversation_id: &ConversationId,
@@ -31,7 +31,7 @@ pub async fn touch(
 }
 
 /// Records that `user` left the conversation (closed it, navigated away).
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id, user = %user_id), err(level = "debug"))]
 pub async fn leave(
     tx: &mut Tx<'_>,
     conversation_id: &ConversationId,
@@ -49,7 +49,7 @@ pub async fn leave(
 }
 
 /// Who is viewing the conversation at `now`, in id order.
-#[tracing::instrument(skip_all, fields(conversation = %conversation_id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %conversation_id), err(level = "debug"))]
 pub async fn viewers(
     conn: &mut Conn<'_>,
     conversation_id: &ConversationId,
@@ -68,7 +68,7 @@ pub async fn viewers(
 
 /// Deletes every lease that ended before `now` (for a periodic job; readers
 /// already ignore them). Returns how many were removed.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn purge_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64> {
     let removed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM presence WHERE expires_at <= $1",

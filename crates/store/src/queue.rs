@@ -162,7 +162,7 @@ pub struct InboxCounts {
 ///
 /// The cursor is the `next_cursor` of the previous page of the same sort;
 /// one that this function did not hand out is [`StoreError::InvalidCursor`].
-#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id, sort = filter.sort.as_str(), limit), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id, sort = filter.sort.as_str(), limit), err(level = "debug"))]
 pub async fn list(
     conn: &mut Conn<'_>,
     filter: &ConversationFilter,
@@ -198,7 +198,7 @@ pub async fn list(
 
 /// The badges for `filter`, in one query: every filter applies except
 /// `view`, `status` and `assignee`, which the badges split by.
-#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id), err(level = "debug"))]
 pub async fn counts(conn: &mut Conn<'_>, filter: &ConversationFilter) -> Result<QueueCounts> {
     if matches!(&filter.scope, InboxScope::Only(ids) if ids.is_empty()) {
         return Ok(QueueCounts::default());
@@ -222,7 +222,7 @@ pub async fn counts(conn: &mut Conn<'_>, filter: &ConversationFilter) -> Result<
 /// The sidebar badges of each of `inboxes` for `viewer`, in one query grouped
 /// by inbox. Every inbox asked for is in the map, with zeros when it is empty;
 /// the caller passes only inboxes the viewer may see.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace_id, inboxes = inboxes.len()), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace_id, inboxes = inboxes.len()), err(level = "debug"))]
 pub async fn inbox_counts(
     conn: &mut Conn<'_>,
     workspace_id: &WorkspaceId,

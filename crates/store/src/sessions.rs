@@ -74,7 +74,7 @@ fn millis_after(at: Timestamp, ttl: Duration) -> i64 {
 
 /// Opens a session for `user` valid for `ttl` from `now`. Returns the raw
 /// cookie value (shown to the browser once, never stored) and the session.
-#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn create(
     tx: &mut Tx<'_>,
     user: &UserId,
@@ -110,7 +110,7 @@ pub async fn create(
 
 /// The live session for this cookie value and its user; `None` if the value
 /// is unknown or the session expired at or before `now`.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find(
     conn: &mut Conn<'_>,
     raw: &str,
@@ -134,7 +134,7 @@ pub async fn find(
 /// Records use of a live session and moves its expiry (sliding expiration).
 /// Returns `false` if the session is unknown or already expired: an expired
 /// session is never revived.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn touch(
     tx: &mut Tx<'_>,
     raw: &str,
@@ -154,7 +154,7 @@ pub async fn touch(
 }
 
 /// Ends a session (logout). Returns whether it existed.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn delete(tx: &mut Tx<'_>, raw: &str) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(hash_token(raw))
@@ -166,7 +166,7 @@ pub async fn delete(tx: &mut Tx<'_>, raw: &str) -> Result<bool> {
 
 /// Ends every session of a user (password change, removal, "log out
 /// everywhere"). Returns how many there were.
-#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn delete_for_user(tx: &mut Tx<'_>, user: &UserId) -> Result<u64> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user.as_str())
@@ -178,7 +178,7 @@ pub async fn delete_for_user(tx: &mut Tx<'_>, user: &UserId) -> Result<u64> {
 
 /// Removes sessions that expired at or before `now` (periodic clean-up).
 /// Returns how many.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn delete_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(to_millis(now))

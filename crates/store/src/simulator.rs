@@ -67,7 +67,7 @@ struct NumberRow {
 /// Every simulator number a customer may text, by workspace and inbox name:
 /// those of inboxes whose carrier registration is approved (the others are
 /// shown to their admins only).
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn simulator_numbers(conn: &mut Conn<'_>) -> Result<Vec<SimulatorNumber>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, NumberRow>(
         "SELECT ch.address, i.name AS inbox_name, i.emoji, i.color, i.workspace_id \
@@ -133,7 +133,7 @@ fn phone_message_from_row(row: PhoneMessageRow) -> Result<PhoneMessage> {
 /// Contacts are unique per workspace, so the phone is looked up in each
 /// workspace that has a simulator number (`contacts_phone` serves that),
 /// then its conversations and their messages by their own indexes.
-#[tracing::instrument(skip_all, fields(limit), err)]
+#[tracing::instrument(skip_all, fields(limit), err(level = "debug"))]
 pub async fn phone_messages(
     conn: &mut Conn<'_>,
     phone: &PhoneNumber,

@@ -61,7 +61,7 @@ struct TokenUserRow {
 
 /// Creates a token for `user`. Returns it and the raw secret, which is shown
 /// to the user once and cannot be recovered afterwards.
-#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn create(
     tx: &mut Tx<'_>,
     user: &UserId,
@@ -95,7 +95,7 @@ pub async fn create(
 }
 
 /// A user's tokens, oldest first.
-#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn for_user(conn: &mut Conn<'_>, user: &UserId) -> Result<Vec<ApiToken>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, TokenRow>(
         "SELECT id AS token_id, user_id, name AS token_name, created_at AS token_created_at, last_used_at \
@@ -109,7 +109,7 @@ pub async fn for_user(conn: &mut Conn<'_>, user: &UserId) -> Result<Vec<ApiToken
 
 /// Revokes one of `user`'s tokens. Returns `false` if there is no such token
 /// or it belongs to someone else (who is not told it exists).
-#[tracing::instrument(skip_all, fields(user_id = %user, token_id = %id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user, token_id = %id), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx<'_>, user: &UserId, id: &str) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
@@ -123,7 +123,7 @@ pub async fn delete(tx: &mut Tx<'_>, user: &UserId, id: &str) -> Result<bool> {
 }
 
 /// The token with this raw secret and the user it acts as; `None` if unknown.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn authenticate(conn: &mut Conn<'_>, raw: &str) -> Result<Option<(ApiToken, User)>> {
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, TokenUserRow>(
         "SELECT t.id AS token_id, t.user_id AS user_id, t.name AS token_name, \
@@ -145,7 +145,7 @@ pub async fn authenticate(conn: &mut Conn<'_>, raw: &str) -> Result<Option<(ApiT
 }
 
 /// Records that a request used the token. Returns `false` if it was revoked meanwhile.
-#[tracing::instrument(skip_all, fields(token_id = %id), err)]
+#[tracing::instrument(skip_all, fields(token_id = %id), err(level = "debug"))]
 pub async fn touch(tx: &mut Tx<'_>, id: &str, now: Timestamp) -> Result<bool> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",

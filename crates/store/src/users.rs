@@ -38,7 +38,7 @@ impl UserRow {
 ///
 /// An address already used by another account, in any case, is refused with
 /// [`StoreError::Duplicate`].
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
 pub async fn create(tx: &mut Tx<'_>, user: &User, password_hash: Option<&str>) -> Result<()> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -55,7 +55,7 @@ pub async fn create(tx: &mut Tx<'_>, user: &User, password_hash: Option<&str>) -
 }
 
 /// The user with this id.
-#[tracing::instrument(skip_all, fields(user_id = %id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &UserId) -> Result<Option<User>> {
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, UserRow>(
         "SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1",
@@ -67,7 +67,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &UserId) -> Result<Option<User>> {
 }
 
 /// The user with this address, whatever its case, and their password hash (for login).
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn by_email(
     conn: &mut Conn<'_>,
     email: &EmailAddress,
@@ -84,7 +84,7 @@ pub async fn by_email(
 
 /// Sets (or with `None` removes) the password hash. [`StoreError::NotFound`]
 /// if there is no such user.
-#[tracing::instrument(skip_all, fields(user_id = %id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %id), err(level = "debug"))]
 pub async fn set_password_hash(
     tx: &mut Tx<'_>,
     id: &UserId,
@@ -102,7 +102,7 @@ pub async fn set_password_hash(
 }
 
 /// Changes the display name. [`StoreError::NotFound`] if there is no such user.
-#[tracing::instrument(skip_all, fields(user_id = %id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %id), err(level = "debug"))]
 pub async fn set_name(tx: &mut Tx<'_>, id: &UserId, name: &str) -> Result<()> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE users SET name = $2 WHERE id = $1",
@@ -116,7 +116,7 @@ pub async fn set_name(tx: &mut Tx<'_>, id: &UserId, name: &str) -> Result<()> {
 }
 
 /// Whether any account exists: a fresh install offers first-run setup until one does.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn any_exist(conn: &mut Conn<'_>) -> Result<bool> {
     let any = crate::on_backend!(conn, c => sqlx::query_scalar::<_, String>(
         "SELECT id FROM users LIMIT 1",

@@ -49,7 +49,7 @@ fn parse_role(word: &str) -> Result<Role> {
 }
 
 /// Creates a workspace (its first owner is added with [`add_member`]).
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace.id), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace.id), err(level = "debug"))]
 pub async fn create(tx: &mut Tx<'_>, workspace: &Workspace) -> Result<()> {
     crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)",
@@ -64,7 +64,7 @@ pub async fn create(tx: &mut Tx<'_>, workspace: &Workspace) -> Result<()> {
 }
 
 /// The workspace with this id.
-#[tracing::instrument(skip_all, fields(workspace_id = %id), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &WorkspaceId) -> Result<Option<Workspace>> {
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, WorkspaceRow>(
         "SELECT id, name, created_at FROM workspaces WHERE id = $1",
@@ -76,7 +76,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &WorkspaceId) -> Result<Option<Workspa
 }
 
 /// Renames a workspace. [`StoreError::NotFound`] if there is no such workspace.
-#[tracing::instrument(skip_all, fields(workspace_id = %id), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %id), err(level = "debug"))]
 pub async fn rename(tx: &mut Tx<'_>, id: &WorkspaceId, name: &str) -> Result<()> {
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE workspaces SET name = $2 WHERE id = $1",
@@ -93,7 +93,7 @@ pub async fn rename(tx: &mut Tx<'_>, id: &WorkspaceId, name: &str) -> Result<()>
 }
 
 /// The workspaces a user belongs to with their role in each, by name.
-#[tracing::instrument(skip_all, fields(user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn for_user(conn: &mut Conn<'_>, user: &UserId) -> Result<Vec<(Workspace, Role)>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, WorkspaceRoleRow>(
         "SELECT w.id AS id, w.name AS name, w.created_at AS created_at, m.role AS role \
@@ -111,7 +111,7 @@ pub async fn for_user(conn: &mut Conn<'_>, user: &UserId) -> Result<Vec<(Workspa
 
 /// Adds a user to a workspace. [`StoreError::Duplicate`] if they already
 /// belong to it, [`StoreError::MissingReference`] if either does not exist.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err(level = "debug"))]
 pub async fn add_member(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
@@ -135,7 +135,7 @@ pub async fn add_member(
 /// Changes a member's role. [`StoreError::NotFound`] if they are not a member.
 ///
 /// Keeping at least one owner is the caller's rule (see [`count_with_role`]).
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err(level = "debug"))]
 pub async fn set_role(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
@@ -162,7 +162,7 @@ pub async fn set_role(
 ///
 /// Conversations assigned to them are left alone: unassigning is a change to
 /// each conversation, with its event, that the service makes.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err(level = "debug"))]
 pub async fn remove_member(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
@@ -189,7 +189,7 @@ pub async fn remove_member(
 }
 
 /// The user's role in the workspace; `None` if they do not belong to it.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, user_id = %user), err(level = "debug"))]
 pub async fn role_of(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
@@ -206,7 +206,7 @@ pub async fn role_of(
 }
 
 /// Everyone in the workspace with their role, by name.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
 pub async fn members(conn: &mut Conn<'_>, workspace: &WorkspaceId) -> Result<Vec<(User, Role)>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, MemberRow>(
         "SELECT u.id AS id, u.email AS email, u.name AS name, u.password_hash AS password_hash, \
@@ -224,7 +224,7 @@ pub async fn members(conn: &mut Conn<'_>, workspace: &WorkspaceId) -> Result<Vec
 }
 
 /// How many members hold exactly this role (to keep at least one owner).
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
 pub async fn count_with_role(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,

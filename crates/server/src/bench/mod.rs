@@ -16,7 +16,7 @@ use std::time::Duration;
 use store::{Store, StoreError};
 
 use crate::config::Settings;
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::startup::{App, StartupError};
 
 pub use load::Fixture;
@@ -129,7 +129,7 @@ pub enum BenchError {
     Store(#[from] StoreError),
     /// A service refused the setup.
     #[error("cannot set up the bench data")]
-    Setup(#[from] ApiError),
+    Setup(#[from] ServiceError),
 }
 
 /// Runs the bench on the database the options name (a new SQLite file by

@@ -16,9 +16,9 @@ use domain::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::accounts::{hash_password, Password};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 pub use cast::{OWNER_EMAIL, PASSWORD};
@@ -47,7 +47,7 @@ struct Team {
 
 /// Loads the demo data through `state`'s services. Running it again on the
 /// same database changes nothing.
-pub async fn load(state: &AppState) -> Result<DemoSummary, ApiError> {
+pub async fn load(state: &AppState) -> Result<DemoSummary, ServiceError> {
     let owner_email = EmailAddress::parse(OWNER_EMAIL)?;
     let mut logins = vec![format!("{OWNER_EMAIL} / {PASSWORD}  (owner)")];
     logins.extend(cast::TEAM.iter().map(|(_, local, admin)| {
@@ -107,7 +107,7 @@ fn pick_inbox<'a>(team: &'a Team, rng: &mut StdRng) -> &'a (Inbox, Channel, Vec<
     &team.inboxes[0]
 }
 
-async fn create_team(state: &AppState, owner_email: EmailAddress) -> Result<Team, ApiError> {
+async fn create_team(state: &AppState, owner_email: EmailAddress) -> Result<Team, ServiceError> {
     let now = state.clock.now();
     let hash = hash_password(Password::parse(PASSWORD.to_string())?).await?;
     let workspace = Workspace {
@@ -196,7 +196,7 @@ async fn create_contacts(
     state: &AppState,
     team: &Team,
     rng: &mut StdRng,
-) -> Result<Vec<Contact>, ApiError> {
+) -> Result<Vec<Contact>, ServiceError> {
     let now = state.clock.now();
     let mut contacts = Vec::new();
     let mut tx = state.store.begin().await?;

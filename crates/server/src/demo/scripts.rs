@@ -11,11 +11,11 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::{cast, Team};
-use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::conversations as act;
 use crate::services::inbound::{ingest_sms, InboundSms};
 use crate::services::messages::{post, Post};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// Where a demo conversation ends up.
@@ -65,7 +65,7 @@ pub async fn play(
     index: usize,
     real_now: DateTime<Utc>,
     rng: &mut StdRng,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let purpose = domain::text::Word::as_str(inbox.purpose);
     let openers = cast::OPENERS
         .iter()
@@ -169,7 +169,7 @@ async fn text(
     channel: &Channel,
     contact: &Contact,
     body: &str,
-) -> Result<Option<domain::ConversationId>, ApiError> {
+) -> Result<Option<domain::ConversationId>, ServiceError> {
     let Some(from) = contact.phone.clone() else {
         return Ok(None);
     };
@@ -192,7 +192,7 @@ async fn reply(
     agent: &Principal,
     id: &domain::ConversationId,
     rng: &mut StdRng,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let body = cast::REPLIES.choose(rng).copied().unwrap_or("Thanks!");
     write(state, agent, id, MessageKind::Outbound, body).await
 }
@@ -202,7 +202,7 @@ async fn note(
     agent: &Principal,
     id: &domain::ConversationId,
     rng: &mut StdRng,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let body = cast::NOTES.choose(rng).copied().unwrap_or("Note");
     write(state, agent, id, MessageKind::Note, body).await
 }
@@ -213,7 +213,7 @@ async fn write(
     id: &domain::ConversationId,
     kind: MessageKind,
     body: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     post(
         state,
         agent,
@@ -234,7 +234,7 @@ async fn link(
     agent: &Principal,
     id: &domain::ConversationId,
     index: usize,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let mut reader = state.store.read().await?;
     let Some(conversation) = store::conversations::get(&mut reader.conn(), id).await? else {

@@ -6,18 +6,10 @@
 
 mod twilio;
 
-use domain::{Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, Provider};
-use serde::Deserialize;
-use store::jobs::Job;
-
-use super::{parse, JobFailure};
+use super::{Attempt, JobError};
 use crate::services::messages::refuse_sending;
 use crate::state::AppState;
-
-#[derive(Deserialize)]
-struct Payload {
-    message_id: MessageId,
-}
+use domain::{Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, Provider};
 
 /// Everything a send needs, read in one go.
 #[derive(Debug)]
@@ -61,9 +53,8 @@ impl Outcome {
 /// retried with backoff, and the message fails only when the last attempt
 /// does. A refusal (Twilio's 4xx) fails the message with the provider's
 /// code and reason and completes the job: retrying would fail the same way.
-pub async fn run(state: &AppState, job: &Job) -> Result<(), JobFailure> {
-    let payload: Payload = parse(job)?;
-    let Some(target) = load(state, &payload.message_id).await? else {
+pub async fn run(state: &AppState, id: &MessageId, attempt: Attempt) -> Result<(), JobError> {
+    let Some(target) = load(state, id).await? else {
         return Ok(()); // deleted with its inbox: nothing to send
     };
     // A message already handed over (a job run again after its worker died)
@@ -75,27 +66,25 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobFailure> {
     }
     let outcome = match send(state, &target).await {
         Ok(outcome) => outcome,
-        Err(JobFailure::Transient(error)) if job.attempts < job.max_attempts => {
-            return Err(JobFailure::Transient(error));
-        }
-        Err(JobFailure::Transient(error) | JobFailure::Permanent(error)) => {
+        Err(retry @ JobError::Retry { .. }) if !attempt.is_last() => return Err(retry),
+        Err(JobError::Retry { reason: error, .. } | JobError::Fail(error)) => {
             let outcome = Outcome::failed(None, format!("sending failed: {error}"));
             record(state, &target, &outcome).await?;
-            return Err(JobFailure::Permanent(error));
+            return Err(JobError::Fail(error));
         }
     };
     record(state, &target, &outcome).await
 }
 
 /// Decides and, for a real provider, sends.
-async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobFailure> {
+async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobError> {
     let Some(contact) = &target.contact else {
         return Ok(Outcome::failed(None, "the contact no longer exists"));
     };
     if let Err(refused) = refuse_sending(&target.inbox, contact) {
         return Ok(Outcome::failed(
             Some(refused.code()),
-            refused.public_detail().to_string(),
+            refused.detail().to_string(),
         ));
     }
     let Some(channel) = &target.channel else {
@@ -119,7 +108,7 @@ async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobFailure> 
     }
 }
 
-async fn load(state: &AppState, id: &MessageId) -> Result<Option<Target>, JobFailure> {
+async fn load(state: &AppState, id: &MessageId) -> Result<Option<Target>, JobError> {
     let mut reader = state.store.read().await.map_err(transient)?;
     let mut conn = reader.conn();
     let Some(message) = store::messages::get(&mut conn, id)
@@ -159,7 +148,7 @@ async fn load(state: &AppState, id: &MessageId) -> Result<Option<Target>, JobFai
 }
 
 /// Records the outcome on the message (forward only) and publishes its event.
-async fn record(state: &AppState, target: &Target, outcome: &Outcome) -> Result<(), JobFailure> {
+async fn record(state: &AppState, target: &Target, outcome: &Outcome) -> Result<(), JobError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await.map_err(transient)?;
     let event = store::messages::set_delivery(
@@ -179,6 +168,6 @@ async fn record(state: &AppState, target: &Target, outcome: &Outcome) -> Result<
     Ok(())
 }
 
-fn transient(error: impl std::fmt::Display) -> JobFailure {
-    JobFailure::Transient(error.to_string())
+fn transient(error: impl std::fmt::Display) -> JobError {
+    JobError::retry(error.to_string())
 }

@@ -1,21 +1,25 @@
 //! The worker that runs durable jobs: claims due jobs from the database,
-//! runs each by kind, and records the outcome with backoff on failure.
+//! runs each [`Job`] by its kind, and records the outcome: done, retried
+//! after a while ([`JobError::Retry`]) or given up ([`JobError::Fail`]).
 //!
 //! Any number of nodes may run it: a claim is exclusive (`SKIP LOCKED` on
 //! PostgreSQL, the single writer on SQLite) and leased, so a job whose
 //! worker died is picked up again when its lease runs out.
+//!
+//! Jobs come from the reactions (`crate::reactions`), which turn committed
+//! events into jobs; this module only runs them.
 
 mod deliver;
+mod kind;
+mod webhook;
 
 use std::time::Duration;
 
-use domain::ConversationId;
-use serde::Deserialize;
-use store::jobs::Job;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::ApiError;
-use crate::services;
+pub use kind::{Job, JobError};
+
+use crate::services::{self, ServiceError};
 use crate::state::AppState;
 
 /// How long a claimed job is ours before another worker may take it.
@@ -24,8 +28,26 @@ const LEASE: Duration = Duration::from_secs(120);
 const BATCH: u32 = 16;
 /// How often an idle worker looks for due jobs.
 const IDLE_POLL: Duration = Duration::from_millis(500);
-/// How often resolved conversations are checked for auto-close.
+/// How often the periodic chores run (auto-close, expired sessions, pruning).
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// How long finished jobs stay visible to admins before they are pruned.
+const KEEP_FINISHED: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// Which attempt of a job this is, so that a job can tell its last try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// 1 for the first run.
+    pub number: u32,
+    /// Claims allowed in all.
+    pub of: u32,
+}
+
+impl Attempt {
+    /// Whether a failure now is final.
+    pub fn is_last(self) -> bool {
+        self.number >= self.of
+    }
+}
 
 /// Runs until `shutdown` resolves: passes over due jobs, sleeping when idle.
 pub async fn run(state: AppState, shutdown: CancellationToken) {
@@ -37,7 +59,7 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
                 tracing::warn!(%error, "periodic sweep failed");
             }
         }
-        let worked = match run_due(&state).await {
+        let worked = match run_claimed(&state).await {
             Ok(n) => n,
             Err(error) => {
                 tracing::warn!(%error, "job pass failed");
@@ -47,6 +69,7 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
         if worked == 0 {
             tokio::select! {
                 () = shutdown.cancelled() => return,
+                () = state.jobs_enqueued.notified() => {}
                 () = tokio::time::sleep(IDLE_POLL) => {}
             }
         }
@@ -56,99 +79,91 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
     }
 }
 
-/// One pass: claims the jobs due now and runs them. Returns how many ran.
-/// Tests call this to step the queue without a background task.
-pub async fn run_due(state: &AppState) -> Result<usize, ApiError> {
+/// One pass for tests and one-shot commands: the reactions catch up with the
+/// log (so the jobs of every committed event exist), then the jobs due now
+/// run. Returns how many ran.
+pub async fn run_due(state: &AppState) -> Result<usize, ServiceError> {
+    crate::reactions::catch_up(state).await?;
+    run_claimed(state).await
+}
+
+/// Claims the jobs due now and runs them. Returns how many ran.
+async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
     let now = state.clock.now();
     let jobs = store::jobs::claim_due(&state.store, now, LEASE, BATCH).await?;
     let count = jobs.len();
-    for job in jobs {
-        let outcome = run_one(state, &job).await;
-        record(state, &job, outcome).await?;
+    for stored in jobs {
+        let attempt = Attempt {
+            number: stored.attempts,
+            of: stored.max_attempts,
+        };
+        let outcome = match Job::from_stored(&stored) {
+            Ok(job) => job.run(state, attempt).await,
+            Err(error) => Err(error),
+        };
+        record(state, &stored, attempt, outcome).await?;
     }
     Ok(count)
 }
 
 /// The periodic chores that are not per-conversation jobs.
-pub async fn sweep(state: &AppState) -> Result<(), ApiError> {
+pub async fn sweep(state: &AppState) -> Result<(), ServiceError> {
     let closed = services::jobs::close_resolved(state, 500).await?;
     if closed > 0 {
         tracing::info!(closed, "closed resolved conversations");
     }
+    let now = state.clock.now();
     let mut tx = state.store.begin().await?;
-    store::sessions::delete_expired(&mut tx, state.clock.now()).await?;
-    store::presence::purge_expired(&mut tx, state.clock.now()).await?;
+    store::sessions::delete_expired(&mut tx, now).await?;
+    store::presence::purge_expired(&mut tx, now).await?;
+    let pruned = store::jobs::prune_finished(&mut tx, now - KEEP_FINISHED, 5_000).await?;
     tx.commit().await?;
-    Ok(())
-}
-
-/// Why a job did not succeed.
-#[derive(Debug)]
-pub enum JobFailure {
-    /// Worth trying again later (a timeout, a 5xx, a 429).
-    Transient(String),
-    /// Will never succeed (a 4xx, a malformed payload).
-    Permanent(String),
-}
-
-async fn run_one(state: &AppState, job: &Job) -> Result<(), JobFailure> {
-    match job.kind.as_str() {
-        services::jobs::WAKE_JOB => {
-            let payload: ConversationPayload = parse(job)?;
-            services::jobs::wake(state, &payload.conversation_id)
-                .await
-                .map_err(|e| JobFailure::Transient(e.to_string()))
-        }
-        services::messages::DELIVER_JOB => deliver::run(state, job).await,
-        other => Err(JobFailure::Permanent(format!("unknown job kind {other:?}"))),
+    if pruned > 0 {
+        tracing::debug!(pruned, "pruned finished jobs");
     }
-}
-
-#[derive(Deserialize)]
-struct ConversationPayload {
-    conversation_id: ConversationId,
-}
-
-/// Reads a job's payload; one that does not parse never will.
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(job: &Job) -> Result<T, JobFailure> {
-    serde_json::from_value(job.payload.clone())
-        .map_err(|e| JobFailure::Permanent(format!("bad payload: {e}")))
+    Ok(())
 }
 
 async fn record(
     state: &AppState,
-    job: &Job,
-    outcome: Result<(), JobFailure>,
-) -> Result<(), ApiError> {
+    stored: &store::jobs::Job,
+    attempt: Attempt,
+    outcome: Result<(), JobError>,
+) -> Result<(), ServiceError> {
     match outcome {
         Ok(()) => {
-            store::jobs::complete(&state.store, &job.id).await?;
+            store::jobs::complete(&state.store, &stored.id).await?;
         }
-        Err(JobFailure::Transient(error)) if job.attempts < job.max_attempts => {
-            let retry_at = state.clock.now() + backoff(job.attempts);
-            tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; will retry");
-            store::jobs::retry_at(&state.store, &job.id, &error, retry_at).await?;
+        Err(JobError::Retry { after, reason }) if !attempt.is_last() => {
+            let wait = after.map_or_else(
+                || backoff(attempt.number),
+                |after| chrono::TimeDelta::from_std(after).unwrap_or(chrono::TimeDelta::MAX),
+            );
+            tracing::info!(job = %stored.id, kind = %stored.kind, attempt = attempt.number, %reason, "job failed; will retry");
+            store::jobs::retry_at(&state.store, &stored.id, &reason, state.clock.now() + wait)
+                .await?;
         }
-        Err(JobFailure::Transient(error) | JobFailure::Permanent(error)) => {
-            tracing::error!(job = %job.id, kind = %job.kind, %error, "job failed for good");
-            store::jobs::fail(&state.store, &job.id, &error).await?;
+        Err(JobError::Retry { reason, .. } | JobError::Fail(reason)) => {
+            // Admins see it in the jobs list; the operator need not act.
+            tracing::warn!(job = %stored.id, kind = %stored.kind, %reason, "job failed for good");
+            store::jobs::fail(&state.store, &stored.id, &reason).await?;
         }
     }
     Ok(())
 }
 
 /// Exponential backoff: 5 s, 10 s, 20 s … capped at one hour.
-fn backoff(attempts: u32) -> chrono::Duration {
+fn backoff(attempts: u32) -> chrono::TimeDelta {
     let exponent = attempts.clamp(1, 10) - 1;
     let secs = 5_i64
         .saturating_mul(2_i64.saturating_pow(exponent))
         .min(3600);
-    chrono::Duration::seconds(secs)
+    chrono::TimeDelta::seconds(secs)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, Attempt};
 
     #[test]
     fn backoff_doubles_and_stops_at_an_hour() {
@@ -157,5 +172,11 @@ mod tests {
         assert_eq!(backoff(5).num_seconds(), 80);
         assert_eq!(backoff(30).num_seconds(), 2560);
         assert!(backoff(30).num_seconds() <= 3600);
+    }
+
+    #[test]
+    fn the_last_attempt_is_the_one_that_uses_up_the_claims() {
+        assert!(!Attempt { number: 1, of: 3 }.is_last());
+        assert!(Attempt { number: 3, of: 3 }.is_last());
     }
 }

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use domain::Event;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, watch, Notify};
 
 use super::seen::Seen;
 
@@ -26,6 +26,7 @@ pub struct Hub {
     sender: broadcast::Sender<Arc<Event>>,
     published: Arc<Mutex<Seen>>,
     bridge: Arc<Bridge>,
+    appended: Arc<Notify>,
 }
 
 /// Whether the cross-node bridge runs, and whether it is listening yet.
@@ -53,6 +54,7 @@ impl Hub {
                 started: AtomicBool::new(false),
                 ready: watch::Sender::new(false),
             }),
+            appended: Arc::default(),
         }
     }
 
@@ -64,6 +66,14 @@ impl Hub {
                 let _ = self.sender.send(Arc::new(event));
             }
         }
+        // The log grew: this node's reactions read on.
+        self.appended.notify_one();
+    }
+
+    /// Completes when events were published since the last call (at once if
+    /// some were while nobody waited): the reactions' nudge.
+    pub async fn appended(&self) {
+        self.appended.notified().await;
     }
 
     /// A new subscription: every event published from now on.

@@ -7,7 +7,7 @@ use domain::{
 };
 use store::{Conn, InboxScope};
 
-use crate::error::ApiError;
+use crate::services::ServiceError;
 
 /// The caller inside one workspace: the user and their role there.
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ impl Principal {
     }
 
     /// Checks a workspace-wide action (create an inbox, manage members).
-    pub fn may(&self, action: Action) -> Result<(), ApiError> {
+    pub fn may(&self, action: Action) -> Result<(), ServiceError> {
         Ok(authorize(self.actor(), Subject::workspace(), action)?)
     }
 }
@@ -42,11 +42,11 @@ pub async fn inbox(
     who: &Principal,
     id: &InboxId,
     action: Action,
-) -> Result<Inbox, ApiError> {
+) -> Result<Inbox, ServiceError> {
     let inbox = store::inboxes::get(conn, id)
         .await?
         .filter(|i| i.workspace_id == who.workspace_id)
-        .ok_or_else(|| ApiError::not_found("no such inbox"))?;
+        .ok_or_else(|| ServiceError::not_found("no such inbox"))?;
     let member = store::inboxes::is_member(conn, id, &who.user.id).await?;
     authorize(
         who.actor(),
@@ -63,14 +63,14 @@ pub async fn conversation(
     who: &Principal,
     id: &ConversationId,
     action: Action,
-) -> Result<(Conversation, Inbox), ApiError> {
+) -> Result<(Conversation, Inbox), ServiceError> {
     let conversation = store::conversations::get(conn, id)
         .await?
         .filter(|c| c.workspace_id == who.workspace_id)
-        .ok_or_else(|| ApiError::not_found("no such conversation"))?;
+        .ok_or_else(|| ServiceError::not_found("no such conversation"))?;
     let inbox = store::inboxes::get(conn, &conversation.inbox_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such conversation"))?;
+        .ok_or_else(|| ServiceError::not_found("no such conversation"))?;
     let member = store::inboxes::is_member(conn, &inbox.id, &who.user.id).await?;
     authorize(
         who.actor(),
@@ -85,7 +85,7 @@ pub async fn conversation(
 }
 
 /// The inboxes whose conversations and events the caller may see.
-pub async fn scope(conn: &mut Conn<'_>, who: &Principal) -> Result<InboxScope, ApiError> {
+pub async fn scope(conn: &mut Conn<'_>, who: &Principal) -> Result<InboxScope, ServiceError> {
     if who.role.is_admin() {
         return Ok(InboxScope::All);
     }

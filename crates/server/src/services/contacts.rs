@@ -4,13 +4,12 @@
 
 pub mod import;
 
-use axum::http::StatusCode;
 use chrono::SubsecRound;
 use domain::{Contact, ContactId, DomainError, EmailAddress, PhoneNumber, UserId, WorkspaceId};
 use store::{Conn, Page, StoreError};
 
 use super::access::Principal;
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The longest contact name kept.
@@ -75,33 +74,37 @@ pub fn parse_email(raw: &str) -> Result<EmailAddress, DomainError> {
 
 /// A page of the workspace's contacts by name; with `q`, those whose name,
 /// phone or email contains it.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, limit), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, limit), err(level = "debug"))]
 pub async fn search(
     state: &AppState,
     who: &Principal,
     q: Option<&str>,
     limit: u32,
     cursor: Option<&str>,
-) -> Result<Page<Contact>, ApiError> {
+) -> Result<Page<Contact>, ServiceError> {
     let mut reader = state.store.read().await?;
     Ok(store::contacts::search(&mut reader.conn(), &who.workspace_id, q, limit, cursor).await?)
 }
 
 /// One contact of the caller's workspace.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
-pub async fn get(state: &AppState, who: &Principal, id: &ContactId) -> Result<Contact, ApiError> {
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
+pub async fn get(
+    state: &AppState,
+    who: &Principal,
+    id: &ContactId,
+) -> Result<Contact, ServiceError> {
     let mut reader = state.store.read().await?;
     load(&mut reader.conn(), &who.workspace_id, id).await
 }
 
 /// Adds a contact. A phone or email another contact has is refused with
 /// 409 `contact_exists`, naming that contact.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err(level = "debug"))]
 pub async fn create(
     state: &AppState,
     who: &Principal,
     new: NewContact,
-) -> Result<Contact, ApiError> {
+) -> Result<Contact, ServiceError> {
     reachable(new.phone.as_ref(), new.email.as_ref())?;
     // Milliseconds, as stored: what this answers equals what a later read returns.
     let now = state.clock.now().trunc_subsecs(3);
@@ -137,13 +140,13 @@ pub async fn create(
 }
 
 /// Changes a contact's name, addresses or owner.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
 pub async fn update(
     state: &AppState,
     who: &Principal,
     id: &ContactId,
     changes: ContactChanges,
-) -> Result<Contact, ApiError> {
+) -> Result<Contact, ServiceError> {
     let mut tx = state.store.begin().await?;
     let mut conn = tx.conn();
     let mut contact = load(&mut conn, &who.workspace_id, id).await?;
@@ -192,8 +195,8 @@ pub async fn update(
 /// Deletes a contact, and with it their conversations in every inbox. An
 /// agent may delete only a contact without conversations: the cascade would
 /// otherwise remove conversations of inboxes they cannot see.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
-pub async fn delete(state: &AppState, who: &Principal, id: &ContactId) -> Result<(), ApiError> {
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
+pub async fn delete(state: &AppState, who: &Principal, id: &ContactId) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     load(&mut tx.conn(), &who.workspace_id, id).await?;
     let conversations = store::contacts::conversation_count(&mut tx.conn(), id).await?;
@@ -206,12 +209,12 @@ pub async fn delete(state: &AppState, who: &Principal, id: &ContactId) -> Result
 
 /// How many conversations a contact of the caller's workspace has: deleting
 /// the contact deletes them too, so the page offering it says how many.
-#[tracing::instrument(skip_all, fields(contact_id = %id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %id), err(level = "debug"))]
 pub async fn conversation_count(
     state: &AppState,
     who: &Principal,
     id: &ContactId,
-) -> Result<i64, ApiError> {
+) -> Result<i64, ServiceError> {
     let mut reader = state.store.read().await?;
     load(&mut reader.conn(), &who.workspace_id, id).await?;
     Ok(store::contacts::conversation_count(&mut reader.conn(), id).await?)
@@ -219,21 +222,17 @@ pub async fn conversation_count(
 
 /// The rule [`delete`] applies, for pages to show before anyone tries: an
 /// agent may delete only a contact without conversations.
-pub fn may_delete(who: &Principal, conversations: i64) -> Result<(), ApiError> {
+pub fn may_delete(who: &Principal, conversations: i64) -> Result<(), ServiceError> {
     if conversations > 0 && !who.role.is_admin() {
         let counted = if conversations == 1 {
             "1 conversation".to_string()
         } else {
             format!("{conversations} conversations")
         };
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!(
-                "this contact has {counted}, which would be deleted with them; \
+        return Err(ServiceError::denied(format!(
+            "this contact has {counted}, which would be deleted with them; \
                  only an admin can do that"
-            ),
-        ));
+        )));
     }
     Ok(())
 }
@@ -243,17 +242,20 @@ async fn load(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
     id: &ContactId,
-) -> Result<Contact, ApiError> {
+) -> Result<Contact, ServiceError> {
     store::contacts::get(conn, id)
         .await?
         .filter(|c| c.workspace_id == *workspace)
-        .ok_or_else(|| ApiError::not_found("no such contact"))
+        .ok_or_else(|| ServiceError::not_found("no such contact"))
 }
 
 /// A contact nobody can write to is of no use to an inbox.
-fn reachable(phone: Option<&PhoneNumber>, email: Option<&EmailAddress>) -> Result<(), ApiError> {
+fn reachable(
+    phone: Option<&PhoneNumber>,
+    email: Option<&EmailAddress>,
+) -> Result<(), ServiceError> {
     if phone.is_none() && email.is_none() {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             "phone, email: a contact needs a phone number or an email address",
         ));
@@ -266,13 +268,13 @@ async fn check_owner(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
     owner: Option<&UserId>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let Some(owner) = owner else { return Ok(()) };
     if store::workspaces::role_of(conn, workspace, owner)
         .await?
         .is_none()
     {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             format!("owner_id: {owner} is not a member of this workspace"),
         ));
@@ -291,14 +293,14 @@ async fn check_free(
     simulated: bool,
     phone: Option<&PhoneNumber>,
     email: Option<&EmailAddress>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let other = |c: &Contact| Some(&c.id) != except;
     if let Some(phone) = phone {
         if let Some(c) = store::contacts::by_phone(conn, workspace, phone, simulated)
             .await?
             .filter(other)
         {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "contact_exists",
                 format!("phone: {phone} already belongs to contact {}", c.id),
             ));
@@ -309,7 +311,7 @@ async fn check_free(
             .await?
             .filter(other)
         {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "contact_exists",
                 format!("email: {email} already belongs to contact {}", c.id),
             ));
@@ -319,9 +321,9 @@ async fn check_free(
 }
 
 /// Another writer took the phone or email between the check and the write.
-fn contact_exists(error: StoreError) -> ApiError {
+fn contact_exists(error: StoreError) -> ServiceError {
     match error {
-        StoreError::Duplicate(_) => ApiError::conflict(
+        StoreError::Duplicate(_) => ServiceError::conflict(
             "contact_exists",
             "phone, email: another contact already has this phone number or email address",
         )

@@ -7,7 +7,6 @@ pub mod members;
 mod numbers;
 pub mod personal;
 
-use axum::http::StatusCode;
 use chrono::SubsecRound;
 use domain::{
     Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose, Registration,
@@ -18,7 +17,7 @@ use store::queue::InboxCounts;
 use store::{Conn, StoreError};
 
 use super::access::{self, Principal};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The emoji of an inbox created without one.
@@ -123,8 +122,8 @@ fn set<T>(field: &mut T, value: Option<T>) {
 /// The caller's inboxes in their own order: members see the ones they belong
 /// to once registration is approved; admins also every other inbox, after
 /// their own. The badges of all of them come from one query.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %who.user.id), err)]
-pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>, ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %who.user.id), err(level = "debug"))]
+pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let admin = who.role.is_admin();
@@ -147,12 +146,12 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
 }
 
 /// One inbox, for a member or an admin.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn get(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
-) -> Result<InboxSummary, ApiError> {
+) -> Result<InboxSummary, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let inbox = access::inbox(&mut conn, who, id, Action::SeeInbox).await?;
@@ -167,12 +166,12 @@ pub async fn get(
 /// carrier registration. A2P 10DLC registration (starting Twilio inboxes
 /// `unregistered`) arrives with the SMS provider work; until then an admin
 /// sets the state with `PUT /inboxes/{id}/registration`.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err(level = "debug"))]
 pub async fn create(
     state: &AppState,
     who: &Principal,
     new: NewInbox,
-) -> Result<InboxSummary, ApiError> {
+) -> Result<InboxSummary, ServiceError> {
     // Milliseconds, as stored: what this answers equals what a later read returns.
     let now = state.clock.now().trunc_subsecs(3);
     let mut tx = state.store.begin().await?;
@@ -210,22 +209,21 @@ pub async fn create(
 
 /// Changes an inbox: any member its name, emoji and colour; an admin also
 /// its policy. An agent sending a policy field is refused, naming it.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn update(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     changes: InboxChanges,
-) -> Result<InboxSummary, ApiError> {
+) -> Result<InboxSummary, ServiceError> {
     let mut tx = state.store.begin().await?;
     let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::EditInboxAppearance).await?;
     let policy = changes.policy_fields();
     if !policy.is_empty() && who.may(Action::ManageInboxPolicy).is_err() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!("only an admin can change {}", policy.join(", ")),
-        ));
+        return Err(ServiceError::denied(format!(
+            "only an admin can change {}",
+            policy.join(", ")
+        )));
     }
     changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
@@ -238,13 +236,13 @@ pub async fn update(
 
 /// Sets the carrier registration state (admins). Agents see the inbox only
 /// while it is `approved`.
-#[tracing::instrument(skip_all, fields(inbox_id = %id, registration = ?registration), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id, registration = ?registration), err(level = "debug"))]
 pub async fn set_registration(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     registration: Registration,
-) -> Result<InboxSummary, ApiError> {
+) -> Result<InboxSummary, ServiceError> {
     let mut tx = state.store.begin().await?;
     let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
     inbox.registration = registration;
@@ -258,17 +256,17 @@ pub async fn set_registration(
 /// its channels, members, conversations, messages, events and jobs go by the
 /// schema's cascades. `confirm` must be the inbox's name, so that a slip of
 /// the hand or a script with the wrong id deletes nothing.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn delete(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     confirm: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     let inbox = access::inbox(&mut tx.conn(), who, id, Action::DeleteInbox).await?;
     if confirm.map(str::trim) != Some(inbox.name.as_str()) {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             format!(
                 "confirm: type the inbox's name ({:?}) to delete it with all its \
@@ -288,7 +286,7 @@ async fn summary(
     conn: &mut Conn<'_>,
     who: &Principal,
     inbox: Inbox,
-) -> Result<InboxSummary, ApiError> {
+) -> Result<InboxSummary, ServiceError> {
     let me = store::inboxes::members(conn, &inbox.id)
         .await?
         .into_iter()
@@ -314,7 +312,7 @@ async fn free_api_code(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
     name: &str,
-) -> Result<ApiCode, ApiError> {
+) -> Result<ApiCode, ServiceError> {
     let base = ApiCode::from_name(name);
     if store::inboxes::by_api_code(conn, workspace, &base)
         .await?
@@ -333,16 +331,16 @@ async fn free_api_code(
             return Ok(candidate);
         }
     }
-    Err(ApiError::conflict(
+    Err(ServiceError::conflict(
         "api_code_taken",
         "api_code: every code derived from this name is taken; choose one",
     ))
 }
 
 /// A duplicate on the inboxes table can only be its `api_code`.
-fn api_code_taken(error: StoreError, code: &ApiCode) -> ApiError {
+fn api_code_taken(error: StoreError, code: &ApiCode) -> ServiceError {
     match error {
-        StoreError::Duplicate(_) => ApiError::conflict(
+        StoreError::Duplicate(_) => ServiceError::conflict(
             "api_code_taken",
             format!(
                 "api_code: {:?} is already used by another inbox",

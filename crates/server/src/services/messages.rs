@@ -4,19 +4,15 @@ use domain::{
     Action, Contact, Conversation, ConversationId, Event, EventKind, Inbox, Message, MessageBody,
     MessageId, MessageKind, Registration, Timestamp, Trigger, UserId,
 };
-use store::jobs::NewJob;
 use store::{Conn, StoreError, Tx};
 
 use super::access::{self, Principal};
 use super::conversations::apply_trigger;
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How often a post is retried when the conversation changed in between.
 const ATTEMPTS: usize = 5;
-
-/// The job kind that hands an outbound message to its channel.
-pub const DELIVER_JOB: &str = "deliver_message";
 
 /// A reply to the customer or a note for the team.
 #[derive(Debug, Clone)]
@@ -34,15 +30,15 @@ pub struct Post {
 /// reply lock, when it is stale, when the contact opted out, and when the
 /// inbox may not send yet; it is stored `queued` with a delivery job. A
 /// closed conversation takes neither (409 `invalid_transition`).
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn post(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
     post: Post,
-) -> Result<(Message, Conversation), ApiError> {
+) -> Result<(Message, Conversation), ServiceError> {
     if post.kind == MessageKind::Inbound {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             "kind: must be reply or note",
         ));
@@ -58,7 +54,7 @@ pub async fn post(
                 .expected_version
                 .is_some_and(|seen| seen < current.inbound_version)
             {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "stale_conversation",
                     "the customer wrote again since you opened this conversation; read the new message first",
                 ));
@@ -77,7 +73,7 @@ pub async fn post(
             }
         }
     }
-    Err(ApiError::conflict(
+    Err(ServiceError::conflict(
         "conflict",
         "the conversation kept changing; try again",
     ))
@@ -92,7 +88,7 @@ pub(crate) async fn refuse_reply(
     conversation: &Conversation,
     inbox: &Inbox,
     now: Timestamp,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     if let Some(lock) =
         store::locks::held_by_other(conn, &conversation.id, &who.user.id, now).await?
     {
@@ -100,10 +96,10 @@ pub(crate) async fn refuse_reply(
     }
     let contact = store::contacts::get(conn, &conversation.contact_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("the contact no longer exists"))?;
+        .ok_or_else(|| ServiceError::not_found("the contact no longer exists"))?;
     refuse_sending(inbox, &contact)?;
     if conversation.channel_id.is_none() {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             "this conversation has no channel to reply on",
         ));
@@ -112,15 +108,15 @@ pub(crate) async fn refuse_reply(
 }
 
 /// Refuses sending from `inbox` to `contact`: opted out, or not registered.
-pub(crate) fn refuse_sending(inbox: &Inbox, contact: &Contact) -> Result<(), ApiError> {
+pub(crate) fn refuse_sending(inbox: &Inbox, contact: &Contact) -> Result<(), ServiceError> {
     if contact.is_opted_out() {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "opted_out",
             "the contact opted out of messages (texted STOP); they must text START first",
         ));
     }
     if inbox.registration != Registration::Approved {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "inbox_unregistered",
             "this inbox cannot send until its carrier registration is approved",
         ));
@@ -129,11 +125,14 @@ pub(crate) fn refuse_sending(inbox: &Inbox, contact: &Contact) -> Result<(), Api
 }
 
 /// 409 `conflict_locked`, naming who holds the reply lock.
-pub(crate) async fn locked_by(conn: &mut Conn<'_>, holder: &UserId) -> Result<ApiError, ApiError> {
+pub(crate) async fn locked_by(
+    conn: &mut Conn<'_>,
+    holder: &UserId,
+) -> Result<ServiceError, ServiceError> {
     let name = store::users::get(conn, holder)
         .await?
         .map_or_else(|| "someone else".to_string(), |u| u.name);
-    Ok(ApiError::conflict(
+    Ok(ServiceError::conflict(
         "conflict_locked",
         format!("{name} is replying to this conversation"),
     ))
@@ -167,7 +166,7 @@ impl Draft {
         author: &UserId,
         post: &Post,
         now: Timestamp,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, ServiceError> {
         let mut next = current.clone();
         let status = apply_trigger(&mut next, Trigger::AgentActivity, now, None)?;
         next.last_activity_at = now;
@@ -225,18 +224,6 @@ impl Draft {
             .push(store::messages::insert(tx, &message, current.channel_id.as_ref(), &next).await?);
         // The insert moved the conversation's version on.
         next.version += 1;
-        if message.kind == MessageKind::Outbound {
-            store::jobs::enqueue(
-                tx,
-                NewJob::new(
-                    DELIVER_JOB,
-                    serde_json::json!({ "message_id": message.id }),
-                    now,
-                )
-                .with_conversation(current.id.clone()),
-            )
-            .await?;
-        }
         Ok(Written {
             message,
             conversation: next,

@@ -4,10 +4,15 @@
 
 pub mod access;
 pub mod accounts;
+pub mod background;
 pub mod contacts;
 pub mod conversations;
+pub mod error;
 pub mod inbound;
 pub mod inboxes;
 pub mod jobs;
 pub mod messages;
 pub mod simulator;
+pub mod webhooks;
+
+pub use error::{ErrorKind, ServiceError};

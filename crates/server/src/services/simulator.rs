@@ -7,7 +7,7 @@ use domain::{ChannelKind, ConversationId, DomainError, MessageBody, MessageId, P
 use store::simulator::{PhoneMessage, SimulatorNumber};
 
 use super::inbound::{self, InboundSms, Ingested};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How many texts a phone shows: the latest ones.
@@ -65,15 +65,15 @@ pub struct Sent {
 /// Delivers `text` to the simulator number it names, as a provider would:
 /// 404 when no simulator channel has that number (a real provider's number
 /// is not the simulator's to play).
-#[tracing::instrument(skip_all, fields(to = %text.to), err)]
-pub async fn send(state: &AppState, text: Text) -> Result<Sent, ApiError> {
+#[tracing::instrument(skip_all, fields(to = %text.to), err(level = "debug"))]
+pub async fn send(state: &AppState, text: Text) -> Result<Sent, ServiceError> {
     let channel = {
         let mut reader = state.store.read().await?;
         store::channels::by_address(&mut reader.conn(), ChannelKind::Sms, text.to.as_str()).await?
     }
     .filter(|c| c.provider == domain::Provider::Simulator)
     .ok_or_else(|| {
-        ApiError::not_found(format!(
+        ServiceError::not_found(format!(
             "{} is not a simulator number on this server",
             text.to
         ))
@@ -102,7 +102,7 @@ pub async fn send(state: &AppState, text: Text) -> Result<Sent, ApiError> {
             let mut reader = state.store.read().await?;
             let message = store::messages::get(&mut reader.conn(), &message_id)
                 .await?
-                .ok_or_else(|| ApiError::internal("a duplicate text has no message"))?;
+                .ok_or_else(|| ServiceError::internal("a duplicate text has no message"))?;
             Ok(Sent {
                 message_id,
                 conversation_id: message.conversation_id,
@@ -112,19 +112,19 @@ pub async fn send(state: &AppState, text: Text) -> Result<Sent, ApiError> {
 }
 
 /// Every number a simulated customer can text.
-#[tracing::instrument(skip_all, err)]
-pub async fn numbers(state: &AppState) -> Result<Vec<SimulatorNumber>, ApiError> {
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn numbers(state: &AppState) -> Result<Vec<SimulatorNumber>, ServiceError> {
     let mut reader = state.store.read().await?;
     Ok(store::simulator::simulator_numbers(&mut reader.conn()).await?)
 }
 
 /// What `phone` sent to simulator numbers and received from them, oldest
 /// first (the latest [`PHONE_HISTORY`]).
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn phone_messages(
     state: &AppState,
     phone: &PhoneNumber,
-) -> Result<Vec<PhoneMessage>, ApiError> {
+) -> Result<Vec<PhoneMessage>, ServiceError> {
     let mut reader = state.store.read().await?;
     Ok(store::simulator::phone_messages(&mut reader.conn(), phone, PHONE_HISTORY).await?)
 }

@@ -37,7 +37,7 @@ async fn sms(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<TwilioReply, ApiError> {
-    inbound::receive_sms(&state, signed(channel, &uri, &headers, body)).await
+    Ok(inbound::receive_sms(&state, signed(channel, &uri, &headers, body)).await?)
 }
 
 /// A delivery report for a message we sent.
@@ -48,7 +48,7 @@ async fn status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<TwilioReply, ApiError> {
-    inbound::delivery_report(&state, signed(channel, &uri, &headers, body)).await
+    Ok(inbound::delivery_report(&state, signed(channel, &uri, &headers, body)).await?)
 }
 
 /// A phone call to the channel's number.
@@ -59,7 +59,7 @@ async fn voice(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<TwilioReply, ApiError> {
-    inbound::incoming_call(&state, signed(channel, &uri, &headers, body)).await
+    Ok(inbound::incoming_call(&state, signed(channel, &uri, &headers, body)).await?)
 }
 
 /// What the signature covers: the path and query as received, the header,

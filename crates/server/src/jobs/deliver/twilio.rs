@@ -6,7 +6,7 @@ use domain::{Channel, Contact, DeliveryStatus, PhoneNumber};
 use url::Url;
 
 use super::{Outcome, Target};
-use crate::jobs::JobFailure;
+use crate::jobs::JobError;
 use crate::services::inbound::twilio::Credentials;
 use crate::state::AppState;
 
@@ -20,7 +20,7 @@ pub(super) async fn send(
     target: &Target,
     channel: &Channel,
     contact: &Contact,
-) -> Result<Outcome, JobFailure> {
+) -> Result<Outcome, JobError> {
     let Some(credentials) = Credentials::of(channel) else {
         return Ok(Outcome::failed(
             None,
@@ -71,7 +71,7 @@ pub(super) async fn send(
             error_code: None,
             error_message: None,
         }),
-        Err(SendError::Transient(error)) => Err(JobFailure::Transient(error)),
+        Err(SendError::Transient(error)) => Err(JobError::retry(error)),
         Err(SendError::Permanent { code, message }) => {
             if code.as_deref() == Some(UNSUBSCRIBED) {
                 mark_opted_out(state, contact).await;

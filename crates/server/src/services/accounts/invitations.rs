@@ -6,12 +6,12 @@ use domain::{Role, User, Workspace};
 use store::invitations::Invitation;
 use store::StoreError;
 
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The caller's open invitations, oldest first.
 #[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
-pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Invitation>, ApiError> {
+pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Invitation>, ServiceError> {
     let mut reader = state.store.read().await?;
     Ok(store::invitations::for_email(&mut reader.conn(), user.email.as_str()).await?)
 }
@@ -23,7 +23,7 @@ pub async fn accept(
     state: &AppState,
     user: &User,
     id: &str,
-) -> Result<(Workspace, Role), ApiError> {
+) -> Result<(Workspace, Role), ServiceError> {
     let mut tx = state.store.begin().await?;
     let invitation = store::invitations::take(&mut tx, id, user.email.as_str())
         .await?
@@ -50,7 +50,7 @@ pub async fn accept(
 
 /// Declines (and forgets) the caller's invitation `id`.
 #[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
-pub async fn decline(state: &AppState, user: &User, id: &str) -> Result<(), ApiError> {
+pub async fn decline(state: &AppState, user: &User, id: &str) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     store::invitations::take(&mut tx, id, user.email.as_str())
         .await?
@@ -60,6 +60,6 @@ pub async fn decline(state: &AppState, user: &User, id: &str) -> Result<(), ApiE
     Ok(())
 }
 
-fn not_found() -> ApiError {
-    ApiError::not_found("no such invitation")
+fn not_found() -> ServiceError {
+    ServiceError::not_found("no such invitation")
 }

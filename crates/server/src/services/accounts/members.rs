@@ -12,9 +12,9 @@ use store::Tx;
 
 use super::checked_name;
 use super::passwords::{hash_password, Password};
-use crate::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::conversations;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// A person to add to the workspace.
@@ -44,8 +44,8 @@ impl fmt::Debug for NewMember {
 
 /// Everyone in the caller's workspace with their role, by name. Any member
 /// may see who their colleagues are.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err)]
-pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>, ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id), err(level = "debug"))]
+pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>, ServiceError> {
     who.may(Action::UseWorkspace)?;
     let mut reader = state.store.read().await?;
     Ok(store::workspaces::members(&mut reader.conn(), &who.workspace_id).await?)
@@ -71,8 +71,12 @@ pub struct Invited {
 /// account's name and id stay hidden, and its password is never touched
 /// (a password given for it is ignored). Only a current member of this
 /// workspace is refused (409 `already_member`), which admins see anyway.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, role = ?new.role), err)]
-pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<Invited, ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, role = ?new.role), err(level = "debug"))]
+pub async fn add(
+    state: &AppState,
+    who: &Principal,
+    new: NewMember,
+) -> Result<Invited, ServiceError> {
     who.may(Action::ManageMember {
         target_role: new.role,
     })?;
@@ -91,7 +95,7 @@ pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<In
             let role =
                 store::workspaces::role_of(&mut tx.conn(), &who.workspace_id, &user.id).await?;
             if role.is_some() {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "already_member",
                     "this person is already a member of the workspace",
                 ));
@@ -127,13 +131,13 @@ pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<In
 }
 
 /// Gives a member another role.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member, role = ?role), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member, role = ?role), err(level = "debug"))]
 pub async fn change_role(
     state: &AppState,
     who: &Principal,
     member: &UserId,
     role: Role,
-) -> Result<User, ApiError> {
+) -> Result<User, ServiceError> {
     // Refused before the lookup, so that an agent learns nothing either way.
     who.may(Action::ManageMember { target_role: role })?;
     let mut tx = state.store.begin().await?;
@@ -153,8 +157,12 @@ pub async fn change_role(
 /// Takes a member out of the workspace and its inboxes. Their account stays
 /// (they may belong to other workspaces); their conversations that are not
 /// closed go back to the Unassigned queue, returned by the admin.
-#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member), err)]
-pub async fn remove(state: &AppState, who: &Principal, member: &UserId) -> Result<(), ApiError> {
+#[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, user_id = %member), err(level = "debug"))]
+pub async fn remove(
+    state: &AppState,
+    who: &Principal,
+    member: &UserId,
+) -> Result<(), ServiceError> {
     // Managing any member needs an admin: refused before the lookup.
     who.may(Action::ManageMember {
         target_role: Role::Agent,
@@ -188,8 +196,8 @@ async fn member_of(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     member: &UserId,
-) -> Result<(User, Role), ApiError> {
-    let not_found = || ApiError::not_found("no such member");
+) -> Result<(User, Role), ServiceError> {
+    let not_found = || ServiceError::not_found("no such member");
     let role = store::workspaces::role_of(&mut tx.conn(), workspace, member)
         .await?
         .ok_or_else(not_found)?;
@@ -204,10 +212,10 @@ async fn member_of(
 /// Exact on SQLite, whose one writer runs these transactions one at a time.
 /// On PostgreSQL two owners demoting each other at the same instant could
 /// both pass; closing that needs a row lock in the store.
-async fn keep_an_owner(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), ApiError> {
+async fn keep_an_owner(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), ServiceError> {
     let owners = store::workspaces::count_with_role(&mut tx.conn(), workspace, Role::Owner).await?;
     if owners <= 1 {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "last_owner",
             "a workspace needs an owner: make someone else owner first",
         ));

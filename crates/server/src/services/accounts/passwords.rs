@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use domain::DomainError;
 
-use crate::error::ApiError;
+use crate::services::ServiceError;
 
 /// Shortest password accepted for a new account.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -69,16 +69,16 @@ impl fmt::Debug for Password {
 
 /// Hashes with argon2id (the crate's defaults, OWASP's recommended
 /// parameters) and a fresh salt, off the async threads.
-pub async fn hash_password(password: Password) -> Result<String, ApiError> {
+pub async fn hash_password(password: Password) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|hash| hash.to_string())
-            .map_err(|e| ApiError::internal(format!("cannot hash the password: {e}")))
+            .map_err(|e| ServiceError::internal(format!("cannot hash the password: {e}")))
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(ServiceError::internal)?
 }
 
 /// Whether `password` matches a hash made by [`hash_password`]. A malformed

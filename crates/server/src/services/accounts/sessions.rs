@@ -11,7 +11,7 @@ use store::Tx;
 
 use super::limiter::{Attempt, RetryAfter};
 use super::passwords::{self, Password};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How long a session lasts without use.
@@ -75,7 +75,7 @@ pub(super) async fn open(
     tx: &mut Tx<'_>,
     user: &UserId,
     now: Timestamp,
-) -> Result<OpenedSession, ApiError> {
+) -> Result<OpenedSession, ServiceError> {
     let (cookie_value, session) = store::sessions::create(tx, user, now, SESSION_TTL).await?;
     Ok(OpenedSession {
         cookie_value,
@@ -92,14 +92,14 @@ pub(super) async fn open(
 /// the node's [`LoginLimiter`](super::limiter::LoginLimiter); `device` is
 /// the browser's device cookie, which spares a known device the
 /// per-address budget.
-#[tracing::instrument(skip_all, fields(client = %client), err)]
+#[tracing::instrument(skip_all, fields(client = %client), err(level = "debug"))]
 pub async fn log_in(
     state: &AppState,
     client: IpAddr,
     device: Option<&str>,
     email: &EmailAddress,
     password: Password,
-) -> Result<Login, ApiError> {
+) -> Result<Login, ServiceError> {
     let now = state.clock.now();
     let attempt = Attempt {
         address: client,
@@ -136,8 +136,8 @@ pub async fn log_in(
 
 /// Ends the session with this cookie value. Ending one that is already
 /// gone is not an error: the caller is logged out either way.
-#[tracing::instrument(skip_all, err)]
-pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ApiError> {
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     store::sessions::delete(&mut tx, cookie_value).await?;
     tx.commit().await?;
@@ -146,8 +146,12 @@ pub async fn log_out(state: &AppState, cookie_value: &str) -> Result<(), ApiErro
 
 /// The caller and their workspaces. With a session (`cookie_value`), also
 /// renews it when it was last renewed more than [`RENEW_EVERY`] ago.
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
-pub async fn me(state: &AppState, user: User, cookie_value: Option<&str>) -> Result<Me, ApiError> {
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
+pub async fn me(
+    state: &AppState,
+    user: User,
+    cookie_value: Option<&str>,
+) -> Result<Me, ServiceError> {
     let workspaces = {
         let mut reader = state.store.read().await?;
         store::workspaces::for_user(&mut reader.conn(), &user.id).await?
@@ -166,8 +170,8 @@ pub async fn me(state: &AppState, user: User, cookie_value: Option<&str>) -> Res
 /// Moves the session's expiry to [`SESSION_TTL`] from now if it was last
 /// renewed more than [`RENEW_EVERY`] ago. Returns whether it did; `false`
 /// also for a session that is unknown or expired (never revived).
-#[tracing::instrument(skip_all, err)]
-pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiError> {
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ServiceError> {
     let now = state.clock.now();
     let session = {
         let mut reader = state.store.read().await?;
@@ -179,7 +183,7 @@ pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiErro
     if now - session.last_seen_at < RENEW_EVERY {
         return Ok(false);
     }
-    let ttl = TimeDelta::from_std(SESSION_TTL).map_err(ApiError::internal)?;
+    let ttl = TimeDelta::from_std(SESSION_TTL).map_err(ServiceError::internal)?;
     let mut tx = state.store.begin().await?;
     let renewed = store::sessions::touch(&mut tx, cookie_value, now, now + ttl).await?;
     tx.commit().await?;
@@ -187,10 +191,6 @@ pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ApiErro
 }
 
 /// The one answer to every failed login.
-fn bad_credentials() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-        "wrong e-mail address or password",
-    )
+fn bad_credentials() -> ServiceError {
+    ServiceError::unauthenticated("wrong e-mail address or password")
 }

@@ -7,7 +7,7 @@ use store::{Store, StoreError, Tx};
 use super::checked_name;
 use super::passwords::{hash_password, Password};
 use super::sessions::{self, OpenedSession};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The first owner of a new workspace.
@@ -43,12 +43,12 @@ pub struct SetUp {
 
 /// Creates a workspace and its first owner in one transaction (the CLI's
 /// `admin create-owner`, which may add workspaces to a running install).
-#[tracing::instrument(skip_all, fields(workspace = %owner.workspace), err)]
+#[tracing::instrument(skip_all, fields(workspace = %owner.workspace), err(level = "debug"))]
 pub async fn create_owner(
     store: &Store,
     owner: NewOwner,
     at: Timestamp,
-) -> Result<OwnerCreated, ApiError> {
+) -> Result<OwnerCreated, ServiceError> {
     let (created, password) = prepare(owner, at)?;
     let hash = hash_password(password).await?;
     let mut tx = store.begin().await?;
@@ -60,8 +60,8 @@ pub async fn create_owner(
 /// First-run setup: the first account of a fresh install, with its
 /// workspace, logged in. Refused with 409 `already_set_up` once any account
 /// exists, so that nobody can claim an install someone already runs.
-#[tracing::instrument(skip_all, err)]
-pub async fn setup(state: &AppState, owner: NewOwner) -> Result<SetUp, ApiError> {
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn setup(state: &AppState, owner: NewOwner) -> Result<SetUp, ServiceError> {
     let now = state.clock.now();
     // Checked before the argon2 work too, so that probing a running install
     // costs it nothing.
@@ -88,7 +88,7 @@ pub async fn setup(state: &AppState, owner: NewOwner) -> Result<SetUp, ApiError>
 }
 
 /// Checks the names and builds the rows, before any work is spent on hashing.
-fn prepare(owner: NewOwner, at: Timestamp) -> Result<(OwnerCreated, Password), ApiError> {
+fn prepare(owner: NewOwner, at: Timestamp) -> Result<(OwnerCreated, Password), ServiceError> {
     let workspace = Workspace {
         id: WorkspaceId::generate(),
         name: checked_name("workspace", &owner.workspace)?,
@@ -107,12 +107,12 @@ fn prepare(owner: NewOwner, at: Timestamp) -> Result<(OwnerCreated, Password), A
     Ok((OwnerCreated { workspace, user }, owner.password))
 }
 
-async fn insert(tx: &mut Tx<'_>, created: &OwnerCreated, hash: &str) -> Result<(), ApiError> {
+async fn insert(tx: &mut Tx<'_>, created: &OwnerCreated, hash: &str) -> Result<(), ServiceError> {
     let OwnerCreated { workspace, user } = created;
     store::users::create(tx, user, Some(hash))
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => ApiError::conflict(
+            StoreError::Duplicate(_) => ServiceError::conflict(
                 "email_taken",
                 format!("an account with the address {} already exists", user.email),
             )
@@ -131,8 +131,8 @@ async fn insert(tx: &mut Tx<'_>, created: &OwnerCreated, hash: &str) -> Result<(
     Ok(())
 }
 
-fn already_set_up() -> ApiError {
-    ApiError::conflict(
+fn already_set_up() -> ServiceError {
+    ServiceError::conflict(
         "already_set_up",
         "this install is already set up; log in, or ask an owner to add you",
     )

@@ -7,7 +7,7 @@ use domain::User;
 use store::tokens::ApiToken;
 
 use super::checked_name;
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// A token just made, with its secret: the only time anyone sees it.
@@ -29,8 +29,8 @@ impl fmt::Debug for NewToken {
 }
 
 /// Makes a token acting as `owner`, named `name` ("Zapier", "nightly export").
-#[tracing::instrument(skip_all, fields(user_id = %owner.id), err)]
-pub async fn create(state: &AppState, owner: &User, name: &str) -> Result<NewToken, ApiError> {
+#[tracing::instrument(skip_all, fields(user_id = %owner.id), err(level = "debug"))]
+pub async fn create(state: &AppState, owner: &User, name: &str) -> Result<NewToken, ServiceError> {
     let name = checked_name("name", name)?;
     let mut tx = state.store.begin().await?;
     let (token, secret) =
@@ -40,22 +40,22 @@ pub async fn create(state: &AppState, owner: &User, name: &str) -> Result<NewTok
 }
 
 /// `owner`'s tokens, oldest first, without their secrets.
-#[tracing::instrument(skip_all, fields(user_id = %owner.id), err)]
-pub async fn list(state: &AppState, owner: &User) -> Result<Vec<ApiToken>, ApiError> {
+#[tracing::instrument(skip_all, fields(user_id = %owner.id), err(level = "debug"))]
+pub async fn list(state: &AppState, owner: &User) -> Result<Vec<ApiToken>, ServiceError> {
     let mut reader = state.store.read().await?;
     Ok(store::tokens::for_user(&mut reader.conn(), &owner.id).await?)
 }
 
 /// Revokes one of `owner`'s tokens. Someone else's token is "not found":
 /// its owner's tokens are none of the caller's business.
-#[tracing::instrument(skip_all, fields(user_id = %owner.id, token_id = %id), err)]
-pub async fn revoke(state: &AppState, owner: &User, id: &str) -> Result<(), ApiError> {
+#[tracing::instrument(skip_all, fields(user_id = %owner.id, token_id = %id), err(level = "debug"))]
+pub async fn revoke(state: &AppState, owner: &User, id: &str) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     let deleted = store::tokens::delete(&mut tx, &owner.id, id).await?;
     tx.commit().await?;
     if deleted {
         Ok(())
     } else {
-        Err(ApiError::not_found("no such token"))
+        Err(ServiceError::not_found("no such token"))
     }
 }

@@ -10,13 +10,12 @@
 use chrono::SubsecRound;
 use std::collections::{HashMap, HashSet};
 
-use axum::http::StatusCode;
 use csv::StringRecord;
 use domain::{Contact, ContactId, DomainError, EmailAddress, PhoneNumber, UserId, WorkspaceId};
 use store::Tx;
 
 use super::{parse_email, parse_name, parse_phone};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The largest CSV accepted, in bytes.
@@ -81,12 +80,12 @@ enum Outcome {
 
 /// Imports `csv` into `workspace`. Errors of the file as a whole (too big,
 /// no usable header) refuse everything; errors of a line skip that line.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace, bytes = csv.len()), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, bytes = csv.len()), err(level = "debug"))]
 pub async fn import(
     state: &AppState,
     workspace: &WorkspaceId,
     csv: &[u8],
-) -> Result<ImportReport, ApiError> {
+) -> Result<ImportReport, ServiceError> {
     if csv.len() > MAX_BYTES {
         return Err(too_large(format!(
             "the CSV is {} bytes; import at most {MAX_BYTES} bytes at a time",
@@ -151,17 +150,17 @@ fn line_of(position: Option<&csv::Position>) -> u64 {
     position.map_or(0, csv::Position::line)
 }
 
-fn too_large(detail: String) -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail)
+fn too_large(detail: String) -> ServiceError {
+    ServiceError::too_large(detail)
 }
 
-fn invalid_file(detail: String) -> ApiError {
-    ApiError::unprocessable("validation", detail)
+fn invalid_file(detail: String) -> ServiceError {
+    ServiceError::invalid("validation", detail)
 }
 
 /// Reads the header row: known names in any order and case; anything else
 /// refuses the file, since a misspelt column would silently import nothing.
-fn columns(header: &StringRecord) -> Result<Columns, ApiError> {
+fn columns(header: &StringRecord) -> Result<Columns, ServiceError> {
     const EXPECTED: &str = "name, phone, email, and optionally user_id or owner_email";
     let mut columns = Columns {
         count: header.len(),
@@ -199,7 +198,7 @@ fn columns(header: &StringRecord) -> Result<Columns, ApiError> {
     Ok(columns)
 }
 
-async fn people(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<People, ApiError> {
+async fn people(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<People, ServiceError> {
     let mut people = People::default();
     for (user, _) in store::workspaces::members(&mut tx.conn(), workspace).await? {
         people
@@ -272,7 +271,7 @@ async fn write_row(
     workspace: &WorkspaceId,
     row: Row,
     now: domain::Timestamp,
-) -> Result<Result<Outcome, String>, ApiError> {
+) -> Result<Result<Outcome, String>, ServiceError> {
     let by_phone = match &row.phone {
         Some(phone) => store::contacts::by_phone(&mut tx.conn(), workspace, phone, false).await?,
         None => None,

@@ -7,8 +7,8 @@ use domain::{
 };
 
 use super::{apply_trigger, change, Change};
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// "Assign to me": an agent takes an unassigned conversation; admins take any.
@@ -16,7 +16,7 @@ pub async fn assign_to_me(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     let me = who.user.id.clone();
     change(state, who, id, Action::AssignToMe, move |c, now| {
         reassign(c, Some(me.clone()), now)
@@ -30,7 +30,7 @@ pub async fn transfer(
     who: &Principal,
     id: &ConversationId,
     to: &UserId,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     let target_is_member =
         is_member_of_conversation_inbox(state, who, id, Action::SeeInbox, to).await?;
     change(
@@ -48,7 +48,7 @@ pub async fn return_to_inbox(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     change(state, who, id, Action::ReturnToInbox, |c, now| {
         reassign(c, None, now)
     })
@@ -67,7 +67,7 @@ pub(crate) async fn return_all_to_inbox(
     user: &UserId,
     actor: &UserId,
     now: Timestamp,
-) -> Result<Vec<Event>, ApiError> {
+) -> Result<Vec<Event>, ServiceError> {
     let assigned =
         store::conversations::assigned_to(&mut tx.conn(), workspace, inbox, user).await?;
     let mut events = Vec::new();
@@ -97,11 +97,11 @@ pub async fn assign(
     who: &Principal,
     id: &ConversationId,
     to: Option<&UserId>,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     if let Some(to) = to {
         // An agent is refused (403) before learning anything about the target.
         if !is_member_of_conversation_inbox(state, who, id, Action::Assign, to).await? {
-            return Err(ApiError::unprocessable(
+            return Err(ServiceError::invalid(
                 "validation",
                 "the user is not a member of this inbox",
             ));
@@ -114,7 +114,11 @@ pub async fn assign(
 }
 
 /// Sets the assignee and says how: assigned, transferred or returned.
-fn reassign(c: &mut Conversation, to: Option<UserId>, now: Timestamp) -> Result<Change, ApiError> {
+fn reassign(
+    c: &mut Conversation,
+    to: Option<UserId>,
+    now: Timestamp,
+) -> Result<Change, ServiceError> {
     if c.assignee_id == to {
         return Ok(Change::default());
     }
@@ -133,7 +137,6 @@ fn reassign(c: &mut Conversation, to: Option<UserId>, now: Timestamp) -> Result<
     let status = apply_trigger(c, Trigger::AgentActivity, now, None)?;
     Ok(Change {
         events: vec![event],
-        jobs: Vec::new(),
     }
     .event(status))
 }
@@ -144,7 +147,7 @@ async fn is_member_of_conversation_inbox(
     id: &ConversationId,
     action: Action,
     user: &UserId,
-) -> Result<bool, ApiError> {
+) -> Result<bool, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let (conversation, _) = access::conversation(&mut conn, who, id, action).await?;
@@ -156,7 +159,7 @@ pub async fn mark_done(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     set_status_by(state, who, id, Trigger::MarkDone, None).await
 }
 
@@ -165,7 +168,7 @@ pub async fn reopen(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     set_status_by(state, who, id, Trigger::Reopen, None).await
 }
 
@@ -175,7 +178,7 @@ pub async fn set_status(
     who: &Principal,
     id: &ConversationId,
     status: Status,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     set_status_by(state, who, id, Trigger::SetStatus(status), None).await
 }
 
@@ -185,9 +188,9 @@ pub async fn snooze(
     who: &Principal,
     id: &ConversationId,
     until: Timestamp,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     if until <= state.clock.now() {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             "until: must be in the future",
         ));
@@ -201,12 +204,10 @@ async fn set_status_by(
     id: &ConversationId,
     trigger: Trigger,
     snoozed_until: Option<Timestamp>,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     change(state, who, id, Action::ChangeStatus, |c, now| {
         let status = apply_trigger(c, trigger, now, snoozed_until)?;
-        let mut change = Change::default().event(status);
-        change.jobs.extend(crate::services::jobs::lifecycle_jobs(c));
-        Ok(change)
+        Ok(Change::default().event(status))
     })
     .await
 }
@@ -217,7 +218,7 @@ pub async fn set_priority(
     who: &Principal,
     id: &ConversationId,
     priority: Priority,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     change(state, who, id, Action::ChangeStatus, |c, now| {
         if c.priority == priority {
             return Ok(Change::default());
@@ -226,7 +227,6 @@ pub async fn set_priority(
         let status = apply_trigger(c, Trigger::AgentActivity, now, None)?;
         Ok(Change {
             events: vec![EventKind::PriorityChanged { from, to: priority }],
-            jobs: Vec::new(),
         }
         .event(status))
     })
@@ -239,7 +239,7 @@ pub async fn set_subject(
     who: &Principal,
     id: &ConversationId,
     subject: Option<String>,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     change(state, who, id, Action::Reply, |c, now| {
         if c.subject == subject {
             return Ok(Change::default());
@@ -251,7 +251,6 @@ pub async fn set_subject(
             events: vec![EventKind::SubjectChanged {
                 subject: subject.clone(),
             }],
-            jobs: Vec::new(),
         }
         .event(status))
     })
@@ -264,7 +263,7 @@ pub async fn set_tags(
     who: &Principal,
     id: &ConversationId,
     tags: Vec<Tag>,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     change(state, who, id, Action::Reply, |c, now| {
         if c.tags == tags {
             return Ok(Change::default());
@@ -273,7 +272,6 @@ pub async fn set_tags(
         let status = apply_trigger(c, Trigger::AgentActivity, now, None)?;
         Ok(Change {
             events: vec![EventKind::TagsChanged { tags: tags.clone() }],
-            jobs: Vec::new(),
         }
         .event(status))
     })
@@ -297,7 +295,7 @@ pub async fn edit(
     who: &Principal,
     id: &ConversationId,
     edit: Edit,
-) -> Result<Conversation, ApiError> {
+) -> Result<Conversation, ServiceError> {
     let action = if edit.priority.is_some() {
         Action::ChangeStatus
     } else {
@@ -317,11 +315,7 @@ pub async fn edit(
             return Ok(Change::default());
         }
         let status = apply_trigger(c, Trigger::AgentActivity, now, None)?;
-        Ok(Change {
-            events,
-            jobs: Vec::new(),
-        }
-        .event(status))
+        Ok(Change { events }.event(status))
     })
     .await
 }

@@ -8,9 +8,9 @@ use domain::{
 };
 use store::StoreError;
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
 use crate::services::messages::{locked_by, refuse_sending, Draft, Post};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How often a compose is retried when a concurrent one (or an inbound
@@ -56,12 +56,12 @@ pub struct Composed {
 /// and `resolved`: an outbound-first conversation waits in Done until the
 /// customer answers, which reopens it in the writer's queue. Everything is
 /// written in one transaction, with the same refusals as a reply.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn compose(
     state: &AppState,
     who: &Principal,
     compose: Compose,
-) -> Result<Composed, ApiError> {
+) -> Result<Composed, ServiceError> {
     let (inbox, channel) = {
         let mut reader = state.store.read().await?;
         let mut conn = reader.conn();
@@ -70,7 +70,7 @@ pub async fn compose(
         (inbox, channel)
     };
     if inbox.registration != Registration::Approved {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "inbox_unregistered",
             "this inbox cannot send until its carrier registration is approved",
         ));
@@ -82,7 +82,7 @@ pub async fn compose(
             Ok(composed) => return Ok(composed),
         }
     }
-    Err(ApiError::conflict(
+    Err(ServiceError::conflict(
         "conflict",
         "the conversation kept changing; try again",
     ))
@@ -93,11 +93,11 @@ enum Attempt {
     /// Someone else wrote the contact or conversation first: read again.
     Retry,
     /// A refusal or a failure, for the client.
-    Failed(ApiError),
+    Failed(ServiceError),
 }
 
-impl From<ApiError> for Attempt {
-    fn from(error: ApiError) -> Self {
+impl From<ServiceError> for Attempt {
+    fn from(error: ServiceError) -> Self {
         Attempt::Failed(error)
     }
 }
@@ -155,7 +155,7 @@ async fn attempt(
                 return Err(locked_by(&mut tx.conn(), &lock.holder_id).await?.into());
             }
             if current.channel_id.is_none() {
-                return Err(ApiError::unprocessable(
+                return Err(ServiceError::invalid(
                     "validation",
                     "the contact's conversation in this inbox has no channel to reply on",
                 )
@@ -241,13 +241,13 @@ async fn resolve_inbox(
     conn: &mut store::Conn<'_>,
     who: &Principal,
     inbox: &InboxRef,
-) -> Result<Inbox, ApiError> {
+) -> Result<Inbox, ServiceError> {
     let id = match inbox {
         InboxRef::Id(id) => id.clone(),
         InboxRef::ApiCode(code) => {
             store::inboxes::by_api_code(conn, &who.workspace_id, code)
                 .await?
-                .ok_or_else(|| ApiError::not_found("no such inbox"))?
+                .ok_or_else(|| ServiceError::not_found("no such inbox"))?
                 .id
         }
     };
@@ -260,23 +260,20 @@ async fn resolve_channel(
     conn: &mut store::Conn<'_>,
     inbox: &Inbox,
     asked: Option<&ChannelId>,
-) -> Result<Channel, ApiError> {
+) -> Result<Channel, ServiceError> {
     let channel = match asked {
         Some(id) => store::channels::get(conn, id)
             .await?
             .filter(|c| c.inbox_id == inbox.id && c.kind == ChannelKind::Sms)
             .ok_or_else(|| {
-                ApiError::unprocessable(
-                    "validation",
-                    "channel_id: not an SMS channel of this inbox",
-                )
+                ServiceError::invalid("validation", "channel_id: not an SMS channel of this inbox")
             })?,
         None => store::channels::for_inbox(conn, &inbox.id)
             .await?
             .into_iter()
             .find(|c| c.kind == ChannelKind::Sms)
             .ok_or_else(|| {
-                ApiError::unprocessable("validation", "this inbox has no SMS number to send from")
+                ServiceError::invalid("validation", "this inbox has no SMS number to send from")
             })?,
     };
     Ok(channel)
@@ -284,12 +281,12 @@ async fn resolve_channel(
 
 /// Where a `/compose?inbox=CODE` link leads: the first of `user`'s
 /// workspaces with an inbox of that code they may write from.
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
 pub async fn workspace_for_code(
     state: &AppState,
     user: &User,
     code: &ApiCode,
-) -> Result<Option<WorkspaceId>, ApiError> {
+) -> Result<Option<WorkspaceId>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     for (workspace, role) in store::workspaces::for_user(&mut conn, &user.id).await? {
@@ -310,13 +307,13 @@ pub async fn workspace_for_code(
 
 /// The contact's conversation in the inbox that a compose to `to` would
 /// continue (the one that is not closed), if any.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn continued(
     state: &AppState,
     who: &Principal,
     inbox: &InboxRef,
     to: &PhoneNumber,
-) -> Result<Option<ConversationId>, ApiError> {
+) -> Result<Option<ConversationId>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let inbox = resolve_inbox(&mut conn, who, inbox).await?;

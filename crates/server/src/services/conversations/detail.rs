@@ -10,8 +10,8 @@ use domain::{
 use store::messages::TimelineItem;
 use store::{Conn, Page};
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::{ErrorKind, ServiceError};
 use crate::state::AppState;
 
 /// How long opening a conversation marks the caller as viewing it; the
@@ -59,12 +59,12 @@ pub struct Viewer {
 
 /// Opens a conversation: marks the caller as viewing it (for
 /// [`PRESENCE_LEASE`]) and reads what the page shows.
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn get(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<Detail, ApiError> {
+) -> Result<Detail, ServiceError> {
     let now = state.clock.now();
     {
         let mut reader = state.store.read().await?;
@@ -79,7 +79,7 @@ pub async fn get(
     let (conversation, inbox) = access::conversation(&mut conn, who, id, Action::SeeInbox).await?;
     let contact = store::contacts::get(&mut conn, &conversation.contact_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such conversation"))?;
+        .ok_or_else(|| ServiceError::not_found("no such conversation"))?;
     let links = store::links::for_conversation(&mut conn, id).await?;
     let lock = match store::locks::current(&mut conn, id, now).await? {
         Some(lock) => Some(LockHolder {
@@ -113,7 +113,7 @@ pub async fn get(
 }
 
 /// A user's display name; a user deleted since shows as empty.
-pub(crate) async fn name_of(conn: &mut Conn<'_>, user: &UserId) -> Result<String, ApiError> {
+pub(crate) async fn name_of(conn: &mut Conn<'_>, user: &UserId) -> Result<String, ServiceError> {
     Ok(store::users::get(conn, user)
         .await?
         .map(|u| u.name)
@@ -122,14 +122,14 @@ pub(crate) async fn name_of(conn: &mut Conn<'_>, user: &UserId) -> Result<String
 
 /// A page of the conversation's timeline: messages, notes and events in
 /// order, at most `limit` after `cursor` (the previous page's `next_cursor`).
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn timeline(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
     cursor: Option<&str>,
     limit: u32,
-) -> Result<Page<TimelineItem>, ApiError> {
+) -> Result<Page<TimelineItem>, ServiceError> {
     let after = match cursor {
         None => 0,
         Some(raw) => raw
@@ -137,7 +137,7 @@ pub async fn timeline(
             .ok()
             .filter(|seq| *seq >= 0)
             .ok_or_else(|| {
-                ApiError::bad_request("validation", "cursor: not a cursor this list gave out")
+                ServiceError::malformed("validation", "cursor: not a cursor this list gave out")
             })?,
     };
     let mut reader = state.store.read().await?;
@@ -155,22 +155,22 @@ pub async fn timeline(
 
 /// A message by id (its permalink) with its conversation; "not found" when
 /// the caller may not see that conversation.
-#[tracing::instrument(skip_all, fields(message = %id), err)]
+#[tracing::instrument(skip_all, fields(message = %id), err(level = "debug"))]
 pub async fn message(
     state: &AppState,
     who: &Principal,
     id: &MessageId,
-) -> Result<(Message, Conversation), ApiError> {
+) -> Result<(Message, Conversation), ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let message = store::messages::get(&mut conn, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such message"))?;
+        .ok_or_else(|| ServiceError::not_found("no such message"))?;
     let (conversation, _) =
         access::conversation(&mut conn, who, &message.conversation_id, Action::SeeInbox)
             .await
-            .map_err(|error| match error.status() {
-                axum::http::StatusCode::NOT_FOUND => ApiError::not_found("no such message"),
+            .map_err(|error| match error.kind() {
+                ErrorKind::NotFound => ServiceError::not_found("no such message"),
                 _ => error,
             })?;
     Ok((message, conversation))

@@ -4,8 +4,8 @@
 use domain::text::required_text;
 use domain::{Action, ConversationId, Link, LinkId, LinkKind};
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// A link as a client asks for it, before it is checked.
@@ -22,13 +22,13 @@ pub struct NewLink {
 }
 
 /// Adds a link to the conversation.
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn add_link(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
     new: NewLink,
-) -> Result<Link, ApiError> {
+) -> Result<Link, ServiceError> {
     let now = state.clock.now();
     let external_id = required_text("external_id", &new.external_id, 200)?;
     let url = Link::parse_url(&new.url)?;
@@ -57,13 +57,13 @@ pub async fn add_link(
 }
 
 /// Removes a link of the conversation; 404 when it has no such link.
-#[tracing::instrument(skip_all, fields(conversation = %id, link = %link), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id, link = %link), err(level = "debug"))]
 pub async fn remove_link(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
     link: &LinkId,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let mut reader = state.store.read().await?;
     let (conversation, _) =
@@ -72,7 +72,7 @@ pub async fn remove_link(
     let mut tx = state.store.begin().await?;
     let event = store::links::remove(&mut tx, &conversation, link, Some(&who.user.id), now)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such link on this conversation"))?;
+        .ok_or_else(|| ServiceError::not_found("no such link on this conversation"))?;
     tx.commit().await?;
     state.hub.publish([event]);
     Ok(())

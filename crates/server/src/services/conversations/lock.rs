@@ -7,9 +7,9 @@ use domain::{Action, ConversationId};
 use store::locks::Acquired;
 
 use super::detail::{name_of, LockHolder};
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
 use crate::services::messages::locked_by;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How long a lock holds without renewal.
@@ -17,12 +17,12 @@ pub const LOCK_LEASE: Duration = Duration::from_secs(90);
 
 /// Takes the reply lock, or renews the caller's; 409 `conflict_locked`,
 /// naming the holder, while someone else's lease is live.
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn lock(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<LockHolder, ApiError> {
+) -> Result<LockHolder, ServiceError> {
     let now = state.clock.now();
     let mut reader = state.store.read().await?;
     let (conversation, _) =
@@ -48,12 +48,12 @@ pub async fn lock(
 
 /// Releases the caller's reply lock. Releasing a lock one does not hold
 /// (never taken, expired and taken by someone else) changes nothing.
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn unlock(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let mut reader = state.store.read().await?;
     let (conversation, _) =

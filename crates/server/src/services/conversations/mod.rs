@@ -31,23 +31,22 @@ use domain::{
     transition, Action, Conversation, ConversationId, EventKind, Outcome, Status, Timestamp,
     Trigger, UserId,
 };
-use store::jobs::NewJob;
 use store::StoreError;
 
 use super::access::{self, Principal};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How often a change is retried when another writer got there first.
 const ATTEMPTS: usize = 5;
 
-/// What an action decided: the events that describe it and jobs to enqueue.
+/// What an action decided: the events that describe it. What must follow
+/// (a reply sent, a snooze woken) is a reaction to those events once they
+/// are committed (`crate::reactions`), never enqueued here.
 #[derive(Debug, Default)]
 pub struct Change {
     /// Events to append; none means nothing changed.
     pub events: Vec<EventKind>,
-    /// Jobs to write in the same transaction.
-    pub jobs: Vec<NewJob>,
 }
 
 impl Change {
@@ -64,11 +63,11 @@ pub fn apply_trigger(
     trigger: Trigger,
     now: Timestamp,
     snoozed_until: Option<Timestamp>,
-) -> Result<Option<EventKind>, ApiError> {
+) -> Result<Option<EventKind>, ServiceError> {
     let to = match transition(conversation.status, trigger)? {
         Outcome::Becomes(to) => to,
         Outcome::StartsNewConversation => {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "conversation_closed",
                 "the conversation is closed",
             ))
@@ -104,9 +103,9 @@ pub async fn change<F>(
     id: &ConversationId,
     action: Action,
     decide: F,
-) -> Result<Conversation, ApiError>
+) -> Result<Conversation, ServiceError>
 where
-    F: Fn(&mut Conversation, Timestamp) -> Result<Change, ApiError>,
+    F: Fn(&mut Conversation, Timestamp) -> Result<Change, ServiceError>,
 {
     for _ in 0..ATTEMPTS {
         let mut reader = state.store.read().await?;
@@ -125,9 +124,9 @@ pub async fn change_as_system<F>(
     state: &AppState,
     id: &ConversationId,
     decide: F,
-) -> Result<Option<Conversation>, ApiError>
+) -> Result<Option<Conversation>, ServiceError>
 where
-    F: Fn(&mut Conversation, Timestamp) -> Result<Change, ApiError>,
+    F: Fn(&mut Conversation, Timestamp) -> Result<Change, ServiceError>,
 {
     for _ in 0..ATTEMPTS {
         let mut reader = state.store.read().await?;
@@ -149,9 +148,9 @@ async fn commit<F>(
     actor: Option<&UserId>,
     current: Conversation,
     decide: &F,
-) -> Result<Option<Conversation>, ApiError>
+) -> Result<Option<Conversation>, ServiceError>
 where
-    F: Fn(&mut Conversation, Timestamp) -> Result<Change, ApiError>,
+    F: Fn(&mut Conversation, Timestamp) -> Result<Change, ServiceError>,
 {
     let now = state.clock.now();
     let mut next = current.clone();
@@ -173,15 +172,12 @@ where
         Err(StoreError::VersionConflict) => return Ok(None),
         other => other?,
     };
-    for job in change.jobs {
-        store::jobs::enqueue(&mut tx, job).await?;
-    }
     tx.commit().await?;
     state.hub.publish(events);
     next.version = current.version + 1;
     Ok(Some(next))
 }
 
-fn kept_changing() -> ApiError {
-    ApiError::conflict("conflict", "the conversation kept changing; try again")
+fn kept_changing() -> ServiceError {
+    ServiceError::conflict("conflict", "the conversation kept changing; try again")
 }

@@ -5,8 +5,8 @@ use domain::{Action, InboxId, Priority, Status, Tag, UserId, View};
 use store::queue::{AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, Sort};
 use store::{Conn, Page};
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The filters of `GET /conversations`, parsed; the caller's workspace,
@@ -63,14 +63,14 @@ pub enum ContactOwner {
 }
 
 /// A page of the queue, at most `limit` items after `cursor`.
-#[tracing::instrument(skip_all, fields(workspace = %who.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(workspace = %who.workspace_id), err(level = "debug"))]
 pub async fn list(
     state: &AppState,
     who: &Principal,
     query: QueueQuery,
     limit: u32,
     cursor: Option<&str>,
-) -> Result<Page<QueueItem>, ApiError> {
+) -> Result<Page<QueueItem>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let filter = filter(&mut conn, who, query).await?;
@@ -79,12 +79,12 @@ pub async fn list(
 
 /// The badges for the same filters, in one query (view, status and assignee
 /// are what the badges split by, so they do not narrow them).
-#[tracing::instrument(skip_all, fields(workspace = %who.workspace_id), err)]
+#[tracing::instrument(skip_all, fields(workspace = %who.workspace_id), err(level = "debug"))]
 pub async fn counts(
     state: &AppState,
     who: &Principal,
     query: QueueQuery,
-) -> Result<QueueCounts, ApiError> {
+) -> Result<QueueCounts, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let filter = filter(&mut conn, who, query).await?;
@@ -96,7 +96,7 @@ async fn filter(
     conn: &mut Conn<'_>,
     who: &Principal,
     query: QueueQuery,
-) -> Result<ConversationFilter, ApiError> {
+) -> Result<ConversationFilter, ServiceError> {
     if let Some(inbox) = &query.inbox {
         access::inbox(conn, who, inbox, Action::SeeInbox).await?;
     }

@@ -3,18 +3,18 @@
 
 use domain::{Action, ConversationId};
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// Marks the conversation read up to now for the caller (per-user inboxes)
 /// or for the whole team (shared inboxes). A cursor never moves back.
-#[tracing::instrument(skip_all, fields(conversation = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn mark_read(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let mut reader = state.store.read().await?;
     let (_, inbox) = access::conversation(&mut reader.conn(), who, id, Action::SeeInbox).await?;

@@ -22,7 +22,7 @@ pub use queue::IngestQueue;
 pub use twilio::{delivery_report, receive_sms, SignedRequest, TwilioReply};
 pub use voice::incoming_call;
 
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 use cache::Lookups;
 use write::Writer;
@@ -81,14 +81,17 @@ impl Ingested {
 ///
 /// Concurrent calls are committed together by the node's [`IngestQueue`]
 /// (group commit): one transaction and one fsync for a burst of messages.
-#[tracing::instrument(skip_all, fields(channel = %sms.channel.id), err)]
-pub async fn ingest_sms(state: &AppState, sms: InboundSms) -> Result<Ingested, ApiError> {
+#[tracing::instrument(skip_all, fields(channel = %sms.channel.id), err(level = "debug"))]
+pub async fn ingest_sms(state: &AppState, sms: InboundSms) -> Result<Ingested, ServiceError> {
     state.ingest.submit(sms).await
 }
 
 /// Stores one message on its own, retrying when a concurrent writer (another
 /// node on PostgreSQL) created the same contact or conversation first.
-pub(crate) async fn ingest_alone(state: &AppState, sms: &InboundSms) -> Result<Ingested, ApiError> {
+pub(crate) async fn ingest_alone(
+    state: &AppState,
+    sms: &InboundSms,
+) -> Result<Ingested, ServiceError> {
     let mut last_error = None;
     for _ in 0..ATTEMPTS {
         let attempt = async {
@@ -112,7 +115,7 @@ pub(crate) async fn ingest_alone(state: &AppState, sms: &InboundSms) -> Result<I
         }
     }
     Err(last_error.map_or_else(
-        || ApiError::internal("ingest retries exhausted"),
-        ApiError::from,
+        || ServiceError::internal("ingest retries exhausted"),
+        ServiceError::from,
     ))
 }

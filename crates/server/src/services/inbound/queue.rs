@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::channels::Channels;
 use super::{ingest_alone, InboundSms, Ingested, Lookups, Writer};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The most messages one transaction carries.
@@ -31,7 +31,7 @@ const QUEUE_DEPTH: usize = 4096;
 /// How many committed batches may wait for the disk before the writer waits.
 const UNSYNCED_BATCHES: usize = 64;
 
-type Reply = oneshot::Sender<Result<Ingested, ApiError>>;
+type Reply = oneshot::Sender<Result<Ingested, ServiceError>>;
 
 /// The handle webhooks submit inbound messages to.
 #[derive(Debug, Clone)]
@@ -83,15 +83,15 @@ impl IngestQueue {
     }
 
     /// Stores `sms` with whatever else is waiting and returns once it is committed.
-    pub async fn submit(&self, sms: InboundSms) -> Result<Ingested, ApiError> {
+    pub async fn submit(&self, sms: InboundSms) -> Result<Ingested, ServiceError> {
         let (reply, answer) = oneshot::channel();
         self.sender
             .send((sms, reply))
             .await
-            .map_err(|_| ApiError::internal("the ingest writer has stopped"))?;
+            .map_err(|_| ServiceError::internal("the ingest writer has stopped"))?;
         answer
             .await
-            .map_err(|_| ApiError::internal("the ingest writer dropped a message"))?
+            .map_err(|_| ServiceError::internal("the ingest writer dropped a message"))?
     }
 }
 
@@ -262,7 +262,7 @@ impl Written {
             Err(error) => {
                 tracing::error!(%error, size = self.answers.len(), "a committed batch is not durable");
                 for (reply, _) in self.answers {
-                    let _ = reply.send(Err(ApiError::internal(
+                    let _ = reply.send(Err(ServiceError::internal(
                         "the message could not be made durable",
                     )));
                 }

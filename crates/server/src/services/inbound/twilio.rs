@@ -11,7 +11,7 @@ use domain::{Channel, ChannelId, MessageBody, Provider};
 use serde::Deserialize;
 
 use super::{ingest_sms, InboundSms};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// A webhook request as received: what its signature covers.
@@ -81,7 +81,7 @@ pub(crate) struct Verified {
 pub(crate) async fn verify(
     state: &AppState,
     request: &SignedRequest,
-) -> Result<Verified, ApiError> {
+) -> Result<Verified, ServiceError> {
     let id = ChannelId::parse(&request.channel_id).map_err(|_| no_channel())?;
     let url = format!(
         "{}{}",
@@ -107,17 +107,15 @@ pub(crate) async fn verify(
         .ok_or_else(no_channel)?;
     if !signed(&channel) {
         tracing::warn!(channel_id = %channel.id, "refused a Twilio webhook without a valid signature");
-        return Err(ApiError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "forbidden",
+        return Err(ServiceError::denied(
             "the X-Twilio-Signature header is missing or does not match",
         ));
     }
     Ok(Verified { channel, params })
 }
 
-fn no_channel() -> ApiError {
-    ApiError::not_found("no Twilio channel here")
+fn no_channel() -> ServiceError {
+    ServiceError::not_found("no Twilio channel here")
 }
 
 /// `POST /hooks/twilio/{channel}/sms`: stores the customer's text (once per
@@ -127,7 +125,7 @@ fn no_channel() -> ApiError {
 pub async fn receive_sms(
     state: &AppState,
     request: SignedRequest,
-) -> Result<TwilioReply, ApiError> {
+) -> Result<TwilioReply, ServiceError> {
     let Verified { channel, params } = verify(state, &request).await?;
     let sms = webhook::InboundSms::from_params(params).map_err(unreadable)?;
     let body = MessageBody::parse(&sms.body, true)?;
@@ -154,7 +152,7 @@ pub async fn receive_sms(
 pub async fn delivery_report(
     state: &AppState,
     request: SignedRequest,
-) -> Result<TwilioReply, ApiError> {
+) -> Result<TwilioReply, ServiceError> {
     let Verified { channel, params } = verify(state, &request).await?;
     let report = webhook::StatusCallback::from_params(&params).map_err(unreadable)?;
     let Some(status) = report.status else {
@@ -178,7 +176,7 @@ pub async fn delivery_report(
     };
     let conversation = store::conversations::get(&mut tx.conn(), &message.conversation_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("the message's conversation is gone"))?;
+        .ok_or_else(|| ServiceError::not_found("the message's conversation is gone"))?;
     let event = store::messages::set_delivery(
         &mut tx,
         &message,
@@ -196,8 +194,8 @@ pub async fn delivery_report(
 }
 
 /// A signed webhook whose fields cannot be read: 400, with what is wrong.
-pub(crate) fn unreadable(error: channels::Error) -> ApiError {
-    ApiError::bad_request("validation", error.to_string()).with_source(error)
+pub(crate) fn unreadable(error: channels::Error) -> ServiceError {
+    ServiceError::malformed("validation", error.to_string()).with_source(error)
 }
 
 /// What Twilio's most common delivery failure codes mean, for the agent

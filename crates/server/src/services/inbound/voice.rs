@@ -8,7 +8,7 @@ use domain::{Channel, EventKind, Inbox, PhoneNumber};
 
 use super::thread;
 use super::twilio::{unreadable, verify, SignedRequest, TwilioReply, Verified};
-use crate::error::ApiError;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// What a caller hears when the inbox forwards calls nowhere. A fixed text:
@@ -30,13 +30,13 @@ const NO_FORWARDING: &str = concat!(
 pub async fn incoming_call(
     state: &AppState,
     request: SignedRequest,
-) -> Result<TwilioReply, ApiError> {
+) -> Result<TwilioReply, ServiceError> {
     let Verified { channel, params } = verify(state, &request).await?;
     let call = webhook::InboundCall::from_params(&params).map_err(unreadable)?;
     let mut reader = state.store.read().await?;
     let inbox = store::inboxes::get(&mut reader.conn(), &channel.inbox_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("the channel's inbox is gone"))?;
+        .ok_or_else(|| ServiceError::not_found("the channel's inbox is gone"))?;
     drop(reader);
     let forward_to = inbox.voice_forward_to.clone();
     if let Some(caller) = &call.from {
@@ -56,7 +56,7 @@ async fn record(
     inbox: &Inbox,
     caller: &PhoneNumber,
     forward_to: Option<&PhoneNumber>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
     let simulated = channel.provider == domain::Provider::Simulator;

@@ -9,8 +9,8 @@ use domain::{
 };
 use store::StoreError;
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 pub use super::numbers::{available_numbers, twilio_configured, NumberSearch};
@@ -110,12 +110,12 @@ impl NewChannel {
 
 /// The channels of an inbox, oldest first. Members may list them (composing
 /// picks one); their settings never leave the server.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn list(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
-) -> Result<Vec<Channel>, ApiError> {
+) -> Result<Vec<Channel>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     access::inbox(&mut conn, who, id, Action::SeeInbox).await?;
@@ -124,13 +124,13 @@ pub async fn list(
 
 /// Connects an SMS number to an inbox (admins). A number already connected
 /// anywhere is refused: inbound texts to it must reach exactly one inbox.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn connect(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     new: NewChannel,
-) -> Result<Channel, ApiError> {
+) -> Result<Channel, ServiceError> {
     // Milliseconds, as stored: what this answers equals what a later read returns.
     let now = state.clock.now().trunc_subsecs(3);
     let channel_id = ChannelId::generate();
@@ -175,7 +175,7 @@ pub async fn connect(
     store::channels::create(&mut tx, &channel)
         .await
         .map_err(|error| match error {
-            StoreError::Duplicate(_) => ApiError::conflict(
+            StoreError::Duplicate(_) => ServiceError::conflict(
                 "number_taken",
                 format!(
                     "phone_number: {} is already connected to an inbox",
@@ -192,20 +192,20 @@ pub async fn connect(
 
 /// Disconnects a channel of this inbox (admins). Its conversations and
 /// messages stay in the inbox.
-#[tracing::instrument(skip_all, fields(inbox_id = %id, channel_id = %channel_id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id, channel_id = %channel_id), err(level = "debug"))]
 pub async fn disconnect(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     channel_id: &ChannelId,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
     let belongs = store::channels::get(&mut tx.conn(), channel_id)
         .await?
         .is_some_and(|c| c.inbox_id == *id);
     if !belongs {
-        return Err(ApiError::not_found("no such channel in this inbox"));
+        return Err(ServiceError::not_found("no such channel in this inbox"));
     }
     store::channels::delete(&mut tx, channel_id).await?;
     tx.commit().await?;

@@ -4,9 +4,9 @@
 use chrono::SubsecRound;
 use domain::{Action, InboxId, Role, User, UserId};
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
 use crate::services::conversations;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// A member of an inbox with their workspace role.
@@ -19,12 +19,12 @@ pub struct Member {
 }
 
 /// The members of an inbox in the order they joined (members and admins may look).
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn list(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
-) -> Result<Vec<Member>, ApiError> {
+) -> Result<Vec<Member>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     access::inbox(&mut conn, who, id, Action::SeeInbox).await?;
@@ -43,19 +43,19 @@ pub async fn list(
 
 /// Adds a person of the workspace to an inbox (admins). Adding a member again
 /// changes nothing.
-#[tracing::instrument(skip_all, fields(inbox_id = %id, user_id = %user_id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id, user_id = %user_id), err(level = "debug"))]
 pub async fn add(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     user_id: &UserId,
-) -> Result<Member, ApiError> {
+) -> Result<Member, ServiceError> {
     // Milliseconds, as stored: what this answers equals what a later read returns.
     let now = state.clock.now().trunc_subsecs(3);
     let mut tx = state.store.begin().await?;
     access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
     let not_in_workspace = || {
-        ApiError::unprocessable(
+        ServiceError::invalid(
             "validation",
             format!("user_id: {user_id} is not a member of this workspace"),
         )
@@ -73,17 +73,17 @@ pub async fn add(
 
 /// Removes someone from an inbox (admins). Their conversations there that
 /// are not closed go back to the Unassigned queue, returned by the admin.
-#[tracing::instrument(skip_all, fields(inbox_id = %id, user_id = %user_id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id, user_id = %user_id), err(level = "debug"))]
 pub async fn remove(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     user_id: &UserId,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
     if !store::inboxes::remove_member(&mut tx, id, user_id).await? {
-        return Err(ApiError::not_found("no such member of this inbox"));
+        return Err(ServiceError::not_found("no such member of this inbox"));
     }
     let returned = conversations::return_all_to_inbox(
         &mut tx,

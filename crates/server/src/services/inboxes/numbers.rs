@@ -7,8 +7,8 @@ use channels::sms::{NumberSearch as TwilioSearch, PurchaseRequest, SmsProvider};
 use channels::twilio::{TwilioClient, TwilioConfig};
 use url::Url;
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// How many numbers a search offers.
@@ -57,14 +57,14 @@ impl NumberSearch {
 /// Numbers that could be connected to the inbox (admins). The simulator
 /// offers numbers of the fictional 555-0100 to 555-0199 range not connected
 /// yet; Twilio offers its inventory, searched with the operator's account.
-#[tracing::instrument(skip_all, fields(inbox_id = %id), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id), err(level = "debug"))]
 pub async fn available_numbers(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     search: &NumberSearch,
     provider: Provider,
-) -> Result<Vec<PhoneNumber>, ApiError> {
+) -> Result<Vec<PhoneNumber>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     access::inbox(&mut conn, who, id, Action::ManageInboxPolicy).await?;
@@ -96,13 +96,13 @@ pub fn twilio_configured(state: &AppState) -> bool {
 }
 
 /// The operator's Twilio account from the configuration.
-pub(super) fn operator_account(state: &AppState) -> Result<(String, String), ApiError> {
+pub(super) fn operator_account(state: &AppState) -> Result<(String, String), ServiceError> {
     match (
         &state.settings.twilio_account_sid,
         &state.settings.twilio_auth_token,
     ) {
         (Some(sid), Some(token)) => Ok((sid.clone(), token.expose().to_string())),
-        _ => Err(ApiError::unprocessable(
+        _ => Err(ServiceError::invalid(
             "twilio_not_configured",
             "searching and buying Twilio numbers needs twilio_account_sid and \
              twilio_auth_token in the server's configuration",
@@ -110,7 +110,7 @@ pub(super) fn operator_account(state: &AppState) -> Result<(String, String), Api
     }
 }
 
-fn operator_client(state: &AppState) -> Result<TwilioClient, ApiError> {
+fn operator_client(state: &AppState) -> Result<TwilioClient, ServiceError> {
     let (account_sid, auth_token) = operator_account(state)?;
     TwilioClient::new(TwilioConfig {
         base_url: state.settings.twilio_api_base.clone(),
@@ -118,28 +118,27 @@ fn operator_client(state: &AppState) -> Result<TwilioClient, ApiError> {
         auth_token,
         timeout: TwilioConfig::DEFAULT_TIMEOUT,
     })
-    .map_err(|e| ApiError::unprocessable("twilio_not_configured", e.to_string()))
+    .map_err(|e| ServiceError::invalid("twilio_not_configured", e.to_string()))
 }
 
-/// What Twilio said, for the admin: its own words for a refusal, a 502 when it
+/// What Twilio said, for the admin: its own words for a refusal, unavailable when it
 /// could not be reached.
-fn twilio_problem(error: channels::Error) -> ApiError {
+fn twilio_problem(error: channels::Error) -> ServiceError {
     if error.is_transient() {
-        ApiError::new(
-            axum::http::StatusCode::BAD_GATEWAY,
+        ServiceError::unavailable(
             "provider_unavailable",
             "Twilio did not answer; try again in a moment",
+            error,
         )
-        .with_source(error)
     } else {
-        ApiError::unprocessable("provider_refused", format!("Twilio refused: {error}"))
+        ServiceError::invalid("provider_refused", format!("Twilio refused: {error}"))
     }
 }
 
 async fn search_twilio(
     state: &AppState,
     search: &NumberSearch,
-) -> Result<Vec<PhoneNumber>, ApiError> {
+) -> Result<Vec<PhoneNumber>, ServiceError> {
     let client = operator_client(state)?;
     let mut query = TwilioSearch::in_country("US");
     query.area_code = search.area_code.clone();
@@ -161,12 +160,12 @@ pub(super) async fn buy_from_twilio(
     state: &AppState,
     channel_id: &ChannelId,
     number: &PhoneNumber,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let client = operator_client(state)?;
     let base = state.settings.public_url.trim_end_matches('/');
     let hook = |kind: &str| {
         Url::parse(&format!("{base}/hooks/twilio/{channel_id}/{kind}"))
-            .map_err(|e| ApiError::internal(format!("public_url does not make a URL: {e}")))
+            .map_err(|e| ServiceError::internal(format!("public_url does not make a URL: {e}")))
     };
     client
         .purchase_number(PurchaseRequest {

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use domain::{Action, InboxId, Registration};
 
-use crate::error::ApiError;
 use crate::services::access::{self, Principal};
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// Puts the caller's inboxes in the order of `order`. Inboxes left out keep
@@ -14,12 +14,12 @@ use crate::state::AppState;
 /// some of them cannot leave two at the same position. An id that is not
 /// one of the caller's visible inboxes (unknown, another workspace's, not a
 /// member of) or is listed twice is refused, naming it.
-#[tracing::instrument(skip_all, fields(user_id = %who.user.id, count = order.len()), err)]
+#[tracing::instrument(skip_all, fields(user_id = %who.user.id, count = order.len()), err(level = "debug"))]
 pub async fn set_order(
     state: &AppState,
     who: &Principal,
     order: Vec<InboxId>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     let admin = who.role.is_admin();
     let mine: Vec<InboxId> =
@@ -32,13 +32,13 @@ pub async fn set_order(
     let mut seen = HashSet::new();
     for id in &order {
         if !mine.contains(id) {
-            return Err(ApiError::unprocessable(
+            return Err(ServiceError::invalid(
                 "validation",
                 format!("inbox_ids: {id} is not one of your inboxes"),
             ));
         }
         if !seen.insert(id) {
-            return Err(ApiError::unprocessable(
+            return Err(ServiceError::invalid(
                 "validation",
                 format!("inbox_ids: {id} is listed twice"),
             ));
@@ -53,17 +53,17 @@ pub async fn set_order(
 
 /// Mutes or unmutes an inbox for the caller only. Admins who are not members
 /// have nothing to mute: they get no notifications from it anyway.
-#[tracing::instrument(skip_all, fields(inbox_id = %id, muted), err)]
+#[tracing::instrument(skip_all, fields(inbox_id = %id, muted), err(level = "debug"))]
 pub async fn set_muted(
     state: &AppState,
     who: &Principal,
     id: &InboxId,
     muted: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     access::inbox(&mut tx.conn(), who, id, Action::PersonaliseInbox).await?;
     if !store::inboxes::set_muted(&mut tx, id, &who.user.id, muted).await? {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::invalid(
             "validation",
             "muted: only members can mute an inbox, and you are not a member of this one",
         ));

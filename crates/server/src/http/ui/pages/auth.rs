@@ -145,7 +145,10 @@ pub async fn log_in(
     };
     let known = client::device(&jar);
     let password = Password::typed(form.password);
-    match sessions::log_in(&state, client, known.as_deref(), &email, password).await {
+    match sessions::log_in(&state, client, known.as_deref(), &email, password)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(Login::LoggedIn {
             session, device, ..
         }) => {
@@ -222,7 +225,7 @@ pub async fn set_up(
         })
     });
     let done = match owner.map_err(ApiError::from) {
-        Ok(owner) => setup::setup(&state, owner).await,
+        Ok(owner) => setup::setup(&state, owner).await.map_err(ApiError::from),
         Err(error) => Err(error),
     };
     match done {

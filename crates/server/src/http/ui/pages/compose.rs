@@ -81,7 +81,9 @@ pub async fn send(
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> Result<Response, ApiError> {
     let sent = match parse(&state, &form) {
-        Ok(compose) => conversations::compose(&state, &agent.who, compose).await,
+        Ok(compose) => conversations::compose(&state, &agent.who, compose)
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error),
     };
     match sent {

@@ -102,7 +102,9 @@ pub async fn create_inbox(
 ) -> Result<Response, ApiError> {
     agent.who.may(Action::CreateInbox)?;
     let created = match form.parse() {
-        Ok(new) => inboxes::create(&state, &agent.who, new).await,
+        Ok(new) => inboxes::create(&state, &agent.who, new)
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
     match created {

@@ -85,7 +85,9 @@ pub async fn card(
         ..NumbersCard::default()
     };
     let found = match NumberSearch::parse(Some(&search.area_code), Some(&search.contains)) {
-        Ok(filter) => channels::available_numbers(state, who, id, &filter, provider).await,
+        Ok(filter) => channels::available_numbers(state, who, id, &filter, provider)
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
     match found {

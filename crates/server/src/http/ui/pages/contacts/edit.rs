@@ -133,7 +133,7 @@ async fn form_page(
             let conversations = contacts::conversation_count(state, &agent.who, id).await?;
             let refused = contacts::may_delete(&agent.who, conversations)
                 .err()
-                .map(|e| sentence(e.public_detail()));
+                .map(|e| sentence(e.detail()));
             Some(Deletion {
                 conversations,
                 refused,
@@ -223,7 +223,8 @@ pub async fn edit(
     let done = match form.parse(&state.settings.default_region) {
         Ok(new) => contacts::update(&state, &agent.who, &id, changes(new))
             .await
-            .map(drop),
+            .map(drop)
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
     after_save(&state, &agent, jar, Some(&id), form, done, "Contact saved.").await
@@ -245,7 +246,10 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     agent.who.may(Action::UseWorkspace)?;
     let done = match form.parse(&state.settings.default_region) {
-        Ok(new) => contacts::create(&state, &agent.who, new).await.map(drop),
+        Ok(new) => contacts::create(&state, &agent.who, new)
+            .await
+            .map(drop)
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
     after_save(&state, &agent, jar, None, form, done, "Contact added.").await
@@ -263,7 +267,9 @@ pub async fn delete(
     agent.who.may(Action::UseWorkspace)?;
     let id = contact_id(&id)?;
     let done = if form.confirm == "yes" {
-        contacts::delete(&state, &agent.who, &id).await
+        contacts::delete(&state, &agent.who, &id)
+            .await
+            .map_err(ApiError::from)
     } else {
         Err(ApiError::unprocessable(
             "validation",

@@ -64,7 +64,9 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     agent.who.may(Action::UseWorkspace)?;
     let csv = lf_only(&form.csv);
-    let done = csv_import::import(&state, &agent.who.workspace_id, csv.as_bytes()).await;
+    let done = csv_import::import(&state, &agent.who.workspace_id, csv.as_bytes())
+        .await
+        .map_err(ApiError::from);
     page(&agent, done.map(Some), form.csv)
 }
 
@@ -78,7 +80,9 @@ pub async fn upload(
     agent.who.may(Action::UseWorkspace)?;
     let file = upload::read_file(multipart, &agent.csrf, FILE_FIELD, MAX_UPLOAD_BYTES).await?;
     let done = match file.and_then(csv_text) {
-        Ok(csv) => csv_import::import(&state, &agent.who.workspace_id, csv.as_bytes()).await,
+        Ok(csv) => csv_import::import(&state, &agent.who.workspace_id, csv.as_bytes())
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error),
     };
     page(&agent, done.map(Some), String::new())

@@ -11,10 +11,13 @@
 use std::time::Duration;
 
 use domain::text::Word;
-use domain::{ConversationId, Timestamp};
+use domain::{ConversationId, Timestamp, WorkspaceId};
 
 use crate::time::{from_millis, from_millis_opt, to_millis};
 use crate::{Backend, Conn, Result, Store, StoreError, Tx};
+
+mod listing;
+pub use listing::{list, prune_finished};
 
 /// Attempts a job gets unless [`NewJob::with_max_attempts`] says otherwise
 /// (the column's default too).
@@ -50,6 +53,8 @@ pub struct NewJob {
     pub payload: serde_json::Value,
     /// The conversation it is about: deleting the conversation drops the job.
     pub conversation_id: Option<ConversationId>,
+    /// The workspace it works for (its admins see it); deleting it drops the job.
+    pub workspace_id: Option<WorkspaceId>,
     /// At most one job per key: enqueueing with a key replaces the job that has it.
     pub dedupe_key: Option<String>,
     /// Not before this time.
@@ -66,6 +71,7 @@ impl NewJob {
             kind: kind.into(),
             payload,
             conversation_id: None,
+            workspace_id: None,
             dedupe_key: None,
             run_at,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
@@ -75,6 +81,12 @@ impl NewJob {
     /// Ties the job to a conversation (it is dropped with the conversation).
     pub fn with_conversation(mut self, id: ConversationId) -> Self {
         self.conversation_id = Some(id);
+        self
+    }
+
+    /// Says whose work the job is (shown to that workspace's admins).
+    pub fn with_workspace(mut self, id: WorkspaceId) -> Self {
+        self.workspace_id = Some(id);
         self
     }
 
@@ -102,6 +114,8 @@ pub struct Job {
     pub payload: serde_json::Value,
     /// The conversation it is about, if any.
     pub conversation_id: Option<ConversationId>,
+    /// The workspace it works for, if any.
+    pub workspace_id: Option<WorkspaceId>,
     /// Its dedupe key, if any.
     pub dedupe_key: Option<String>,
     /// Where it stands.
@@ -136,11 +150,12 @@ pub struct JobCounts {
 /// A `jobs` row as stored. `attempts` and `max_attempts` are INTEGER, which
 /// PostgreSQL returns as a 32-bit value.
 #[derive(Debug, sqlx::FromRow)]
-struct JobRow {
+pub(crate) struct JobRow {
     id: String,
     kind: String,
     payload: String,
     conversation_id: Option<String>,
+    workspace_id: Option<String>,
     dedupe_key: Option<String>,
     status: String,
     run_at: i64,
@@ -168,6 +183,7 @@ impl TryFrom<JobRow> for Job {
             id: row.id,
             kind: row.kind,
             conversation_id: row.conversation_id.map(ConversationId::from_trusted),
+            workspace_id: row.workspace_id.map(WorkspaceId::from_trusted),
             dedupe_key: row.dedupe_key,
             run_at: from_millis(row.run_at)?,
             locked_until: from_millis_opt(row.locked_until)?,
@@ -184,7 +200,7 @@ impl TryFrom<JobRow> for Job {
 /// status: pending again with the new payload and `run_at`, no attempts, no
 /// lock, no error, and a new id, so that a worker still running the old job
 /// can no longer complete, retry or fail the new one.
-#[tracing::instrument(skip_all, fields(kind = %job.kind), err)]
+#[tracing::instrument(skip_all, fields(kind = %job.kind), err(level = "debug"))]
 pub async fn enqueue(tx: &mut Tx<'_>, job: NewJob) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     let now = to_millis(chrono::Utc::now());
@@ -192,11 +208,13 @@ pub async fn enqueue(tx: &mut Tx<'_>, job: NewJob) -> Result<String> {
     // which SQLite requires; NULL keys never conflict.
     let id = crate::on_backend!(tx.conn(), c => sqlx::query_scalar::<_, String>(
         "INSERT INTO jobs (id, kind, payload, conversation_id, dedupe_key, status, run_at, \
-                           attempts, max_attempts, locked_until, last_error, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, 0, $7, NULL, NULL, $8, $8) \
+                           attempts, max_attempts, locked_until, last_error, created_at, updated_at, \
+                           workspace_id) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, 0, $7, NULL, NULL, $8, $8, $9) \
          ON CONFLICT (dedupe_key) DO UPDATE SET \
              id = excluded.id, kind = excluded.kind, payload = excluded.payload, \
-             conversation_id = excluded.conversation_id, status = 'pending', \
+             conversation_id = excluded.conversation_id, workspace_id = excluded.workspace_id, \
+             status = 'pending', \
              run_at = excluded.run_at, attempts = 0, max_attempts = excluded.max_attempts, \
              locked_until = NULL, last_error = NULL, \
              created_at = excluded.created_at, updated_at = excluded.updated_at \
@@ -210,14 +228,50 @@ pub async fn enqueue(tx: &mut Tx<'_>, job: NewJob) -> Result<String> {
     .bind(to_millis(job.run_at))
     .bind(i32::try_from(job.max_attempts).unwrap_or(i32::MAX))
     .bind(now)
+    .bind(job.workspace_id.as_ref().map(|w| w.as_str()))
     .fetch_one(&mut *c)
     .await)?;
     Ok(id)
 }
 
+/// Adds a job unless one with its dedupe key exists already, in whatever
+/// status: a reaction replaying an event after a crash enqueues nothing
+/// twice. Returns whether it was added. The job must have a dedupe key.
+#[tracing::instrument(skip_all, fields(kind = %job.kind), err(level = "debug"))]
+pub async fn enqueue_once(tx: &mut Tx<'_>, job: NewJob) -> Result<bool> {
+    let Some(key) = job.dedupe_key.as_deref() else {
+        return Err(StoreError::corrupt(
+            "jobs.dedupe_key",
+            "enqueue_once needs a key",
+        ));
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = to_millis(chrono::Utc::now());
+    let added = crate::on_backend!(tx.conn(), c => sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, conversation_id, dedupe_key, status, run_at, \
+                           attempts, max_attempts, locked_until, last_error, created_at, updated_at, \
+                           workspace_id) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, 0, $7, NULL, NULL, $8, $8, $9) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&job.kind)
+    .bind(job.payload.to_string())
+    .bind(job.conversation_id.as_ref().map(|c| c.as_str()))
+    .bind(key)
+    .bind(to_millis(job.run_at))
+    .bind(i32::try_from(job.max_attempts).unwrap_or(i32::MAX))
+    .bind(now)
+    .bind(job.workspace_id.as_ref().map(|w| w.as_str()))
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(added == 1)
+}
+
 /// Drops the pending job with this dedupe key (a snooze cancelled before it
 /// woke). Returns whether there was one; finished jobs are kept.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn cancel(tx: &mut Tx<'_>, dedupe_key: &str) -> Result<bool> {
     let deleted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "DELETE FROM jobs WHERE dedupe_key = $1 AND status = 'pending'",
@@ -237,8 +291,8 @@ const CLAIM: &str = "UPDATE jobs SET attempts = attempts + 1, locked_until = $2,
          SELECT id FROM jobs \
          WHERE status = 'pending' AND run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) \
          ORDER BY run_at, id LIMIT $3 {lock}) \
-     RETURNING id, kind, payload, conversation_id, dedupe_key, status, run_at, attempts, \
-               max_attempts, locked_until, last_error, created_at, updated_at";
+     RETURNING id, kind, payload, conversation_id, workspace_id, dedupe_key, status, run_at, \
+               attempts, max_attempts, locked_until, last_error, created_at, updated_at";
 
 /// Claims up to `limit` due jobs for this worker for `lease`, in a
 /// transaction of its own, and returns them by `run_at`.
@@ -247,7 +301,7 @@ const CLAIM: &str = "UPDATE jobs SET attempts = attempts + 1, locked_until = $2,
 /// or failed, it is due again (its worker died). On PostgreSQL rows locked by
 /// another node's claim are skipped (`FOR UPDATE SKIP LOCKED`), so two nodes
 /// never claim the same job; SQLite's single writer already serialises claims.
-#[tracing::instrument(skip_all, fields(limit = limit), err)]
+#[tracing::instrument(skip_all, fields(limit = limit), err(level = "debug"))]
 pub async fn claim_due(
     store: &Store,
     now: Timestamp,
@@ -282,7 +336,7 @@ pub async fn claim_due(
 
 /// Marks a claimed job done. Returns `false` if it is no longer pending under
 /// this id (replaced through its dedupe key, cancelled, or already finished).
-#[tracing::instrument(skip_all, fields(job_id = %id), err)]
+#[tracing::instrument(skip_all, fields(job_id = %id), err(level = "debug"))]
 pub async fn complete(store: &Store, id: &str) -> Result<bool> {
     let mut tx = store.begin().await?;
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
@@ -301,7 +355,7 @@ pub async fn complete(store: &Store, id: &str) -> Result<bool> {
 /// Puts a claimed job back for another attempt at `run_at` (the worker chose
 /// the backoff), releasing the lease and keeping `error`. Returns `false` if it
 /// is no longer pending under this id.
-#[tracing::instrument(skip_all, fields(job_id = %id), err)]
+#[tracing::instrument(skip_all, fields(job_id = %id), err(level = "debug"))]
 pub async fn retry_at(store: &Store, id: &str, error: &str, run_at: Timestamp) -> Result<bool> {
     let mut tx = store.begin().await?;
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
@@ -321,7 +375,7 @@ pub async fn retry_at(store: &Store, id: &str, error: &str, run_at: Timestamp) -
 
 /// Gives up on a job for good, keeping `error`. Returns `false` if it is no
 /// longer pending under this id.
-#[tracing::instrument(skip_all, fields(job_id = %id), err)]
+#[tracing::instrument(skip_all, fields(job_id = %id), err(level = "debug"))]
 pub async fn fail(store: &Store, id: &str, error: &str) -> Result<bool> {
     let mut tx = store.begin().await?;
     let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
@@ -339,11 +393,11 @@ pub async fn fail(store: &Store, id: &str, error: &str) -> Result<bool> {
 }
 
 /// The job with this id.
-#[tracing::instrument(skip_all, fields(job_id = %id), err)]
+#[tracing::instrument(skip_all, fields(job_id = %id), err(level = "debug"))]
 pub async fn get(conn: &mut Conn<'_>, id: &str) -> Result<Option<Job>> {
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, JobRow>(
-        "SELECT id, kind, payload, conversation_id, dedupe_key, status, run_at, attempts, \
-                max_attempts, locked_until, last_error, created_at, updated_at \
+        "SELECT id, kind, payload, conversation_id, workspace_id, dedupe_key, status, run_at, \
+                attempts, max_attempts, locked_until, last_error, created_at, updated_at \
          FROM jobs WHERE id = $1",
     )
     .bind(id)
@@ -353,7 +407,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &str) -> Result<Option<Job>> {
 }
 
 /// How many jobs stand in each status.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn status_counts(conn: &mut Conn<'_>) -> Result<JobCounts> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, (String, i64)>(
         "SELECT status, COUNT(*) FROM jobs GROUP BY status",

@@ -1,0 +1,212 @@
+//! What a job is: one variant per kind of background work, stored as JSON
+//! tagged with its kind, and what a failed run says about trying again.
+
+use std::time::Duration;
+
+use domain::{ConversationId, MessageId};
+use serde::{Deserialize, Serialize};
+use store::jobs::NewJob;
+
+use super::Attempt;
+use crate::services::{self, ServiceError};
+use crate::state::AppState;
+
+/// A unit of background work. The `kind` tag is also the `jobs.kind`
+/// column, for SQL filters and the admins' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Hand a queued outbound message to its channel.
+    DeliverMessage {
+        /// The message.
+        message_id: MessageId,
+    },
+    /// Open a snoozed conversation once its time has come.
+    WakeConversation {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// POST one event to one outgoing-webhook endpoint.
+    DeliverWebhook {
+        /// The endpoint.
+        endpoint_id: String,
+        /// The event (its sequence number makes the `webhook-id`).
+        event_seq: i64,
+        /// The event's type, for the delivery log.
+        event_type: String,
+        /// The JSON body, made once so that every retry signs the same bytes.
+        body: String,
+    },
+}
+
+/// Why a run did not finish the job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// Worth trying again: after `after` when the other side said so
+    /// (`Retry-After`), else after the worker's backoff.
+    Retry {
+        /// How long to wait, when known.
+        after: Option<Duration>,
+        /// What went wrong, for the admins' list.
+        reason: String,
+    },
+    /// Will never succeed (a refusal, a malformed job): given up at once.
+    Fail(String),
+}
+
+impl JobError {
+    /// A failure worth retrying after the usual backoff.
+    pub fn retry(reason: impl Into<String>) -> Self {
+        Self::Retry {
+            after: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A use case's refusal (invalid, denied, not found, conflict) is final;
+/// an outage or our own failure is retried.
+impl From<ServiceError> for JobError {
+    fn from(error: ServiceError) -> Self {
+        let reason = error.to_string();
+        match error.kind() {
+            services::ErrorKind::RateLimited(wait) => Self::Retry {
+                after: Some(wait),
+                reason,
+            },
+            _ if error.is_retryable() => Self::retry(reason),
+            _ => Self::Fail(reason),
+        }
+    }
+}
+
+impl From<store::StoreError> for JobError {
+    fn from(error: store::StoreError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+
+impl Job {
+    /// The stored kind (the serde tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::DeliverMessage { .. } => "deliver_message",
+            Self::WakeConversation { .. } => "wake_conversation",
+            Self::DeliverWebhook { .. } => "deliver_webhook",
+        }
+    }
+
+    /// The row to enqueue for this job, due at `run_at`.
+    pub fn to_new(&self, run_at: domain::Timestamp) -> NewJob {
+        let payload = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let job = NewJob::new(self.kind(), payload, run_at);
+        match self {
+            Self::DeliverMessage { .. } => job,
+            Self::WakeConversation { conversation_id } => {
+                job.with_conversation(conversation_id.clone())
+            }
+            // Svix's schedule: about a day from the first try to the last.
+            Self::DeliverWebhook { .. } => job.with_max_attempts(super::webhook::ATTEMPTS),
+        }
+    }
+
+    /// Reads a stored job. Payloads written before the tag was stored in
+    /// them carry it only in the `kind` column; both read the same. One that
+    /// does not parse never will.
+    pub fn from_stored(stored: &store::jobs::Job) -> Result<Self, JobError> {
+        let mut payload = stored.payload.clone();
+        if let Some(object) = payload.as_object_mut() {
+            object
+                .entry("kind")
+                .or_insert_with(|| serde_json::Value::String(stored.kind.clone()));
+        }
+        serde_json::from_value(payload)
+            .map_err(|e| JobError::Fail(format!("unreadable {} job: {e}", stored.kind)))
+    }
+
+    /// Does the work once.
+    pub async fn run(&self, state: &AppState, attempt: Attempt) -> Result<(), JobError> {
+        match self {
+            Self::DeliverMessage { message_id } => {
+                super::deliver::run(state, message_id, attempt).await
+            }
+            Self::WakeConversation { conversation_id } => {
+                Ok(services::jobs::wake(state, conversation_id).await?)
+            }
+            Self::DeliverWebhook {
+                endpoint_id,
+                event_seq,
+                event_type,
+                body,
+            } => {
+                let delivery = super::webhook::Delivery {
+                    endpoint_id,
+                    event_seq: *event_seq,
+                    event_type,
+                    body,
+                };
+                super::webhook::run(state, delivery, attempt).await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(kind: &str, payload: serde_json::Value) -> store::jobs::Job {
+        let now = chrono::Utc::now();
+        store::jobs::Job {
+            id: "j".into(),
+            kind: kind.into(),
+            payload,
+            conversation_id: None,
+            workspace_id: None,
+            dedupe_key: None,
+            status: store::jobs::JobStatus::Pending,
+            run_at: now,
+            attempts: 1,
+            max_attempts: 3,
+            locked_until: None,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn a_job_reads_back_as_it_was_written_and_so_do_older_untagged_rows() {
+        let job = Job::DeliverWebhook {
+            endpoint_id: "e1".into(),
+            event_seq: 7,
+            event_type: "message".into(),
+            body: "{}".into(),
+        };
+        let new = job.to_new(chrono::Utc::now());
+        assert_eq!(new.kind, "deliver_webhook");
+        assert_eq!(Job::from_stored(&stored(&new.kind, new.payload)), Ok(job));
+        let old = stored(
+            "wake_conversation",
+            serde_json::json!({ "conversation_id": "c1" }),
+        );
+        assert!(matches!(
+            Job::from_stored(&old),
+            Ok(Job::WakeConversation { .. })
+        ));
+    }
+
+    #[test]
+    fn an_unknown_kind_is_given_up_not_retried() {
+        let unknown = stored("launch_rockets", serde_json::json!({}));
+        assert!(matches!(Job::from_stored(&unknown), Err(JobError::Fail(_))));
+    }
+
+    #[test]
+    fn refusals_fail_and_outages_retry() {
+        let denied: JobError = ServiceError::denied("no").into();
+        assert!(matches!(denied, JobError::Fail(_)));
+        let down: JobError = ServiceError::unavailable("x", "down", "timeout").into();
+        assert!(matches!(down, JobError::Retry { .. }));
+    }
+}

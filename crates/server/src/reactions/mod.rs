@@ -1,0 +1,124 @@
+//! Reactions: durable consumers of the event log. "When this event has been
+//! committed, do that, exactly once, even across crashes and nodes."
+//!
+//! Each [`Reaction`] has a name, a cursor in the database
+//! (`reaction_cursors`) and a function from a batch of committed events to
+//! the jobs they call for ([`Reaction::plan`]; it may read state, it changes
+//! nothing). The consumer ([`consumer`]) reads the log after the cursor in
+//! log order (`store::log`), plans, and in one transaction enqueues the jobs
+//! under keys made of the reaction's name and the event's sequence number
+//! and moves the cursor: a replay after a crash enqueues nothing twice. On
+//! PostgreSQL one node holds a reaction at a time under a lease; another
+//! takes over when the holder stops renewing it.
+//!
+//! To add a reaction: a variant of [`Reaction`] with its name and its `plan`
+//! arm, a module beside this one, the job it enqueues in `crate::jobs`, and
+//! a migration that inserts its cursor (at the log's head, so that it reacts
+//! to what happens from then on).
+
+mod consumer;
+mod deliveries;
+mod lifecycle;
+mod webhooks;
+
+use std::time::Duration;
+
+use domain::{Timestamp, WorkspaceId};
+use store::log::LoggedEvent;
+use store::Conn;
+use tokio_util::sync::CancellationToken;
+
+use crate::jobs::Job;
+use crate::services::ServiceError;
+use crate::state::AppState;
+
+pub use consumer::Consumer;
+
+/// How often an idle node looks at the log without being nudged (other
+/// nodes' events on PostgreSQL, a lease to take over).
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+/// Every reaction there is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reaction {
+    /// An outbound reply is handed to its channel.
+    Deliveries,
+    /// A snoozed conversation is woken at its time.
+    Lifecycle,
+    /// Events go to the workspace's outgoing-webhook endpoints.
+    Webhooks,
+}
+
+/// A job a reaction wants for one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The event's sequence number (with the reaction's name, the job's key).
+    pub seq: i64,
+    /// Whose work it is.
+    pub workspace_id: WorkspaceId,
+    /// What to do.
+    pub job: Job,
+    /// Not before this time.
+    pub run_at: Timestamp,
+}
+
+impl Reaction {
+    /// Every reaction, in the order a pass runs them.
+    pub const ALL: [Self; 3] = [Self::Deliveries, Self::Lifecycle, Self::Webhooks];
+
+    /// Its name: the key of its cursor and the prefix of its jobs' keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Deliveries => "deliveries",
+            Self::Lifecycle => "lifecycle",
+            Self::Webhooks => "webhooks",
+        }
+    }
+
+    /// The jobs these events call for, in order.
+    pub async fn plan(
+        self,
+        conn: &mut Conn<'_>,
+        events: &[LoggedEvent],
+    ) -> Result<Vec<Planned>, ServiceError> {
+        match self {
+            Self::Deliveries => Ok(deliveries::plan(events)),
+            Self::Lifecycle => Ok(lifecycle::plan(events)),
+            Self::Webhooks => webhooks::plan(conn, events).await,
+        }
+    }
+}
+
+/// Runs every reaction on this node until `shutdown`: each reads the log as
+/// far as it goes, then the node waits for a nudge (a local commit) or the
+/// idle poll.
+pub async fn run(state: AppState, shutdown: CancellationToken) {
+    let mut consumers: Vec<Consumer> = Reaction::ALL.into_iter().map(Consumer::new).collect();
+    loop {
+        for consumer in &mut consumers {
+            if let Err(error) = consumer.drain(&state).await {
+                tracing::warn!(reaction = consumer.name(), %error, "reaction pass failed");
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = state.hub.appended() => {}
+            () = tokio::time::sleep(IDLE_POLL) => {}
+        }
+    }
+    for consumer in &mut consumers {
+        consumer.release(&state).await;
+    }
+}
+
+/// Brings every reaction up to the log's end once, persisting each cursor:
+/// tests and one-shot commands call it (through `jobs::run_due`) instead of
+/// running the task.
+pub async fn catch_up(state: &AppState) -> Result<(), ServiceError> {
+    for reaction in Reaction::ALL {
+        let mut consumer = Consumer::new(reaction);
+        consumer.drain(state).await?;
+        consumer.flush(state).await?;
+    }
+    Ok(())
+}
