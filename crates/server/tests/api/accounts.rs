@@ -103,6 +103,8 @@ async fn an_address_already_taken_in_any_case_is_refused(backend: Backend) {
     let again = accounts::create_owner(&store, owner("Ana@acme.test"), chrono::Utc::now())
         .await
         .unwrap_err();
+    assert_eq!(again.code(), "email_taken");
+    let again = switchboard_server::ApiError::from(again);
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(again.code(), "email_taken");
 }
