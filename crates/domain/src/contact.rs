@@ -25,6 +25,11 @@ pub struct Contact {
     pub owner_id: Option<UserId>,
     /// Set when the contact texted STOP; sending to them is refused until START.
     pub opted_out_at: Option<Timestamp>,
+    /// A phone played by the simulator, not a real customer: reached only
+    /// through simulator numbers, and kept apart from the real contact with
+    /// the same number (neither's texts or opt-out ever touch the other's).
+    #[serde(default)]
+    pub simulated: bool,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -355,6 +360,7 @@ mod tests {
             email: None,
             owner_id: None,
             opted_out_at: None,
+            simulated: false,
             created_at: now,
             updated_at: now,
         };

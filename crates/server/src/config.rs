@@ -7,7 +7,7 @@ mod secret;
 #[cfg(test)]
 mod tests;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -38,6 +38,7 @@ const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_LIVE_RECHECK_SECS: u64 = 30;
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
+const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 10;
 
 /// The effective configuration of one Switchboard process.
 ///
@@ -65,6 +66,15 @@ pub struct Settings {
     /// How often an open live-event stream checks again that its session or
     /// token is still valid and which inboxes its user may see.
     pub live_recheck_secs: u64,
+    /// At shutdown (SIGTERM, Ctrl-C), how long requests in flight, the
+    /// inbound writer and the job worker get to finish before the process
+    /// exits anyway.
+    pub shutdown_grace_secs: u64,
+    /// Proxies whose `X-Forwarded-For` names the client (a load balancer in
+    /// front of this server). From any other peer the header is ignored:
+    /// anyone can write it.
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpAddr>,
     /// Whether this node runs the durable job worker (sending, snooze wake-ups,
     /// auto-close). Every node may; tests turn it off and step the queue themselves.
     pub run_jobs: bool,
@@ -108,6 +118,8 @@ impl Default for Settings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             live_recheck_secs: DEFAULT_LIVE_RECHECK_SECS,
+            shutdown_grace_secs: DEFAULT_SHUTDOWN_GRACE_SECS,
+            trusted_proxies: Vec::new(),
             run_jobs: true,
             simulator: true,
             twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
@@ -270,6 +282,10 @@ fn defaults() -> Figment {
         .merge(Serialized::default(
             "live_recheck_secs",
             DEFAULT_LIVE_RECHECK_SECS,
+        ))
+        .merge(Serialized::default(
+            "shutdown_grace_secs",
+            DEFAULT_SHUTDOWN_GRACE_SECS,
         ))
         .merge(Serialized::default("run_jobs", true))
         .merge(Serialized::default(

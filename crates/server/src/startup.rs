@@ -2,11 +2,15 @@
 //! and builds the router; [`App::run_until_stopped`] serves until told to stop.
 //! `switchboard serve` and every integration test go through here.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use store::{Store, StoreError};
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
 use crate::state::AppState;
@@ -111,25 +115,32 @@ impl App {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish
-    /// and closes the store.
+    /// Serves until `shutdown` completes, then drains in order, all within
+    /// `shutdown_grace_secs` of the signal: stop accepting connections and
+    /// end live streams; finish the requests in flight (a webhook's text is
+    /// committed and acknowledged before its 200); stop the ingest writer
+    /// once the last accepted message is answered; stop the job worker;
+    /// close the store. What is still open when the grace runs out is cut off.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
-        let store = self.state.store.clone();
-        let token = self.state.shutdown.clone();
-        // The reactions turn committed events into jobs; the worker runs them.
-        let workers = self.state.settings.run_jobs.then(|| {
+        let state = self.state.clone();
+        let grace = Duration::from_secs(state.settings.shutdown_grace_secs);
+        // The reactions turn committed events into jobs; the worker runs
+        // them. Both stop last, after the requests they may have to serve
+        // are in; `state.shutdown` ends streams at once.
+        let background = CancellationToken::new();
+        let workers = state.settings.run_jobs.then(|| {
             [
-                tokio::spawn(reactions::run(self.state.clone(), token.clone())),
-                tokio::spawn(jobs::run(self.state.clone(), token.clone())),
+                tokio::spawn(reactions::run(state.clone(), background.clone())),
+                tokio::spawn(jobs::run(state.clone(), background.clone())),
             ]
         });
         // Metrics on their own address stop with everything else.
         let metrics = self.metrics.map(|(listener, _)| {
-            let router = http::router::metrics_only(self.state.clone());
-            let token = token.clone();
+            let router = http::router::metrics_only(state.clone());
+            let token = state.shutdown.clone();
             tokio::spawn(async move {
                 axum::serve(listener, router)
                     .with_graceful_shutdown(async move { token.cancelled().await })
@@ -137,27 +148,53 @@ impl App {
             })
         });
         let router = http::router::build(self.state);
+        let (signalled, signal) = oneshot::channel();
         let stop = {
-            let token = token.clone();
+            let token = state.shutdown.clone();
             async move {
                 shutdown.await;
-                // Ends SSE streams and the worker so that graceful shutdown can finish.
+                tracing::info!(grace_secs = grace.as_secs(), "draining: no new connections");
+                let _ = signalled.send(Instant::now());
+                // Ends SSE streams, which would otherwise hold the drain open.
                 token.cancel();
             }
         };
         // With the peer's address, which the login limiter counts by.
         let router = router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, router)
+        let serve = axum::serve(self.listener, router)
             .with_graceful_shutdown(stop)
-            .await;
-        token.cancel();
+            .into_future();
+        tokio::pin!(serve);
+        let (served, deadline) = tokio::select! {
+            served = &mut serve => (served, Instant::now() + grace),
+            Ok(at) = signal => {
+                let deadline = at + grace;
+                match tokio::time::timeout_at(deadline, &mut serve).await {
+                    Ok(served) => (served, deadline),
+                    Err(_) => {
+                        tracing::warn!("shutdown grace over: cutting off the requests still open");
+                        (Ok(()), deadline)
+                    }
+                }
+            }
+        };
+        state.shutdown.cancel();
+        if tokio::time::timeout_at(deadline, state.ingest.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!("shutdown grace over: inbound texts still unanswered");
+        }
+        background.cancel();
         for worker in workers.into_iter().flatten() {
-            let _ = worker.await;
+            if tokio::time::timeout_at(deadline, worker).await.is_err() {
+                tracing::warn!("shutdown grace over: the job worker or reactions still running");
+            }
         }
         if let Some(metrics) = metrics {
-            let _ = metrics.await;
+            let _ = tokio::time::timeout_at(deadline, metrics).await;
         }
-        store.close().await;
+        state.store.close().await;
         served.map_err(StartupError::Serve)
     }
 }

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::metrics::Metrics;
+use crate::http::rate_limit::SimulatorLimits;
 use crate::realtime::Hub;
 use crate::services::accounts::LoginLimiter;
 use crate::services::inbound::IngestQueue;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub ingest: IngestQueue,
     /// This node's failed-login counts (in memory, per node).
     pub login_limiter: Arc<LoginLimiter>,
+    /// This node's rate limits of the phone simulator (in memory, per node).
+    pub simulator_limits: Arc<SimulatorLimits>,
     /// This node's name while it runs (a UUIDv7): the holder of its reactions' leases.
     pub node: Arc<str>,
     /// The one HTTP client for everything that leaves the process (providers,
@@ -75,6 +78,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             login_limiter: Arc::default(),
             metrics: Arc::default(),
+            simulator_limits: Arc::default(),
             node: uuid::Uuid::now_v7().to_string().into(),
             http: http_client(),
             jobs_enqueued: Arc::default(),

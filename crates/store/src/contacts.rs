@@ -15,6 +15,7 @@ pub(crate) struct ContactRow {
     email: Option<String>,
     owner_id: Option<String>,
     opted_out_at: Option<i64>,
+    simulated: bool,
     created_at: i64,
     updated_at: i64,
 }
@@ -28,22 +29,25 @@ pub(crate) fn contact_from_row(row: ContactRow) -> Result<Contact> {
         email: row.email.map(EmailAddress::from_trusted),
         owner_id: row.owner_id.map(Id::from_trusted),
         opted_out_at: from_millis_opt(row.opted_out_at)?,
+        simulated: row.simulated,
         created_at: from_millis(row.created_at)?,
         updated_at: from_millis(row.updated_at)?,
     })
 }
 
 pub(crate) const COLUMNS: &str =
-    "id, workspace_id, name, phone, email, owner_id, opted_out_at, created_at, updated_at";
+    "id, workspace_id, name, phone, email, owner_id, opted_out_at, simulated, created_at, \
+     updated_at";
 
 /// Writes a new contact. A phone number or email address (in any case)
 /// already used by a contact of the workspace gives [`StoreError::Duplicate`]
-/// and writes nothing.
+/// and writes nothing; a simulated phone and a real contact with the same
+/// number are two contacts.
 #[tracing::instrument(skip_all, fields(contact_id = %contact.id, workspace_id = %contact.workspace_id), err(level = "debug"))]
 pub async fn create(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO contacts (id, workspace_id, name, phone, email, owner_id, opted_out_at, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         created_at, updated_at, simulated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT DO NOTHING",
     )
     .bind(contact.id.as_str())
@@ -55,6 +59,7 @@ pub async fn create(tx: &mut Tx<'_>, contact: &Contact) -> Result<()> {
     .bind(to_millis_opt(contact.opted_out_at))
     .bind(to_millis(contact.created_at))
     .bind(to_millis(contact.updated_at))
+    .bind(contact.simulated)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -124,17 +129,23 @@ pub async fn conversation_count(conn: &mut Conn<'_>, id: &ContactId) -> Result<i
     .await)?)
 }
 
-/// The workspace's contact with this number (who an inbound SMS is from).
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
+/// The workspace's contact with this number (who an inbound SMS is from):
+/// the simulated phone when `simulated` (a text through the simulator),
+/// else the real contact.
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, simulated), err(level = "debug"))]
 pub async fn by_phone(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
     phone: &PhoneNumber,
+    simulated: bool,
 ) -> Result<Option<Contact>> {
-    let sql = format!("SELECT {COLUMNS} FROM contacts WHERE workspace_id = $1 AND phone = $2");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM contacts WHERE workspace_id = $1 AND simulated = $3 AND phone = $2"
+    );
     let row = crate::on_backend!(conn, c => sqlx::query_as::<_, ContactRow>(&sql)
         .bind(workspace.as_str())
         .bind(phone.as_str())
+        .bind(simulated)
         .fetch_optional(&mut **c)
         .await)?;
     row.map(contact_from_row).transpose()

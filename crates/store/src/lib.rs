@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod inbound;
 pub mod inboxes;
+pub mod invitations;
 pub mod jobs;
 pub mod links;
 pub mod locks;

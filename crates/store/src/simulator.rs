@@ -5,13 +5,13 @@
 //! inbound path as a provider webhook (`messages`, `conversations`, …).
 
 use domain::text::Word;
-use domain::{DeliveryStatus, Id, MessageBody, MessageId, PhoneNumber, Timestamp};
+use domain::{DeliveryStatus, Id, MessageBody, MessageId, PhoneNumber, Timestamp, WorkspaceId};
 
 use crate::time::from_millis;
 use crate::{Conn, Result, StoreError};
 
-/// A simulator channel as a customer sees it: the number to text, and whose
-/// inbox answers there.
+/// A simulator channel as a customer sees it: the number to text, and which
+/// inbox answers there. Not the business's name: anyone may read these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimulatorNumber {
     /// The channel's number (E.164).
@@ -22,8 +22,9 @@ pub struct SimulatorNumber {
     pub emoji: String,
     /// The inbox's colour (`#rrggbb`, as the inbox keeps it).
     pub color: String,
-    /// The business: the inbox's workspace.
-    pub workspace_name: String,
+    /// The inbox's workspace, to keep one business's numbers together
+    /// (never shown: the simulator is anonymous).
+    pub workspace_id: WorkspaceId,
 }
 
 /// Which way a message went, seen from the customer's phone.
@@ -60,19 +61,21 @@ struct NumberRow {
     inbox_name: String,
     emoji: String,
     color: String,
-    workspace_name: String,
+    workspace_id: String,
 }
 
-/// Every simulator number, by workspace and inbox name.
+/// Every simulator number a customer may text, by workspace and inbox name:
+/// those of inboxes whose carrier registration is approved (the others are
+/// shown to their admins only).
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn simulator_numbers(conn: &mut Conn<'_>) -> Result<Vec<SimulatorNumber>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, NumberRow>(
-        "SELECT ch.address, i.name AS inbox_name, i.emoji, i.color, w.name AS workspace_name \
+        "SELECT ch.address, i.name AS inbox_name, i.emoji, i.color, i.workspace_id \
          FROM channels ch \
          JOIN inboxes i ON i.id = ch.inbox_id \
-         JOIN workspaces w ON w.id = i.workspace_id \
          WHERE ch.kind = 'sms' AND ch.provider = 'simulator' \
-         ORDER BY w.name, w.id, i.name, ch.address",
+         AND i.registration = 'approved' \
+         ORDER BY i.workspace_id, i.name, ch.address",
     )
     .fetch_all(&mut **c)
     .await)?;
@@ -83,7 +86,7 @@ pub async fn simulator_numbers(conn: &mut Conn<'_>) -> Result<Vec<SimulatorNumbe
             inbox_name: row.inbox_name,
             emoji: row.emoji,
             color: row.color,
-            workspace_name: row.workspace_name,
+            workspace_id: Id::from_trusted(row.workspace_id),
         })
         .collect())
 }
@@ -120,10 +123,12 @@ fn phone_message_from_row(row: PhoneMessageRow) -> Result<PhoneMessage> {
     })
 }
 
-/// The latest `limit` texts between `phone` and any simulator number, oldest
-/// first: what it sent (inbound) and the replies to it (outbound). Internal
-/// notes never reach a phone, and neither does anything on a real provider's
-/// number.
+/// The latest `limit` texts between the simulated phone `phone` and any
+/// simulator number, oldest first: what it sent (inbound) and the replies to
+/// it (outbound). Only the simulated contacts with that number count: a real
+/// customer with the same number is another contact, and nothing sent to
+/// them shows here. Internal notes never reach a phone, and neither does
+/// anything on a real provider's number.
 ///
 /// Contacts are unique per workspace, so the phone is looked up in each
 /// workspace that has a simulator number (`contacts_phone` serves that),
@@ -141,7 +146,7 @@ pub async fn phone_messages(
          JOIN conversations c ON c.contact_id = ct.id \
          JOIN messages m ON m.conversation_id = c.id \
          JOIN channels ch ON ch.id = m.channel_id \
-         WHERE ct.phone = $1 \
+         WHERE ct.phone = $1 AND ct.simulated = $3 \
          AND ct.workspace_id IN (SELECT i.workspace_id FROM channels s \
              JOIN inboxes i ON i.id = s.inbox_id \
              WHERE s.kind = 'sms' AND s.provider = 'simulator') \
@@ -151,6 +156,7 @@ pub async fn phone_messages(
     )
     .bind(phone.as_str())
     .bind(i64::from(limit))
+    .bind(true)
     .fetch_all(&mut **c)
     .await)?;
     rows.reverse();

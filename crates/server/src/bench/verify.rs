@@ -39,7 +39,8 @@ pub(super) async fn count(state: &AppState, fixture: &Fixture) -> Result<Stored,
     let mut conn = reader.conn();
     for sender in &fixture.senders {
         let Some(contact) =
-            store::contacts::by_phone(&mut conn, &fixture.inbox.workspace_id, sender).await?
+            store::contacts::by_phone(&mut conn, &fixture.inbox.workspace_id, sender, false)
+                .await?
         else {
             continue;
         };

@@ -230,6 +230,8 @@ async fn create_contacts(
             email,
             owner_id,
             opted_out_at: None,
+            // The demo talks through simulator numbers: its customers are simulated phones.
+            simulated: true,
             created_at: now,
             updated_at: now,
         };

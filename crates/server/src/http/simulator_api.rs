@@ -2,15 +2,21 @@
 //! script and tests play a customer's phone through these. Not under
 //! `/api/v1`: they need no account, like a carrier's network.
 
+use std::net::IpAddr;
+use std::time::Instant;
+
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::text::Word;
 use serde::{Deserialize, Serialize};
 use store::simulator::{PhoneDirection, PhoneMessage, SimulatorNumber};
 
 use crate::error::ApiError;
+use crate::http::client::ClientAddress;
 use crate::http::json_body::JsonBody;
+use crate::http::rate_limit::RateLimited;
 use crate::services::simulator::{self, Text};
 use crate::state::AppState;
 
@@ -105,8 +111,6 @@ pub struct NumberView {
     pub emoji: String,
     /// The inbox's colour.
     pub color: String,
-    /// The business (workspace).
-    pub workspace_name: String,
 }
 
 impl From<SimulatorNumber> for NumberView {
@@ -116,7 +120,6 @@ impl From<SimulatorNumber> for NumberView {
             inbox_name: n.inbox_name,
             emoji: n.emoji,
             color: n.color,
-            workspace_name: n.workspace_name,
         }
     }
 }
@@ -124,17 +127,33 @@ impl From<SimulatorNumber> for NumberView {
 /// The simulator numbers.
 #[derive(Debug, Serialize)]
 pub struct NumbersView {
-    /// Every number, by business and inbox.
+    /// Every number, by business and inbox (business names are not shown:
+    /// anyone may call this).
     pub numbers: Vec<NumberView>,
 }
 
-/// `POST /simulator/api/messages {from, to, body}` → 201 `{message_id, conversation_id}`.
+/// `POST /simulator/api/messages {from, to, body}` → 201 `{message_id, conversation_id}`;
+/// 429 past the limits per client address and per phone.
 pub async fn send(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     JsonBody(body): JsonBody<SendBody>,
-) -> Result<(StatusCode, Json<SentView>), ApiError> {
+) -> Result<Response, ApiError> {
     let region = &state.settings.default_region;
     let text = Text::parse(&body.from, &body.to, &body.body, region)?;
+    let limits = &state.simulator_limits;
+    let now = Instant::now();
+    if let Err(limited) = limits
+        .texts_per_address
+        .take(&client, now)
+        .and_then(|()| limits.texts_per_phone.take(&text.from, now))
+    {
+        tracing::info!(
+            retry_after = limited.seconds(),
+            "simulator text rate limited"
+        );
+        return Ok(limited.into_response());
+    }
     let sent = simulator::send(&state, text).await?;
     Ok((
         StatusCode::CREATED,
@@ -142,26 +161,47 @@ pub async fn send(
             message_id: sent.message_id.to_string(),
             conversation_id: sent.conversation_id.to_string(),
         }),
-    ))
+    )
+        .into_response())
+}
+
+/// Refused when `client` has read too much lately.
+fn limit_reads(state: &AppState, client: IpAddr) -> Result<(), RateLimited> {
+    state
+        .simulator_limits
+        .reads_per_address
+        .take(&client, Instant::now())
 }
 
 /// `GET /simulator/api/messages?number=` → `{number, messages}`.
 pub async fn messages(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Query(query): Query<PhoneQuery>,
-) -> Result<Json<PhoneView>, ApiError> {
+) -> Result<Response, ApiError> {
+    if let Err(limited) = limit_reads(&state, client) {
+        return Ok(limited.into_response());
+    }
     let phone = simulator::parse_phone("number", &query.number, &state.settings.default_region)?;
     let messages = simulator::phone_messages(&state, &phone).await?;
     Ok(Json(PhoneView {
         number: phone.to_string(),
         messages: messages.into_iter().map(Into::into).collect(),
-    }))
+    })
+    .into_response())
 }
 
 /// `GET /simulator/api/numbers` → `{numbers}`.
-pub async fn numbers(State(state): State<AppState>) -> Result<Json<NumbersView>, ApiError> {
+pub async fn numbers(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+) -> Result<Response, ApiError> {
+    if let Err(limited) = limit_reads(&state, client) {
+        return Ok(limited.into_response());
+    }
     let numbers = simulator::numbers(&state).await?;
     Ok(Json(NumbersView {
         numbers: numbers.into_iter().map(Into::into).collect(),
-    }))
+    })
+    .into_response())
 }

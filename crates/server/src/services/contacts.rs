@@ -115,6 +115,7 @@ pub async fn create(
         &mut conn,
         &who.workspace_id,
         None,
+        false,
         new.phone.as_ref(),
         new.email.as_ref(),
     )
@@ -127,6 +128,7 @@ pub async fn create(
         email: new.email,
         owner_id: new.owner_id,
         opted_out_at: None,
+        simulated: false,
         created_at: now,
         updated_at: now,
     };
@@ -159,7 +161,15 @@ pub async fn update(
     } = changes;
     let new_phone = phone.as_ref().and_then(Option::as_ref);
     let new_email = email.as_ref().and_then(Option::as_ref);
-    check_free(&mut conn, &who.workspace_id, Some(id), new_phone, new_email).await?;
+    check_free(
+        &mut conn,
+        &who.workspace_id,
+        Some(id),
+        contact.simulated,
+        new_phone,
+        new_email,
+    )
+    .await?;
     if let Some(name) = name {
         contact.name = name;
     }
@@ -273,17 +283,20 @@ async fn check_owner(
 }
 
 /// Refuses a phone or email that a contact other than `except` already has,
-/// naming that contact so the client can open it instead.
+/// naming that contact so the client can open it instead. A simulated
+/// phone's number is checked among simulated phones only, a real contact's
+/// among real contacts.
 async fn check_free(
     conn: &mut Conn<'_>,
     workspace: &WorkspaceId,
     except: Option<&ContactId>,
+    simulated: bool,
     phone: Option<&PhoneNumber>,
     email: Option<&EmailAddress>,
 ) -> Result<(), ServiceError> {
     let other = |c: &Contact| Some(&c.id) != except;
     if let Some(phone) = phone {
-        if let Some(c) = store::contacts::by_phone(conn, workspace, phone)
+        if let Some(c) = store::contacts::by_phone(conn, workspace, phone, simulated)
             .await?
             .filter(other)
         {

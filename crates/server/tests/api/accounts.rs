@@ -3,6 +3,7 @@
 
 mod members;
 mod sessions;
+mod throttling;
 mod tokens;
 
 use domain::{EmailAddress, Role};

@@ -628,6 +628,20 @@ pub async fn spawn_app_with(
     backend: Backend,
     change: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
+    let (app, _running) = spawn_app_until(backend, change, std::future::pending()).await?;
+    Some(app)
+}
+
+/// [`spawn_app_with`] that serves until `shutdown` completes; the handle
+/// answers what `run_until_stopped` returned.
+pub async fn spawn_app_until(
+    backend: Backend,
+    change: impl FnOnce(&mut Settings),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Option<(
+    TestApp,
+    tokio::task::JoinHandle<Result<(), switchboard_server::StartupError>>,
+)> {
     let store = store::testing::fresh_store(backend)
         .await
         .expect("a fresh database")?;
@@ -642,13 +656,16 @@ pub async fn spawn_app_with(
         .expect("the app builds");
     let address = format!("http://{}", app.address());
     let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
-    Some(TestApp {
-        address,
-        client: reqwest::Client::new(),
-        store,
-        state,
-    })
+    let running = tokio::spawn(app.run_until_stopped(shutdown));
+    Some((
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            store,
+            state,
+        },
+        running,
+    ))
 }
 
 // ---- Twilio ----

@@ -8,6 +8,7 @@ mod numbers;
 mod optout;
 mod outbound;
 mod refusals;
+mod simulated;
 mod voice;
 
 use domain::{Channel, ContactId, PhoneNumber, WorkspaceId};
@@ -43,7 +44,7 @@ async fn story(backend: Backend) -> Option<Story> {
 }
 
 /// The fields Twilio posts for an inbound text, in Twilio's order.
-fn inbound_params(
+pub(crate) fn inbound_params(
     sid: &str,
     from: &str,
     to: &str,
@@ -75,7 +76,7 @@ fn inbound_params(
 }
 
 /// A fresh `SM…` sid.
-fn new_sid() -> String {
+pub(crate) fn new_sid() -> String {
     format!("SM{}", uuid::Uuid::now_v7().simple())
 }
 
@@ -99,11 +100,17 @@ impl Story {
 
     /// The id of `from`'s conversation in the seeded inbox.
     async fn conversation_of(&self, from: &str) -> String {
+        self.conversation_of_contact(from, false).await
+    }
+
+    /// The id of the conversation in the seeded inbox of the contact with
+    /// this number: the simulated phone's when `simulated`, else the real one's.
+    async fn conversation_of_contact(&self, from: &str, simulated: bool) -> String {
         let mut reader = self.app.store.read().await.unwrap();
         let mut conn = reader.conn();
         let workspace = WorkspaceId::parse(&self.seed.workspace_id).unwrap();
         let phone = PhoneNumber::parse(from, "US").unwrap();
-        let contact = store::contacts::by_phone(&mut conn, &workspace, &phone)
+        let contact = store::contacts::by_phone(&mut conn, &workspace, &phone, simulated)
             .await
             .unwrap()
             .expect("the customer is a contact");
@@ -121,11 +128,12 @@ impl Story {
         let mut reader = self.app.store.read().await.unwrap();
         let workspace = WorkspaceId::parse(&self.seed.workspace_id).unwrap();
         let phone = PhoneNumber::parse(from, "US").unwrap();
-        let id: ContactId = store::contacts::by_phone(&mut reader.conn(), &workspace, &phone)
-            .await
-            .unwrap()
-            .expect("the customer is a contact")
-            .id;
+        let id: ContactId =
+            store::contacts::by_phone(&mut reader.conn(), &workspace, &phone, false)
+                .await
+                .unwrap()
+                .expect("the customer is a contact")
+                .id;
         drop(reader);
         let response = self
             .app

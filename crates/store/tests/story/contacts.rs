@@ -24,10 +24,17 @@ async fn a_contact_is_found_by_phone_and_by_email_in_any_case() {
             Some(&ana)
         );
         let phone = PhoneNumber::parse("(415) 555-0110", "US").unwrap();
-        let by_phone = contacts::by_phone(&mut reader.conn(), &workspace.id, &phone)
+        let by_phone = contacts::by_phone(&mut reader.conn(), &workspace.id, &phone, false)
             .await
             .unwrap();
         assert_eq!(by_phone.as_ref(), Some(&ana));
+        // A simulated phone with the same number is another contact.
+        assert_eq!(
+            contacts::by_phone(&mut reader.conn(), &workspace.id, &phone, true)
+                .await
+                .unwrap(),
+            None
+        );
         let shouted = EmailAddress::parse("ANA.LIMA@example.COM").unwrap();
         let by_email = contacts::by_email(&mut reader.conn(), &workspace.id, &shouted)
             .await
@@ -37,7 +44,7 @@ async fn a_contact_is_found_by_phone_and_by_email_in_any_case() {
         // Another workspace's contacts are not found.
         let elsewhere = support::new_workspace(&store, "Globex").await;
         assert_eq!(
-            contacts::by_phone(&mut reader.conn(), &elsewhere.id, &phone)
+            contacts::by_phone(&mut reader.conn(), &elsewhere.id, &phone, false)
                 .await
                 .unwrap(),
             None

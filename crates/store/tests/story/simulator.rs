@@ -73,7 +73,11 @@ async fn every_simulator_number_is_listed_with_its_inbox_and_business() {
             .iter()
             .map(|n| {
                 (
-                    n.workspace_name.as_str(),
+                    if n.workspace_id == team.workspace.id {
+                        "Acme"
+                    } else {
+                        "Zenith Dental"
+                    },
                     n.inbox_name.as_str(),
                     n.number.as_str(),
                 )
@@ -96,9 +100,13 @@ async fn every_simulator_number_is_listed_with_its_inbox_and_business() {
 async fn a_phone_sees_what_it_sent_and_the_replies_to_it_oldest_first_but_never_notes() {
     for store in support::stores().await {
         let team = support::new_team(&store).await;
+        // A simulated phone with the number of the team's real contact.
+        let number = team.contact.phone.clone().unwrap();
+        let caller =
+            support::new_simulated_contact(&store, &team.workspace, "Carla", number.as_str()).await;
         let support_line = channel(&store, &team.inbox, "+14155550150", Provider::Simulator).await;
         let twilio_line = channel(&store, &team.inbox, "+14155550151", Provider::Twilio).await;
-        let mut conversation = support::new_conversation(&store, &team.inbox, &team.contact).await;
+        let mut conversation = support::new_conversation(&store, &team.inbox, &caller).await;
         let base = millis_now().timestamp_millis();
 
         let hello = text(
@@ -138,6 +146,18 @@ async fn a_phone_sees_what_it_sent_and_the_replies_to_it_oldest_first_but_never_
             base + 3_000,
         )
         .await;
+        // Nor is the real customer's conversation with the same number,
+        // even on a simulator line.
+        let mut reals = support::new_conversation(&store, &team.inbox, &team.contact).await;
+        text(
+            &store,
+            &mut reals,
+            &support_line,
+            MessageKind::Outbound,
+            "For the real customer",
+            base + 3_500,
+        )
+        .await;
         // Another customer's text is not on this phone either.
         let dan = support::new_contact(&store, &team.workspace, "Dan", "+14155550199").await;
         let mut dans = support::new_conversation(&store, &team.inbox, &dan).await;
@@ -151,7 +171,7 @@ async fn a_phone_sees_what_it_sent_and_the_replies_to_it_oldest_first_but_never_
         )
         .await;
 
-        let phone = team.contact.phone.clone().unwrap();
+        let phone = caller.phone.clone().unwrap();
         let seen = phone_messages(&mut store.read().await.unwrap().conn(), &phone, 50)
             .await
             .unwrap();
@@ -200,8 +220,12 @@ async fn a_phone_sees_what_it_sent_and_the_replies_to_it_oldest_first_but_never_
 async fn a_phone_with_a_long_history_shows_the_latest_texts_oldest_first() {
     for store in support::stores().await {
         let team = support::new_team(&store).await;
+        // A simulated phone with the number of the team's real contact.
+        let number = team.contact.phone.clone().unwrap();
+        let caller =
+            support::new_simulated_contact(&store, &team.workspace, "Carla", number.as_str()).await;
         let line = channel(&store, &team.inbox, "+14155550160", Provider::Simulator).await;
-        let mut conversation = support::new_conversation(&store, &team.inbox, &team.contact).await;
+        let mut conversation = support::new_conversation(&store, &team.inbox, &caller).await;
         let base = millis_now().timestamp_millis();
         for i in 0..5 {
             text(
@@ -214,7 +238,7 @@ async fn a_phone_with_a_long_history_shows_the_latest_texts_oldest_first() {
             )
             .await;
         }
-        let phone = team.contact.phone.clone().unwrap();
+        let phone = caller.phone.clone().unwrap();
         let seen = phone_messages(&mut store.read().await.unwrap().conn(), &phone, 3)
             .await
             .unwrap();
@@ -227,14 +251,18 @@ async fn a_phone_with_a_long_history_shows_the_latest_texts_oldest_first() {
 async fn the_same_phone_texting_two_businesses_sees_both_threads() {
     for store in support::stores().await {
         let team = support::new_team(&store).await;
+        // A simulated phone with the number of the team's real contact.
+        let number = team.contact.phone.clone().unwrap();
+        let caller =
+            support::new_simulated_contact(&store, &team.workspace, "Carla", number.as_str()).await;
         let acme = channel(&store, &team.inbox, "+14155550170", Provider::Simulator).await;
         let other = support::new_workspace(&store, "Zenith Dental").await;
         let front = support::new_inbox(&store, &other, "Front desk", &[]).await;
         let zenith = channel(&store, &front, "+12125550171", Provider::Simulator).await;
-        let phone = team.contact.phone.clone().unwrap();
+        let phone = caller.phone.clone().unwrap();
         let carla_there =
-            support::new_contact(&store, &other, "Carla at Zenith", phone.as_str()).await;
-        let mut at_acme = support::new_conversation(&store, &team.inbox, &team.contact).await;
+            support::new_simulated_contact(&store, &other, "Carla at Zenith", phone.as_str()).await;
+        let mut at_acme = support::new_conversation(&store, &team.inbox, &caller).await;
         let mut at_zenith = support::new_conversation(&store, &front, &carla_there).await;
         let base = millis_now().timestamp_millis();
         text(

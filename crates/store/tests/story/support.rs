@@ -186,6 +186,7 @@ pub fn contact_value(workspace: &domain::Workspace, name: &str, phone: &str) -> 
         email: None,
         owner_id: None,
         opted_out_at: None,
+        simulated: false,
         created_at: now,
         updated_at: now,
     }
@@ -199,6 +200,25 @@ pub async fn new_contact(
     phone: &str,
 ) -> domain::Contact {
     let contact = contact_value(workspace, name, phone);
+    let mut tx = store.begin().await.expect("begin");
+    store::contacts::create(&mut tx, &contact)
+        .await
+        .expect("create contact");
+    tx.commit().await.expect("commit");
+    contact
+}
+
+/// A committed simulated phone (a contact the simulator plays) called `name`.
+pub async fn new_simulated_contact(
+    store: &Store,
+    workspace: &domain::Workspace,
+    name: &str,
+    phone: &str,
+) -> domain::Contact {
+    let contact = domain::Contact {
+        simulated: true,
+        ..contact_value(workspace, name, phone)
+    };
     let mut tx = store.begin().await.expect("begin");
     store::contacts::create(&mut tx, &contact)
         .await

@@ -7,12 +7,11 @@
 //! as well), `Path=/`, `Secure` when the public URL is https, and lives as
 //! long as the session: 14 days, renewed on use.
 
+mod invitations;
 mod members;
 mod tokens;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -26,6 +25,7 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::http::auth::{Caller, Credential, SESSION_COOKIE};
+use crate::http::client::{self, ClientAddress};
 use crate::http::json_body::JsonBody;
 use crate::services::accounts::limiter::RetryAfter;
 use crate::services::accounts::sessions::{self, Login, SESSION_TTL};
@@ -41,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .merge(tokens::routes())
         .merge(members::routes())
+        .merge(invitations::routes())
 }
 
 /// A role in a workspace: `owner` > `admin` > `agent`.
@@ -110,7 +111,7 @@ pub struct WorkspaceView {
 }
 
 impl WorkspaceView {
-    fn new(workspace: &Workspace, role: Role) -> Self {
+    pub(super) fn new(workspace: &Workspace, role: Role) -> Self {
         Self {
             id: workspace.id.to_string(),
             name: workspace.name.clone(),
@@ -249,20 +250,28 @@ async fn set_up(
 )]
 async fn log_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     jar: CookieJar,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let email = EmailAddress::parse(&body.email)?;
     let password = Password::typed(body.password);
-    match sessions::log_in(&state, peer.ip(), &email, password).await? {
-        Login::LoggedIn { user, session } => {
-            let cookie = session_cookie(&state, session.cookie_value)?;
+    let known = client::device(&jar);
+    match sessions::log_in(&state, client, known.as_deref(), &email, password).await? {
+        Login::LoggedIn {
+            user,
+            session,
+            device,
+        } => {
+            let mut jar = jar.add(session_cookie(&state, session.cookie_value)?);
+            if let Some(device) = device {
+                jar = jar.add(client::device_cookie(&state, device)?);
+            }
             let view = SessionView {
                 user: UserView::from(&user),
                 csrf_token: session.session.csrf_token,
             };
-            Ok((jar.add(cookie), Json(view)).into_response())
+            Ok((jar, Json(view)).into_response())
         }
         Login::Throttled(wait) => Ok(throttled(wait)),
     }

@@ -27,11 +27,12 @@ pub struct SimulatorPage {
     pub businesses: Vec<Business>,
 }
 
-/// One workspace's simulator numbers.
+/// One business's simulator numbers. Its name is not shown: the page is
+/// anonymous, and which businesses run on this server is theirs to tell.
 #[derive(Debug, Clone)]
 pub struct Business {
-    /// The workspace's name.
-    pub name: String,
+    /// The workspace, to group by (not shown).
+    pub workspace_id: domain::WorkspaceId,
     /// Its numbers.
     pub numbers: Vec<NumberView>,
 }
@@ -49,7 +50,7 @@ pub struct NumberView {
     pub emoji: String,
     /// The inbox's colour, a checked `#hex` (the script sets it as a CSS variable).
     pub color: String,
-    /// The business's name.
+    /// What the phone calls the other end: the inbox's name.
     pub business: String,
 }
 
@@ -70,15 +71,15 @@ fn group(numbers: Vec<SimulatorNumber>) -> Vec<Business> {
         let view = NumberView {
             number: n.number.as_str().to_string(),
             display: display_number(n.number.as_str()),
-            inbox_name: n.inbox_name,
+            inbox_name: n.inbox_name.clone(),
             emoji: n.emoji,
             color: checked_color(&n.color).to_string(),
-            business: n.workspace_name.clone(),
+            business: n.inbox_name.clone(),
         };
         match businesses.last_mut() {
-            Some(last) if last.name == n.workspace_name => last.numbers.push(view),
+            Some(last) if last.workspace_id == n.workspace_id => last.numbers.push(view),
             _ => businesses.push(Business {
-                name: n.workspace_name,
+                workspace_id: n.workspace_id,
                 numbers: vec![view],
             }),
         }
@@ -118,23 +119,23 @@ mod tests {
             inbox_name: inbox.into(),
             emoji: "🛟".into(),
             color: "#2563eb".into(),
-            workspace_name: workspace.into(),
+            // The name stands for the workspace: only equality matters here.
+            workspace_id: domain::WorkspaceId::from_trusted(workspace.to_string()),
         }
     }
 
     #[test]
     fn numbers_are_grouped_by_business_in_order() {
+        let (acme, zenith) = ("Acme", "Zenith");
         let grouped = group(vec![
-            number("Acme", "Sales", "+14155550101"),
-            number("Acme", "Support", "+14155550100"),
-            number("Zenith", "Front desk", "+442071838750"),
+            number(acme, "Sales", "+14155550101"),
+            number(acme, "Support", "+14155550100"),
+            number(zenith, "Front desk", "+442071838750"),
         ]);
-        let names: Vec<(&str, usize)> = grouped
-            .iter()
-            .map(|b| (b.name.as_str(), b.numbers.len()))
-            .collect();
-        assert_eq!(names, vec![("Acme", 2), ("Zenith", 1)]);
+        let sizes: Vec<usize> = grouped.iter().map(|b| b.numbers.len()).collect();
+        assert_eq!(sizes, vec![2, 1]);
         assert_eq!(grouped[0].numbers[1].display, "(415) 555-0100");
+        assert_eq!(grouped[0].numbers[1].business, "Support");
         assert_eq!(grouped[1].numbers[0].display, "+442071838750");
     }
 

@@ -1,18 +1,26 @@
-//! Counting failed logins, to make password guessing slow.
+//! Slowing password guessing down without locking anyone out.
 //!
-//! Each client address and each account has a window of
-//! [`Limits::window`]; once it holds the allowed number of failures, further
-//! attempts are refused until the window ends, without checking the password.
+//! Two counts, both of failures:
 //!
-//! The counts live in memory, per node. That is enough for one node (the
-//! default install). With several nodes behind a load balancer an attacker
-//! gets up to that many times the budget, and a restart forgets the counts;
-//! a shared counter in the database would close that gap when it matters.
+//! - per account *and* client address: the first [`Limits::free_failures`]
+//!   cost nothing, then each further attempt from that address at that
+//!   account waits twice as long as the one before (1 s, 2 s, 4 s … up to
+//!   [`Limits::longest_delay`]). Guessing from one address gets slow fast,
+//!   while the owner, from their own address, is not slowed at all by what
+//!   an attacker elsewhere does: no account is ever locked;
+//! - per client address: [`Limits::per_address`] failures in
+//!   [`Limits::window`] across all accounts, so one address cannot try a
+//!   few guesses at every account. An office behind one proxy shares that
+//!   budget, so a correct password from a **known device** (a browser that
+//!   logged in to that account before, which carries the device cookie
+//!   handed out then) is never held back by it.
 //!
-//! The client address is the TCP peer. Behind a reverse proxy every request
-//! comes from the proxy, so the per-address limit then counts everyone
-//! together; the per-account limit still holds. Forwarded headers are not
-//! trusted: any client can write them.
+//! The counts and the known devices live in memory, per node: enough for one
+//! node (the default install). With several nodes behind a load balancer an
+//! attacker gets that many budgets, a device known to one node is new to
+//! another (it then logs in as any browser would), and a restart forgets
+//! everything. The client address is [`crate::http::client::ClientAddress`]:
+//! the TCP peer, or `X-Forwarded-For` from a trusted proxy.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -22,25 +30,34 @@ use std::sync::{Mutex, PoisonError};
 use chrono::TimeDelta;
 use domain::Timestamp;
 
-/// More keys than this and expired windows are swept out before adding one.
+/// More keys than this and stale counts are swept out before adding one.
 const MAX_KEYS: usize = 100_000;
 
-/// How many failures are allowed, per what, and for how long they count.
+/// How failures are counted and what they cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Failures allowed per account (e-mail address) in one window.
-    pub per_account: u32,
-    /// Failures allowed per client address in one window (a little office
-    /// behind one address may share it).
+    /// Failures per account and address before attempts are delayed.
+    pub free_failures: u32,
+    /// The first delay; each further failure doubles it.
+    pub first_delay: TimeDelta,
+    /// The longest delay between two attempts at one account from one address.
+    pub longest_delay: TimeDelta,
+    /// How long an account-and-address count lasts after its last failure.
+    pub memory: TimeDelta,
+    /// Failures allowed per client address in one window, across accounts
+    /// (known devices do not spend it).
     pub per_address: u32,
-    /// How long a window lasts from its first failure.
+    /// How long an address's window lasts from its first failure.
     pub window: TimeDelta,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            per_account: 10,
+            free_failures: 3,
+            first_delay: TimeDelta::seconds(1),
+            longest_delay: TimeDelta::minutes(15),
+            memory: TimeDelta::hours(24),
             per_address: 30,
             window: TimeDelta::minutes(15),
         }
@@ -61,20 +78,26 @@ impl RetryAfter {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
-    Account(String),
+    /// One account tried from one address.
+    Pair(String, IpAddr),
+    /// One address, whatever the account.
     Address(IpAddr),
 }
 
+/// Failures of one key: since when (the address window) and the latest.
 #[derive(Debug, Clone, Copy)]
-struct Window {
-    started: Timestamp,
+struct Count {
+    first: Timestamp,
+    last: Timestamp,
     failures: u32,
 }
 
-/// The failed-login counts of this node (see the module's documentation).
+/// The failed-login counts and known devices of this node (see the module).
 pub struct LoginLimiter {
     limits: Limits,
-    windows: Mutex<HashMap<Key, Window>>,
+    counts: Mutex<HashMap<Key, Count>>,
+    /// Device cookie values → the account (lower-case) they logged in to.
+    devices: Mutex<HashMap<String, String>>,
 }
 
 impl Default for LoginLimiter {
@@ -84,7 +107,7 @@ impl Default for LoginLimiter {
 }
 
 impl fmt::Debug for LoginLimiter {
-    // The keys are addresses and e-mail addresses: keep them out of logs.
+    // The keys are addresses, e-mail addresses and device secrets: keep them out of logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoginLimiter")
             .field("limits", &self.limits)
@@ -92,77 +115,152 @@ impl fmt::Debug for LoginLimiter {
     }
 }
 
+/// One login attempt as the limiter sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    /// The client's address.
+    pub address: IpAddr,
+    /// The e-mail address typed.
+    pub account: &'a str,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<&'a str>,
+}
+
 impl LoginLimiter {
-    /// A limiter with no failures counted yet.
+    /// A limiter with nothing counted yet.
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
-            windows: Mutex::new(HashMap::new()),
+            counts: Mutex::new(HashMap::new()),
+            devices: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Starts a login attempt from `address` for `account`: refused while
-    /// either has used up its failures, otherwise counted as a failure of
-    /// both straight away. Counting before the password is checked means a
-    /// burst of parallel guesses cannot all slip in before the count rises;
+    /// Starts a login attempt: refused while its account-and-address pair
+    /// must wait, or while its address has spent its budget (unless it comes
+    /// from a device known to this account); otherwise counted as a failure
+    /// straight away. Counting before the password is checked means a burst
+    /// of parallel guesses cannot all slip in before the count rises;
     /// [`LoginLimiter::succeeded`] takes the count back.
-    pub fn begin(&self, address: IpAddr, account: &str, now: Timestamp) -> Result<(), RetryAfter> {
-        let keys = [
-            (
-                Key::Account(account.to_lowercase()),
-                self.limits.per_account,
-            ),
-            (Key::Address(group(address)), self.limits.per_address),
-        ];
-        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
-        let wait = keys
-            .iter()
-            .filter_map(|(key, allowed)| {
-                let window = windows.get(key).filter(|w| self.is_live(w, now))?;
-                (window.failures >= *allowed).then(|| window.started + self.limits.window - now)
-            })
-            .max();
-        if let Some(wait) = wait {
+    pub fn begin(&self, attempt: Attempt<'_>, now: Timestamp) -> Result<(), RetryAfter> {
+        let known = self.is_known_device(attempt);
+        let pair = Key::Pair(attempt.account.to_lowercase(), group(attempt.address));
+        let address = Key::Address(group(attempt.address));
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        let pair_wait = counts
+            .get(&pair)
+            .filter(|c| self.pair_is_live(c, now))
+            .and_then(|c| {
+                let ready = c.last + self.delay_after(c.failures);
+                (ready > now).then(|| ready - now)
+            });
+        let address_wait = counts
+            .get(&address)
+            .filter(|c| !known && self.address_is_live(c, now))
+            .and_then(|c| {
+                (c.failures >= self.limits.per_address).then(|| c.first + self.limits.window - now)
+            });
+        if let Some(wait) = pair_wait.max(address_wait) {
             return Err(RetryAfter(wait));
         }
-        if windows.len() >= MAX_KEYS {
-            windows.retain(|_, w| self.is_live(w, now));
+        if counts.len() >= MAX_KEYS {
+            counts.retain(|key, c| match key {
+                Key::Pair(..) => self.pair_is_live(c, now),
+                Key::Address(_) => self.address_is_live(c, now),
+            });
         }
-        for (key, _) in keys {
-            let live = windows.get(&key).is_some_and(|w| self.is_live(w, now));
-            if !live && windows.len() >= MAX_KEYS {
+        let keys = if known {
+            vec![pair]
+        } else {
+            vec![pair, address]
+        };
+        for key in keys {
+            let live = counts.get(&key).is_some_and(|c| match key {
+                Key::Pair(..) => self.pair_is_live(c, now),
+                Key::Address(_) => self.address_is_live(c, now),
+            });
+            if !live && counts.len() >= MAX_KEYS {
                 // Only under a flood from very many addresses and accounts:
                 // the ones already counted stay limited.
                 tracing::warn!("login limiter full; not counting a new address or account");
                 continue;
             }
-            let window = windows.entry(key).or_insert(Window {
-                started: now,
+            let fresh = Count {
+                first: now,
+                last: now,
                 failures: 0,
-            });
+            };
+            let count = counts.entry(key).or_insert(fresh);
             if !live {
-                *window = Window {
-                    started: now,
-                    failures: 0,
-                };
+                *count = fresh;
             }
-            window.failures = window.failures.saturating_add(1);
+            count.last = now;
+            count.failures = count.failures.saturating_add(1);
         }
         Ok(())
     }
 
-    /// The attempt begun with [`LoginLimiter::begin`] succeeded: the
-    /// account's failures are forgotten, and the address gets this attempt back.
-    pub fn succeeded(&self, address: IpAddr, account: &str) {
-        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
-        windows.remove(&Key::Account(account.to_lowercase()));
-        if let Some(window) = windows.get_mut(&Key::Address(group(address))) {
-            window.failures = window.failures.saturating_sub(1);
+    /// The attempt begun with [`LoginLimiter::begin`] succeeded: the pair's
+    /// failures are forgotten, the address gets this attempt back, and the
+    /// device is known to the account from now on. Returns a new device
+    /// cookie value when the attempt came without a known one.
+    pub fn succeeded(&self, attempt: Attempt<'_>) -> Option<String> {
+        let known = self.is_known_device(attempt);
+        {
+            let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+            counts.remove(&Key::Pair(
+                attempt.account.to_lowercase(),
+                group(attempt.address),
+            ));
+            if !known {
+                if let Some(count) = counts.get_mut(&Key::Address(group(attempt.address))) {
+                    count.failures = count.failures.saturating_sub(1);
+                }
+            }
         }
+        if known {
+            return None;
+        }
+        let device = uuid::Uuid::new_v4().simple().to_string();
+        let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        if devices.len() >= MAX_KEYS {
+            // Forgetting devices only costs their owners the budget's
+            // exemption until they next log in.
+            devices.clear();
+        }
+        devices.insert(device.clone(), attempt.account.to_lowercase());
+        Some(device)
     }
 
-    fn is_live(&self, window: &Window, now: Timestamp) -> bool {
-        now < window.started + self.limits.window
+    fn is_known_device(&self, attempt: Attempt<'_>) -> bool {
+        let Some(device) = attempt.device else {
+            return false;
+        };
+        let devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
+        devices
+            .get(device)
+            .is_some_and(|account| *account == attempt.account.to_lowercase())
+    }
+
+    /// The wait before the attempt after `failures` failures.
+    fn delay_after(&self, failures: u32) -> TimeDelta {
+        let Some(doublings) = failures.checked_sub(self.limits.free_failures) else {
+            return TimeDelta::zero();
+        };
+        let factor = 1i32.checked_shl(doublings).filter(|f| *f > 0);
+        factor
+            .and_then(|f| self.limits.first_delay.checked_mul(f))
+            .map_or(self.limits.longest_delay, |d| {
+                d.min(self.limits.longest_delay)
+            })
+    }
+
+    fn pair_is_live(&self, count: &Count, now: Timestamp) -> bool {
+        now < count.last + self.limits.memory
+    }
+
+    fn address_is_live(&self, count: &Count, now: Timestamp) -> bool {
+        now < count.first + self.limits.window
     }
 }
 
@@ -183,81 +281,4 @@ fn group(address: IpAddr) -> IpAddr {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(seconds: i64) -> Timestamp {
-        chrono::DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap()
-    }
-
-    fn ip(text: &str) -> IpAddr {
-        text.parse().unwrap()
-    }
-
-    fn small() -> LoginLimiter {
-        LoginLimiter::new(Limits {
-            per_account: 3,
-            per_address: 5,
-            window: TimeDelta::minutes(15),
-        })
-    }
-
-    #[test]
-    fn an_account_is_refused_after_its_failures_until_the_window_ends() {
-        let limiter = small();
-        for i in 0..3 {
-            assert_eq!(limiter.begin(ip("10.0.0.1"), "ana@x.com", at(i)), Ok(()));
-        }
-        let refused = limiter
-            .begin(ip("10.0.0.2"), "ANA@x.com", at(60))
-            .unwrap_err();
-        assert_eq!(refused.seconds(), 15 * 60 - 60);
-        assert_eq!(
-            limiter.begin(ip("10.0.0.2"), "ana@x.com", at(15 * 60)),
-            Ok(())
-        );
-    }
-
-    #[test]
-    fn a_success_forgets_the_accounts_failures() {
-        let limiter = small();
-        for i in 0..2 {
-            limiter.begin(ip("10.0.0.1"), "ana@x.com", at(i)).unwrap();
-        }
-        limiter.begin(ip("10.0.0.1"), "ana@x.com", at(3)).unwrap();
-        limiter.succeeded(ip("10.0.0.1"), "ana@x.com");
-        for i in 0..3 {
-            assert_eq!(
-                limiter.begin(ip("10.0.0.1"), "ana@x.com", at(10 + i)),
-                Ok(())
-            );
-        }
-    }
-
-    #[test]
-    fn an_address_is_refused_after_its_failures_across_accounts() {
-        let limiter = small();
-        for i in 0..5 {
-            let account = format!("user{i}@x.com");
-            limiter.begin(ip("10.0.0.1"), &account, at(i)).unwrap();
-        }
-        assert!(limiter.begin(ip("10.0.0.1"), "new@x.com", at(10)).is_err());
-        assert!(limiter.begin(ip("10.0.0.9"), "new@x.com", at(10)).is_ok());
-    }
-
-    #[test]
-    fn ipv6_addresses_count_by_their_64_and_mapped_ipv4_as_ipv4() {
-        assert_eq!(
-            group(ip("2001:db8:1:2::1")),
-            group(ip("2001:db8:1:2:ffff::9"))
-        );
-        assert_ne!(group(ip("2001:db8:1:2::1")), group(ip("2001:db8:1:3::1")));
-        assert_eq!(group(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
-    }
-
-    #[test]
-    fn retry_after_rounds_up_to_whole_seconds_and_is_never_zero() {
-        assert_eq!(RetryAfter(TimeDelta::milliseconds(1_001)).seconds(), 2);
-        assert_eq!(RetryAfter(TimeDelta::zero()).seconds(), 1);
-    }
-}
+mod tests;

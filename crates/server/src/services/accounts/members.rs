@@ -8,7 +8,7 @@
 use std::fmt;
 
 use domain::{Action, EmailAddress, Role, User, UserId, WorkspaceId};
-use store::{StoreError, Tx};
+use store::Tx;
 
 use super::checked_name;
 use super::passwords::{hash_password, Password};
@@ -21,14 +21,14 @@ use crate::state::AppState;
 #[derive(Clone)]
 pub struct NewMember {
     /// Their login. An existing account with this address (in any case) is
-    /// added as it is; otherwise an account is made.
+    /// invited as it is; otherwise an account is made, and invited.
     pub email: EmailAddress,
     /// Their display name, for a new account (an existing one keeps its own).
     pub name: String,
     /// Their role in this workspace.
     pub role: Role,
-    /// A first password, for a new account only. Without one the account
-    /// cannot log in until a password is set.
+    /// A first password, for a new account only (ignored for an existing
+    /// one). Without one the account cannot log in until a password is set.
     pub password: Option<Password>,
 }
 
@@ -51,57 +51,83 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<(User, Role)>
     Ok(store::workspaces::members(&mut reader.conn(), &who.workspace_id).await?)
 }
 
-/// Adds a person to the caller's workspace, making their account if the
-/// address is new.
+/// An invitation made by [`add`]: the same whether or not the address
+/// already had an account.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    /// The invitation's id.
+    pub id: String,
+    /// The address invited, lower-cased.
+    pub email: String,
+    /// The role offered.
+    pub role: Role,
+}
+
+/// Invites a person to the caller's workspace; they join when they accept
+/// (`POST /api/v1/me/invitations/{id}/accept`). An address without an
+/// account gets one (with the first password, if given), so that they can
+/// log in and accept. Nothing in the answer, its timing or what follows
+/// tells the admin whether the address had an account: an existing
+/// account's name and id stay hidden, and its password is never touched
+/// (a password given for it is ignored). Only a current member of this
+/// workspace is refused (409 `already_member`), which admins see anyway.
 #[tracing::instrument(skip_all, fields(workspace_id = %who.workspace_id, role = ?new.role), err(level = "debug"))]
-pub async fn add(state: &AppState, who: &Principal, new: NewMember) -> Result<User, ServiceError> {
+pub async fn add(
+    state: &AppState,
+    who: &Principal,
+    new: NewMember,
+) -> Result<Invited, ServiceError> {
     who.may(Action::ManageMember {
         target_role: new.role,
     })?;
     let name = checked_name("name", &new.name)?;
     let now = state.clock.now();
-    // Hashed before the transaction: argon2 takes tens of milliseconds, and
-    // on SQLite a transaction holds the one writer.
+    // Hashed before the transaction, and whether or not it is used: argon2
+    // takes tens of milliseconds (on SQLite a transaction holds the one
+    // writer), and skipping it for existing accounts would time them apart.
     let hash = match new.password {
         Some(password) => Some(hash_password(password).await?),
         None => None,
     };
     let mut tx = state.store.begin().await?;
-    let user = match store::users::by_email(&mut tx.conn(), &new.email).await? {
-        // Someone else's account: a workspace admin must not be able to set
-        // the password of a person who already logs in elsewhere.
-        Some(_) if hash.is_some() => {
-            return Err(ServiceError::conflict(
-                "account_exists",
-                "this address already has an account, which keeps its own password; \
-                 add it without a password",
-            ))
+    match store::users::by_email(&mut tx.conn(), &new.email).await? {
+        Some((user, _)) => {
+            let role =
+                store::workspaces::role_of(&mut tx.conn(), &who.workspace_id, &user.id).await?;
+            if role.is_some() {
+                return Err(ServiceError::conflict(
+                    "already_member",
+                    "this person is already a member of the workspace",
+                ));
+            }
         }
-        Some((user, _)) => user,
         None => {
             let user = User {
                 id: UserId::generate(),
-                email: new.email,
+                email: new.email.clone(),
                 name,
                 created_at: now,
             };
             store::users::create(&mut tx, &user, hash.as_deref()).await?;
-            user
         }
-    };
-    store::workspaces::add_member(&mut tx, &who.workspace_id, &user.id, new.role, now)
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => ServiceError::conflict(
-                "already_member",
-                "this person is already a member of the workspace",
-            )
-            .with_source(e),
-            other => other.into(),
-        })?;
+    }
+    let email = new.email.as_str().to_lowercase();
+    let id = store::invitations::upsert(
+        &mut tx,
+        &who.workspace_id,
+        &email,
+        new.role,
+        &who.user.id,
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    tracing::info!(user_id = %user.id, "member added");
-    Ok(user)
+    tracing::info!(invitation_id = %id, "member invited");
+    Ok(Invited {
+        id,
+        email,
+        role: new.role,
+    })
 }
 
 /// Gives a member another role.

@@ -5,6 +5,7 @@
 //! [`limiter`]), personal API tokens ([`tokens`]) and workspace members
 //! ([`members`]). The JSON API (`http/api/accounts.rs`) and the CLI call these.
 
+pub mod invitations;
 pub mod limiter;
 pub mod members;
 pub mod passwords;

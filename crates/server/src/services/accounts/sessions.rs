@@ -9,7 +9,7 @@ use domain::{EmailAddress, Role, Timestamp, User, UserId, Workspace};
 use store::sessions::Session;
 use store::Tx;
 
-use super::limiter::RetryAfter;
+use super::limiter::{Attempt, RetryAfter};
 use super::passwords::{self, Password};
 use crate::services::ServiceError;
 use crate::state::AppState;
@@ -41,6 +41,8 @@ impl fmt::Debug for OpenedSession {
 }
 
 /// How a login attempt ended, when it was not an error.
+// One per login, moved straight into the answer: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Login {
     /// The password was right: a new session for the user.
@@ -49,9 +51,12 @@ pub enum Login {
         user: User,
         /// Their new session.
         session: OpenedSession,
+        /// A new device cookie value for this browser, when it did not
+        /// bring one known to this account (see [`super::limiter`]).
+        device: Option<String>,
     },
-    /// Too many failures lately, from this address or for this account; the
-    /// password was not even checked.
+    /// Too many failures lately at this account from this address, or from
+    /// this address overall; the password was not even checked.
     Throttled(RetryAfter),
 }
 
@@ -85,17 +90,25 @@ pub(super) async fn open(
 /// A wrong password, an unknown address and an account without a password
 /// all get the same error after the same argon2 work, so that neither the
 /// answer nor its timing tells which addresses have accounts. Attempts are
-/// counted per client address and per account by the node's
-/// [`LoginLimiter`](super::limiter::LoginLimiter).
+/// throttled per account and client address, and per client address, by
+/// the node's [`LoginLimiter`](super::limiter::LoginLimiter); `device` is
+/// the browser's device cookie, which spares a known device the
+/// per-address budget.
 #[tracing::instrument(skip_all, fields(client = %client), err(level = "debug"))]
 pub async fn log_in(
     state: &AppState,
     client: IpAddr,
+    device: Option<&str>,
     email: &EmailAddress,
     password: Password,
 ) -> Result<Login, ServiceError> {
     let now = state.clock.now();
-    if let Err(wait) = state.login_limiter.begin(client, email.as_str(), now) {
+    let attempt = Attempt {
+        address: client,
+        account: email.as_str(),
+        device,
+    };
+    if let Err(wait) = state.login_limiter.begin(attempt, now) {
         tracing::info!(retry_after = wait.seconds(), "login throttled");
         return Ok(Login::Throttled(wait));
     }
@@ -114,9 +127,13 @@ pub async fn log_in(
     let mut tx = state.store.begin().await?;
     let session = open(&mut tx, &user.id, now).await?;
     tx.commit().await?;
-    state.login_limiter.succeeded(client, email.as_str());
+    let device = state.login_limiter.succeeded(attempt);
     tracing::info!(user_id = %user.id, "logged in");
-    Ok(Login::LoggedIn { user, session })
+    Ok(Login::LoggedIn {
+        user,
+        session,
+        device,
+    })
 }
 
 /// Ends the session with this cookie value. Ending one that is already

@@ -306,7 +306,7 @@ async fn write_row(
     now: domain::Timestamp,
 ) -> Result<Result<Outcome, String>, ServiceError> {
     let by_phone = match &row.phone {
-        Some(phone) => store::contacts::by_phone(&mut tx.conn(), workspace, phone).await?,
+        Some(phone) => store::contacts::by_phone(&mut tx.conn(), workspace, phone, false).await?,
         None => None,
     };
     let by_email = match &row.email {
@@ -332,6 +332,7 @@ async fn write_row(
             email: row.email,
             owner_id: row.owner_id,
             opted_out_at: None,
+            simulated: false,
             created_at: now,
             updated_at: now,
         };

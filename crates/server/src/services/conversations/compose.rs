@@ -4,7 +4,7 @@
 use domain::{
     Action, ApiCode, Channel, ChannelId, ChannelKind, Contact, ContactId, Conversation,
     ConversationId, EventKind, Inbox, InboxId, Message, MessageBody, MessageKind, PhoneNumber,
-    Registration, Status, User, WorkspaceId,
+    Provider, Registration, Status, User, WorkspaceId,
 };
 use store::StoreError;
 
@@ -120,25 +120,30 @@ async fn attempt(
 ) -> Result<Composed, Attempt> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
-    let contact =
-        match store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &compose.to).await? {
-            Some(contact) => contact,
-            None => {
-                let contact = Contact {
-                    id: ContactId::generate(),
-                    workspace_id: inbox.workspace_id.clone(),
-                    name: String::new(),
-                    phone: Some(compose.to.clone()),
-                    email: None,
-                    owner_id: None,
-                    opted_out_at: None,
-                    created_at: now,
-                    updated_at: now,
-                };
-                store::contacts::create(&mut tx, &contact).await?;
-                contact
-            }
-        };
+    // Through a simulator number, the number is a simulated phone's.
+    let simulated = channel.provider == Provider::Simulator;
+    let found =
+        store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &compose.to, simulated)
+            .await?;
+    let contact = match found {
+        Some(contact) => contact,
+        None => {
+            let contact = Contact {
+                id: ContactId::generate(),
+                workspace_id: inbox.workspace_id.clone(),
+                name: String::new(),
+                phone: Some(compose.to.clone()),
+                email: None,
+                owner_id: None,
+                opted_out_at: None,
+                simulated,
+                created_at: now,
+                updated_at: now,
+            };
+            store::contacts::create(&mut tx, &contact).await?;
+            contact
+        }
+    };
     refuse_sending(inbox, &contact)?;
     let mut events = Vec::new();
     let active = store::conversations::find_active(&mut tx.conn(), &inbox.id, &contact.id).await?;
@@ -303,7 +308,12 @@ pub async fn continued(
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
     let inbox = resolve_inbox(&mut conn, who, inbox).await?;
-    let Some(contact) = store::contacts::by_phone(&mut conn, &inbox.workspace_id, to).await? else {
+    // A compose without a channel sends from the inbox's first.
+    let channel = resolve_channel(&mut conn, &inbox, None).await?;
+    let simulated = channel.provider == Provider::Simulator;
+    let Some(contact) =
+        store::contacts::by_phone(&mut conn, &inbox.workspace_id, to, simulated).await?
+    else {
         return Ok(None);
     };
     let active = store::conversations::find_active(&mut conn, &inbox.id, &contact.id).await?;

@@ -32,7 +32,7 @@ const MAX_ENTRIES: usize = 100_000;
 pub(crate) struct Lookups {
     since: Instant,
     inboxes: HashMap<InboxId, Inbox>,
-    contacts: HashMap<(WorkspaceId, PhoneNumber), Contact>,
+    contacts: HashMap<(WorkspaceId, PhoneNumber, bool), Contact>,
     conversations: HashMap<(InboxId, ContactId), Conversation>,
 }
 
@@ -77,10 +77,15 @@ impl Lookups {
         Ok(inbox)
     }
 
-    /// The remembered contact with this number.
-    pub(crate) fn contact(&self, workspace: &WorkspaceId, phone: &PhoneNumber) -> Option<Contact> {
+    /// The remembered contact with this number (simulated or real).
+    pub(crate) fn contact(
+        &self,
+        workspace: &WorkspaceId,
+        phone: &PhoneNumber,
+        simulated: bool,
+    ) -> Option<Contact> {
         self.contacts
-            .get(&(workspace.clone(), phone.clone()))
+            .get(&(workspace.clone(), phone.clone(), simulated))
             .cloned()
     }
 
@@ -99,7 +104,11 @@ impl Lookups {
     pub(crate) fn remember(&mut self, contact: &Contact, conversation: &Conversation) {
         if let Some(phone) = &contact.phone {
             self.contacts.insert(
-                (contact.workspace_id.clone(), phone.clone()),
+                (
+                    contact.workspace_id.clone(),
+                    phone.clone(),
+                    contact.simulated,
+                ),
                 contact.clone(),
             );
         }

@@ -11,10 +11,13 @@
 //! writer's (see `store::Committed`). Under light load a batch is a single
 //! message, so latency stays one commit.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use store::StoreError;
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::channels::Channels;
 use super::{ingest_alone, InboundSms, Ingested, Lookups, Writer};
@@ -36,25 +39,52 @@ pub struct IngestQueue {
     sender: mpsc::Sender<(InboundSms, Reply)>,
     /// The channels webhooks named lately.
     pub(crate) channels: Channels,
+    /// Cancelled by [`IngestQueue::stop`]: the writer stores what waits, then ends.
+    stop: CancellationToken,
+    /// The acknowledger task, which ends after the writer (see [`IngestQueue::stop`]).
+    finished: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
 impl IngestQueue {
     /// Starts the writer task for `state` (which holds this queue).
     pub fn start(state_for_writer: impl FnOnce(IngestQueue) -> AppState) -> AppState {
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
+        let finished = Arc::new(Mutex::new(None));
+        let stop = CancellationToken::new();
         let state = state_for_writer(IngestQueue {
             sender,
             channels: Channels::default(),
+            stop: stop.clone(),
+            finished: finished.clone(),
         });
         let (committed, acknowledger) = mpsc::channel(UNSYNCED_BATCHES);
-        tokio::spawn(write_batches(state.clone(), receiver, committed));
-        tokio::spawn(acknowledge(state.clone(), acknowledger));
+        tokio::spawn(write_batches(state.clone(), receiver, committed, stop));
+        let acknowledger = tokio::spawn(acknowledge(state.clone(), acknowledger));
+        *finished.lock().unwrap_or_else(PoisonError::into_inner) = Some(acknowledger);
         state
     }
 
     /// How many messages wait for the writer now.
     pub fn depth(&self) -> usize {
         self.sender.max_capacity() - self.sender.capacity()
+    }
+
+    /// Stops the writer once every message already submitted is committed,
+    /// durable and answered, and returns then. Called at shutdown after the
+    /// server has stopped taking requests and finished the ones it had, so
+    /// that no accepted webhook is answered with an error; a message
+    /// submitted afterwards is refused as "the ingest writer has stopped".
+    pub async fn stop(&self) {
+        self.stop.cancel();
+        let acknowledger = self
+            .finished
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(acknowledger) = acknowledger {
+            // It ends when the writer has ended and every batch is answered.
+            let _ = acknowledger.await;
+        }
     }
 
     /// Stores `sms` with whatever else is waiting and returns once it is committed.
@@ -70,11 +100,12 @@ impl IngestQueue {
     }
 }
 
-/// The writer task: runs until shutdown, then stores what is already waiting.
+/// The writer task: runs until `stop`, then stores what is already waiting.
 async fn write_batches(
     state: AppState,
     mut receiver: mpsc::Receiver<(InboundSms, Reply)>,
     acknowledger: mpsc::Sender<Written>,
+    stop: CancellationToken,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut lookups = Lookups::default();
@@ -88,7 +119,7 @@ async fn write_batches(
                 }
                 write_batch(&state, &acknowledger, &mut held, std::mem::take(&mut batch), &mut lookups).await;
             }
-            () = state.shutdown.cancelled() => {
+            () = stop.cancelled() => {
                 receiver.close();
                 while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
                     write_batch(&state, &acknowledger, &mut held, std::mem::take(&mut batch), &mut lookups).await;

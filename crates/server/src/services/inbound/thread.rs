@@ -10,24 +10,28 @@ use store::StoreError;
 
 use crate::services::conversations::apply_trigger;
 
-/// The workspace's contact with this number, created when the number is new.
+/// The workspace's contact with this number, created when the number is
+/// new; `simulated` for a phone the simulator plays (never a real contact).
 pub(crate) async fn contact_for(
     tx: &mut store::Tx<'_>,
     inbox: &Inbox,
     phone: &PhoneNumber,
+    simulated: bool,
     now: Timestamp,
 ) -> Result<Contact, StoreError> {
-    match store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, phone).await? {
+    match store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, phone, simulated).await? {
         Some(contact) => Ok(contact),
-        None => create_contact(tx, inbox, phone, now).await,
+        None => create_contact(tx, inbox, phone, simulated, now).await,
     }
 }
 
-/// A new contact for a number the workspace has not seen.
+/// A new contact for a number the workspace has not seen (from a real
+/// provider, or from the simulator when `simulated`).
 pub(crate) async fn create_contact(
     tx: &mut store::Tx<'_>,
     inbox: &Inbox,
     phone: &PhoneNumber,
+    simulated: bool,
     now: Timestamp,
 ) -> Result<Contact, StoreError> {
     let contact = Contact {
@@ -38,6 +42,7 @@ pub(crate) async fn create_contact(
         email: None,
         owner_id: None,
         opted_out_at: None,
+        simulated,
         created_at: now,
         updated_at: now,
     };

@@ -9,7 +9,9 @@
 //! once, after what was waiting, in the order the texts came.
 
 use channels::Keyword;
-use domain::{ChannelId, Conversation, Event, Message, MessageId, MessageKind, Timestamp};
+use domain::{
+    ChannelId, Conversation, Event, Message, MessageId, MessageKind, Provider, Timestamp,
+};
 use store::StoreError;
 
 use super::cache::Lookups;
@@ -67,10 +69,17 @@ impl Writer {
         let inbox = lookups.inbox(tx, &sms.channel.inbox_id).await?;
         let keyword = Keyword::parse(sms.body.as_str());
         // Read only, so far: who wrote, and where their text goes.
-        let contact = match (keyword, lookups.contact(&inbox.workspace_id, &sms.from)) {
+        let simulated = sms.channel.provider == Provider::Simulator;
+        let contact = match (
+            keyword,
+            lookups.contact(&inbox.workspace_id, &sms.from, simulated),
+        ) {
             (None, Some(contact)) => Some(contact),
             // A keyword changes the contact: read it as it is now.
-            _ => store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &sms.from).await?,
+            _ => {
+                store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &sms.from, simulated)
+                    .await?
+            }
         };
         let latest = match &contact {
             None => None,
@@ -109,7 +118,7 @@ impl Writer {
                 }
                 let mut contact = match contact {
                     Some(contact) => contact,
-                    None => thread::create_contact(tx, &inbox, &sms.from, now).await?,
+                    None => thread::create_contact(tx, &inbox, &sms.from, simulated, now).await?,
                 };
                 if let Some(keyword) = keyword {
                     optout::apply(tx, &mut contact, keyword, now).await?;

@@ -13,7 +13,8 @@ on_both_backends!(
     agents_cannot_manage_members,
     admins_add_agents_and_admins_but_only_owners_make_owners,
     a_member_added_without_a_password_cannot_log_in_and_one_with_a_password_can,
-    an_existing_account_is_added_as_it_is_but_never_given_a_password,
+    an_admin_can_neither_pull_in_an_existing_account_nor_learn_that_it_exists,
+    an_invitation_can_be_declined,
     roles_change_with_the_owner_rule_and_the_last_owner_is_protected,
     members_are_removed_with_the_owner_rule_and_the_last_owner_stays,
 );
@@ -104,11 +105,11 @@ async fn admins_add_agents_and_admins_but_only_owners_make_owners(backend: Backe
             Some(add("nia@example.com", "agent")),
         )
         .await;
-    assert_eq!(agent.status(), 201);
+    assert_eq!(agent.status(), 202);
     let agent: Value = agent.json().await.unwrap();
-    assert_eq!(agent["name"], "Nia New");
     assert_eq!(agent["email"], "nia@example.com");
     assert_eq!(agent["role"], "agent");
+    assert_eq!(agent["status"], "invited");
     assert!(agent["id"].is_string());
 
     let admin = app
@@ -120,7 +121,7 @@ async fn admins_add_agents_and_admins_but_only_owners_make_owners(backend: Backe
             Some(add("al@example.com", "admin")),
         )
         .await;
-    assert_eq!(admin.status(), 201);
+    assert_eq!(admin.status(), 202);
 
     let owner_by_admin = app
         .api(
@@ -141,8 +142,9 @@ async fn admins_add_agents_and_admins_but_only_owners_make_owners(backend: Backe
             Some(add("oz@example.com", "owner")),
         )
         .await;
-    assert_eq!(owner_by_owner.status(), 201);
+    assert_eq!(owner_by_owner.status(), 202);
 
+    // Inviting again renews the same invitation.
     let twice = app
         .api(
             &seed,
@@ -152,7 +154,18 @@ async fn admins_add_agents_and_admins_but_only_owners_make_owners(backend: Backe
             Some(add("NIA@example.com", "agent")),
         )
         .await;
-    assert_problem(twice, 409, "already_member").await;
+    assert_eq!(twice.status(), 202);
+    assert_eq!(twice.json::<Value>().await.unwrap()["id"], agent["id"]);
+    let member = app
+        .api(
+            &seed,
+            Method::POST,
+            "/members",
+            Some(&seed.admin),
+            Some(add("ANA@example.com", "agent")),
+        )
+        .await;
+    assert_problem(member, 409, "already_member").await;
     let bad_role = app
         .api(
             &seed,
@@ -194,7 +207,7 @@ async fn a_member_added_without_a_password_cannot_log_in_and_one_with_a_password
             Some(without),
         )
         .await;
-    assert_eq!(response.status(), 201);
+    assert_eq!(response.status(), 202);
     let refused = app.post_session("nia@example.com", "").await;
     assert_problem(refused, 401, "unauthenticated").await;
 
@@ -209,53 +222,110 @@ async fn a_member_added_without_a_password_cannot_log_in_and_one_with_a_password
             Some(with),
         )
         .await;
-    assert_eq!(response.status(), 201);
+    assert_eq!(response.status(), 202);
     app.login("max@example.com", PASSWORD).await;
     let me: Value = app.me().await.json().await.unwrap();
     assert_eq!(me["name"], "Max");
+    // Max joins when he accepts.
+    assert_eq!(me["workspaces"], json!([]));
+    let invitations: Value = app
+        .get("/api/v1/me/invitations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = invitations["items"][0]["id"].as_str().unwrap().to_string();
+    let csrf = me["csrf_token"].as_str().unwrap().to_string();
+    let accepted = app
+        .client
+        .post(format!("{}/api/v1/me/invitations/{id}/accept", app.address))
+        .header("x-csrf-token", csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 200);
+    let me: Value = app.me().await.json().await.unwrap();
     assert_eq!(me["workspaces"][0]["role"], "admin");
 }
 
-async fn an_existing_account_is_added_as_it_is_but_never_given_a_password(backend: Backend) {
+async fn an_admin_can_neither_pull_in_an_existing_account_nor_learn_that_it_exists(
+    backend: Backend,
+) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
     let seed = app.seed().await;
     app.set_password(&seed.stranger, PASSWORD).await;
-
-    let hijack = json!({
-        "email": "stella@example.com", "name": "Stella", "role": "agent", "password": "taken over!",
-    });
-    let response = app
+    let invite = |email: &str| json!({ "email": email, "name": "Someone", "role": "agent", "password": "taken over!" });
+    let existing = app
         .api(
             &seed,
             Method::POST,
             "/members",
             Some(&seed.admin),
-            Some(hijack),
+            Some(invite("Stella@Example.com")),
         )
         .await;
-    assert_problem(response, 409, "account_exists").await;
-
-    let add = json!({ "email": "Stella@Example.com", "name": "Someone Else", "role": "agent" });
-    let response = app
+    let new = app
         .api(
             &seed,
             Method::POST,
             "/members",
             Some(&seed.admin),
-            Some(add),
+            Some(invite("nobody@example.com")),
         )
         .await;
-    assert_eq!(response.status(), 201);
-    let added: Value = response.json().await.unwrap();
-    assert_eq!(added["id"], seed.stranger.id);
+    // The same answer either way: no name, no account id, no hint.
+    assert_eq!(existing.status(), 202);
+    assert_eq!(new.status(), 202);
+    let existing: Value = existing.json().await.unwrap();
+    let new: Value = new.json().await.unwrap();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&existing), keys(&new));
+    assert_eq!(existing["email"], "stella@example.com");
+    assert_eq!(existing["status"], new["status"]);
+    assert!(!existing.to_string().contains(&seed.stranger.id));
+    assert!(!existing.to_string().contains("Stranger"));
+
+    // She is not a member until she accepts, and her password is her own.
+    let members = app
+        .api(&seed, Method::GET, "/members", Some(&seed.admin), None)
+        .await;
+    let members: Value = members.json().await.unwrap();
+    assert!(
+        !members.to_string().contains("stella@example.com"),
+        "{members}"
+    );
     assert_eq!(
-        added["name"], "Stella Stranger",
-        "an account keeps its own name"
+        app.post_session("stella@example.com", "taken over!")
+            .await
+            .status(),
+        401
     );
 
-    // Her own password still works, and she now sees both workspaces.
+    // Someone else cannot accept her invitation.
+    let mine = format!("{}/api/v1/me/invitations", app.address);
+    let listed: Value = app
+        .request(Method::GET, &mine, Some(&seed.stranger), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{listed}");
+    assert_eq!(items[0]["workspace_name"], "Acme Plumbing");
+    assert_eq!(items[0]["role"], "agent");
+    let accept = format!("{mine}/{}/accept", items[0]["id"].as_str().unwrap());
+    let stolen = app
+        .request(Method::POST, &accept, Some(&seed.ana), None)
+        .await;
+    assert_problem(stolen, 404, "not_found").await;
+
+    // She accepts, and sees both workspaces.
+    let accepted = app
+        .request(Method::POST, &accept, Some(&seed.stranger), None)
+        .await;
+    assert_eq!(accepted.status(), 200);
     app.login("stella@example.com", PASSWORD).await;
     let me: Value = app.me().await.json().await.unwrap();
     let roles: Vec<(&str, &str)> = me["workspaces"]
@@ -268,6 +338,48 @@ async fn an_existing_account_is_added_as_it_is_but_never_given_a_password(backen
         roles,
         [("Acme Plumbing", "agent"), ("Elsewhere Ltd", "owner")]
     );
+    let listed: Value = app
+        .request(Method::GET, &mine, Some(&seed.stranger), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"], json!([]));
+}
+
+async fn an_invitation_can_be_declined(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let invite = json!({ "email": "stella@example.com", "name": "S", "role": "admin" });
+    let response = app
+        .api(
+            &seed,
+            Method::POST,
+            "/members",
+            Some(&seed.admin),
+            Some(invite),
+        )
+        .await;
+    let id = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = format!("{}/api/v1/me/invitations/{id}", app.address);
+    let declined = app
+        .request(Method::DELETE, &url, Some(&seed.stranger), None)
+        .await;
+    assert_eq!(declined.status(), 204);
+    let again = app
+        .request(
+            Method::POST,
+            &format!("{url}/accept"),
+            Some(&seed.stranger),
+            None,
+        )
+        .await;
+    assert_problem(again, 404, "not_found").await;
 }
 
 async fn roles_change_with_the_owner_rule_and_the_last_owner_is_protected(backend: Backend) {

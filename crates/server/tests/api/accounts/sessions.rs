@@ -1,5 +1,5 @@
 //! Logging in and out: the cookie, CSRF, one answer for bad credentials,
-//! the rate limit, renewal, and `me`.
+//! renewal, and `me` (throttling is in `throttling`).
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -12,7 +12,6 @@ on_both_backends!(
     logging_in_sets_an_http_only_same_site_lax_cookie_that_me_accepts,
     a_cookie_write_without_the_csrf_header_is_refused_and_with_it_succeeds,
     a_wrong_password_and_an_unknown_address_get_the_same_401,
-    the_eleventh_failed_login_for_an_account_is_rate_limited_until_the_window_ends,
     logging_out_ends_the_session,
     a_session_is_renewed_on_use_at_most_once_an_hour_and_expires_unused,
     me_with_a_token_has_no_csrf_token_and_lists_the_workspaces,
@@ -107,49 +106,6 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_401(backend: Backe
     let no_password = assert_problem(no_password, 401, "unauthenticated").await;
     assert_eq!(wrong, unknown);
     assert_eq!(wrong, no_password);
-}
-
-async fn the_eleventh_failed_login_for_an_account_is_rate_limited_until_the_window_ends(
-    backend: Backend,
-) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
-    let seed = app.seed().await;
-    app.set_password(&seed.ana, PASSWORD).await;
-    app.set_password(&seed.ben, PASSWORD).await;
-
-    for attempt in 1..=10 {
-        let response = app.post_session("ana@example.com", "guess").await;
-        assert_eq!(response.status(), 401, "attempt {attempt}");
-    }
-    let eleventh = app.post_session("ana@example.com", "guess").await;
-    let retry_after: u64 = eleventh.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
-    assert_problem(eleventh, 429, "rate_limited").await;
-    // Even the right password waits: the guesser must not learn it was right.
-    let right = app.post_session("Ana@example.com", PASSWORD).await;
-    assert_problem(right, 429, "rate_limited").await;
-    // Another account from the same address is not locked out.
-    assert_eq!(
-        app.post_session("ben@example.com", PASSWORD).await.status(),
-        200
-    );
-
-    app.state.clock.advance(chrono::Duration::minutes(15));
-    assert_eq!(
-        app.post_session("ana@example.com", PASSWORD).await.status(),
-        200
-    );
-    // A success forgets the failures: ten more are allowed again.
-    for attempt in 1..=10 {
-        let response = app.post_session("ana@example.com", "guess").await;
-        assert_eq!(response.status(), 401, "attempt {attempt} after success");
-    }
 }
 
 async fn logging_out_ends_the_session(backend: Backend) {

@@ -88,6 +88,18 @@ pub fn rows() -> Vec<Row> {
     vec![
         // ---- Accounts: the caller's own things; another workspace changes nothing ----
         account(GET, "/me", [200, 200, 200, 200, 401, 200]),
+        // Invitations are each person's own: one that is not theirs is not found.
+        account(GET, "/me/invitations", [200, 200, 200, 200, 401, 200]),
+        account(
+            DELETE,
+            "/me/invitations/{id}",
+            [404, 404, 404, 404, 401, 404],
+        ),
+        account(
+            POST,
+            "/me/invitations/{id}/accept",
+            [404, 404, 404, 404, 401, 404],
+        ),
         // Anyone may log in, with or without a token; the body is Ana's credentials.
         account(POST, "/session", [200, 200, 200, 200, 200, 200])
             .json(|f| json!({ "email": f.seed.ana.email, "password": PASSWORD }))
@@ -313,7 +325,7 @@ pub fn rows() -> Vec<Row> {
         .json(|_| json!({ "state": "approved" })),
         // ---- Workspace members: everyone may list them, admins manage them ----
         ws(GET, "/members", [200, 200, 200, 200, 401, 404]),
-        ws(POST, "/members", [201, 201, 403, 403, 401, 404]).json(|f| {
+        ws(POST, "/members", [202, 202, 403, 403, 401, 404]).json(|f| {
             json!({
                 "email": format!("nia-{}@example.com", f.unique),
                 "name": "Nia New",

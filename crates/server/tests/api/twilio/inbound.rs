@@ -188,7 +188,7 @@ pub(super) async fn assert_nothing_stored(s: &super::Story, sid: &str) {
     assert!(found.is_none());
     let workspace = domain::WorkspaceId::parse(&s.seed.workspace_id).unwrap();
     let phone = domain::PhoneNumber::parse(CUSTOMER, "US").unwrap();
-    let contact = store::contacts::by_phone(&mut reader.conn(), &workspace, &phone)
+    let contact = store::contacts::by_phone(&mut reader.conn(), &workspace, &phone, false)
         .await
         .unwrap();
     assert!(contact.is_none(), "a refused webhook created a contact");

@@ -58,11 +58,27 @@ pub struct MemberList {
     pub next_cursor: Option<String>,
 }
 
+/// An invitation to the workspace, as the admin who made it sees it: the
+/// same whether or not the address already had an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitedView {
+    /// The invitation's id.
+    pub id: String,
+    /// The address invited, lower-cased.
+    #[schema(format = Email)]
+    pub email: String,
+    /// The role they get when they accept.
+    pub role: RoleName,
+    /// Always `invited`: they join when they accept.
+    #[schema(example = "invited")]
+    pub status: &'static str,
+}
+
 /// `POST /members`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
-    /// Their login address. An existing account is added as it is.
+    /// Their login address. Its owner joins when they accept the invitation.
     #[schema(format = Email, example = "ana@acme.example")]
     pub email: String,
     /// Display name for a new account, 1 to 100 characters (an existing
@@ -71,9 +87,10 @@ pub struct AddMemberRequest {
     pub name: String,
     /// Their role here. Only an owner may make an owner.
     pub role: RoleName,
-    /// A first password for a new account, 8 to 1024 characters. Without
-    /// one the account cannot log in until a password is set. Refused for
-    /// an existing account (409 `account_exists`), which keeps its own.
+    /// A first password, 8 to 1024 characters, for an address that has no
+    /// account yet (one is made so they can log in and accept). Ignored for
+    /// an existing account, which keeps its own: the answer is the same
+    /// either way.
     #[schema(format = Password)]
     pub password: Option<String>,
 }
@@ -122,7 +139,10 @@ async fn list_members(
     }))
 }
 
-/// Adds a person to the workspace, making their account if the address is new.
+/// Invites a person to the workspace; they join when they accept
+/// (`POST /api/v1/me/invitations/{id}/accept`). An address without an
+/// account gets one. The answer is the same whether or not the address had
+/// an account, so it tells nobody which addresses are registered.
 #[utoipa::path(
     post,
     path = "/api/v1/workspaces/{ws}/members",
@@ -131,12 +151,12 @@ async fn list_members(
     params(("ws" = String, Path, description = "The workspace's id")),
     request_body = AddMemberRequest,
     responses(
-        (status = 201, description = "The new member", body = MemberView),
+        (status = 202, description = "Invited: they join when they accept", body = InvitedView),
         (status = 400, description = "`bad_request`: the body is not JSON", content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`: not logged in", content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: needs an admin (an owner for the owner role), or `csrf`", content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such workspace of the caller's", content_type = "application/problem+json"),
-        (status = 409, description = "`already_member`, or `account_exists` when a password is given for an existing account", content_type = "application/problem+json"),
+        (status = 409, description = "`already_member`: a member of this workspace already", content_type = "application/problem+json"),
         (status = 422, description = "`validation`: an address, name or password breaks a rule", content_type = "application/problem+json"),
     )
 )]
@@ -144,16 +164,23 @@ async fn add_member(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
     JsonBody(body): JsonBody<AddMemberRequest>,
-) -> Result<(StatusCode, Json<MemberView>), ApiError> {
-    let role = Role::from(body.role);
+) -> Result<(StatusCode, Json<InvitedView>), ApiError> {
     let new = NewMember {
         email: EmailAddress::parse(&body.email)?,
         name: body.name,
-        role,
+        role: Role::from(body.role),
         password: body.password.map(Password::parse).transpose()?,
     };
-    let user = members::add(&state, &who, new).await?;
-    Ok((StatusCode::CREATED, Json(MemberView::new(&user, role))))
+    let invited = members::add(&state, &who, new).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(InvitedView {
+            id: invited.id,
+            email: invited.email,
+            role: invited.role.into(),
+            status: "invited",
+        }),
+    ))
 }
 
 /// Gives a member another role. The last owner cannot be demoted.

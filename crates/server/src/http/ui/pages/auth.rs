@@ -1,9 +1,7 @@
 //! Signing in and out, first-run setup, and `/` (the first workspace).
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::Cookie;
@@ -13,6 +11,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::http::auth::{form_csrf_matches, SESSION_COOKIE};
+use crate::http::client::{self, ClientAddress};
 use crate::http::ui::cookies::{self, LOGIN_CSRF_COOKIE};
 use crate::http::ui::session::{csrf_refused, CsrfForm, Signed};
 use crate::http::ui::{render, Chrome};
@@ -120,7 +119,7 @@ pub async fn login_page(
 /// `POST /login`.
 pub async fn log_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
@@ -144,14 +143,21 @@ pub async fn log_in(
             "That doesn't look like an email address.".into(),
         );
     };
-    match sessions::log_in(&state, peer.ip(), &email, Password::typed(form.password))
+    let known = client::device(&jar);
+    let password = Password::typed(form.password);
+    match sessions::log_in(&state, client, known.as_deref(), &email, password)
         .await
         .map_err(ApiError::from)
     {
-        Ok(Login::LoggedIn { session, .. }) => {
-            let jar = jar
+        Ok(Login::LoggedIn {
+            session, device, ..
+        }) => {
+            let mut jar = jar
                 .add(cookies::session(&state, session.cookie_value)?)
                 .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"));
+            if let Some(device) = device {
+                jar = jar.add(client::device_cookie(&state, device)?);
+            }
             let to = if next.is_empty() { "/" } else { next.as_str() };
             Ok((jar, Redirect::to(to)).into_response())
         }
