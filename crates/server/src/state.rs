@@ -11,8 +11,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::metrics::Metrics;
 use crate::http::rate_limit::SimulatorLimits;
+use crate::metrics::Metrics;
 use crate::realtime::Hub;
 use crate::services::accounts::LoginLimiter;
 use crate::services::inbound::IngestQueue;

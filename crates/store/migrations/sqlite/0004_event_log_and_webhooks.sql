@@ -13,6 +13,12 @@ CREATE TABLE reaction_cursors (
     updated_at    BIGINT NOT NULL
 );
 
+-- The reactions there are start at the log's head: they react to what
+-- happens from now on (earlier events were handled the way they were then).
+INSERT INTO reaction_cursors (reaction, after_xid, after_seq, holder, lease_until, updated_at)
+SELECT name, 0, (SELECT COALESCE(MAX(seq), 0) FROM events), NULL, NULL, 0
+FROM (SELECT 'deliveries' AS name UNION ALL SELECT 'lifecycle' UNION ALL SELECT 'webhooks') AS reactions;
+
 CREATE TABLE webhook_endpoints (
     id               TEXT PRIMARY KEY,
     workspace_id     TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,

@@ -77,7 +77,7 @@ async fn a_text_from_the_channels_own_number_is_refused_and_stores_nothing(backe
     assert!(found.is_none());
     let workspace = domain::WorkspaceId::parse(&s.seed.workspace_id).unwrap();
     let number = domain::PhoneNumber::parse(&own, "US").unwrap();
-    let contact = store::contacts::by_phone(&mut reader.conn(), &workspace, &number)
+    let contact = store::contacts::by_phone(&mut reader.conn(), &workspace, &number, false)
         .await
         .unwrap();
     assert!(contact.is_none(), "the inbox's own number became a contact");
