@@ -102,8 +102,9 @@ pub const LAST_NAMES: &[&str] = &[
     "Tanaka",
 ];
 
-/// Area codes of the customers' (fictional 555-01xx) numbers.
-pub const AREA_CODES: &[&str] = &["415", "510", "628", "650", "707", "925"];
+/// Area codes of the customers' (fictional 555-01xx) numbers. Not 415: the
+/// inboxes' own numbers are there, and a number cannot text itself.
+pub const AREA_CODES: &[&str] = &["510", "628", "650", "707", "925", "408"];
 
 /// What customers write first, by inbox purpose.
 pub const OPENERS: &[(&str, &[&str])] = &[

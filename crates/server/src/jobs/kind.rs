@@ -186,14 +186,17 @@ mod tests {
         let new = job.to_new(chrono::Utc::now());
         assert_eq!(new.kind, "deliver_webhook");
         assert_eq!(Job::from_stored(&stored(&new.kind, new.payload)), Ok(job));
+        let id = ConversationId::generate();
         let old = stored(
             "wake_conversation",
-            serde_json::json!({ "conversation_id": "c1" }),
+            serde_json::json!({ "conversation_id": id }),
         );
-        assert!(matches!(
+        assert_eq!(
             Job::from_stored(&old),
-            Ok(Job::WakeConversation { .. })
-        ));
+            Ok(Job::WakeConversation {
+                conversation_id: id
+            })
+        );
     }
 
     #[test]

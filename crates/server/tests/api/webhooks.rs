@@ -44,6 +44,20 @@ async fn with_endpoint(
     Some((app, seed, receiver, id))
 }
 
+/// The endpoint's delivery log, as the admin reads it.
+async fn deliveries(app: &TestApp, seed: &Seed, endpoint: &str) -> serde_json::Value {
+    let log = app
+        .api(
+            seed,
+            Method::GET,
+            &format!("/webhooks/{endpoint}/deliveries"),
+            Some(&seed.admin),
+            None,
+        )
+        .await;
+    json_of(log, 200).await
+}
+
 async fn deliveries_are_signed_retried_and_logged(backend: Backend) {
     let Some((app, seed, receiver, endpoint)) =
         with_endpoint(backend, &["message", "assigned"]).await
@@ -81,18 +95,7 @@ async fn deliveries_are_signed_retried_and_logged(backend: Backend) {
     assert_eq!(first[0].body["data"]["message_kind"], "inbound");
     assert!(first[0].body["timestamp"].is_string());
 
-    let log = json_of(
-        app.api(
-            &seed,
-            Method::GET,
-            &format!("/webhooks/{endpoint}/deliveries"),
-            Some(&seed.admin),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let log = deliveries(&app, &seed, &endpoint).await;
     let failed = log["items"]
         .as_array()
         .unwrap()
@@ -114,18 +117,7 @@ async fn deliveries_are_signed_retried_and_logged(backend: Backend) {
     assert_eq!(all[2].id, first[0].id, "a retry keeps its webhook-id");
     assert!(all[2].verified);
 
-    let log = json_of(
-        app.api(
-            &seed,
-            Method::GET,
-            &format!("/webhooks/{endpoint}/deliveries"),
-            Some(&seed.admin),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let log = deliveries(&app, &seed, &endpoint).await;
     let items = log["items"].as_array().unwrap();
     assert_eq!(
         items.len(),
@@ -205,18 +197,7 @@ async fn an_endpoint_failing_for_a_day_is_turned_off_with_the_reason(backend: Ba
     app.new_conversation(&seed, "+14155550125", "Anyone?").await;
     app.run_due_jobs().await;
     assert_eq!(receiver.received().len(), 8);
-    let log = json_of(
-        app.api(
-            &seed,
-            Method::GET,
-            &format!("/webhooks/{endpoint}/deliveries"),
-            Some(&seed.admin),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let log = deliveries(&app, &seed, &endpoint).await;
     assert_eq!(log["items"][0]["status"], "failed", "{log}");
 }
 
@@ -246,18 +227,7 @@ async fn redirects_are_not_followed_and_private_addresses_are_refused_by_default
         receiver.received().is_empty(),
         "loopback is the server's own network"
     );
-    let log = json_of(
-        app.api(
-            &seed,
-            Method::GET,
-            &format!("/webhooks/{endpoint}/deliveries"),
-            Some(&seed.admin),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let log = deliveries(&app, &seed, &endpoint).await;
     let error = log["items"][0]["last_error"].as_str().unwrap();
     assert!(error.contains("private address"), "{log}");
 }
@@ -271,18 +241,7 @@ async fn a_redirect_is_a_failed_attempt() {
     receiver.answer(&[302]);
     app.new_conversation(&seed, "+14155550127", "Hi").await;
     app.run_due_jobs().await;
-    let log = json_of(
-        app.api(
-            &seed,
-            Method::GET,
-            &format!("/webhooks/{endpoint}/deliveries"),
-            Some(&seed.admin),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let log = deliveries(&app, &seed, &endpoint).await;
     assert_eq!(log["items"][0]["response_status"], 302, "{log}");
     assert!(log["items"][0]["last_error"]
         .as_str()

@@ -126,7 +126,8 @@ async fn a_stream_resumes_from_an_event_it_was_sent_by_its_position() {
         let elsewhere = support::new_team(&store).await;
         let first = support::new_conversation(&store, &team.inbox, &team.contact).await;
         support::new_conversation(&store, &elsewhere.inbox, &elsewhere.contact).await;
-        let second = support::new_conversation(&store, &team.inbox, &team.contact).await;
+        let other = support::new_contact(&store, &team.workspace, "Dora", "+14155550102").await;
+        let second = support::new_conversation(&store, &team.inbox, &other).await;
         let mut reader = store.read().await.unwrap();
         let mut conn = reader.conn();
         let ws = Some(&team.workspace.id);

@@ -350,6 +350,9 @@ pub async fn new_message_at(
     conversation.last_activity_at = conversation.last_activity_at.max(at);
     if kind == domain::MessageKind::Inbound {
         conversation.last_inbound_at = conversation.last_inbound_at.max(Some(at));
+    }
+    // Every customer-visible message moves the version a reply must have seen.
+    if kind.is_customer_visible() {
         conversation.inbound_version = conversation.version;
     }
     message

@@ -63,6 +63,19 @@ async fn channels_are_connected_listed_and_disconnected_without_showing_secrets(
         .unwrap();
     drop(reader);
     assert!(stored.settings.contains(secret));
+    // The workspace's first Twilio number puts the inbox's carrier
+    // registration in `pending`; agents see it once it is approved.
+    let registration = format!("/inboxes/{}/registration", seed.inbox_id);
+    let approved = app
+        .api(
+            &seed,
+            Method::PUT,
+            &registration,
+            Some(&seed.admin),
+            Some(json!({ "state": "approved" })),
+        )
+        .await;
+    assert!(approved.status().is_success(), "{approved:?}");
 
     let response = app
         .api(&seed, Method::GET, &channels, Some(&seed.ana), None)

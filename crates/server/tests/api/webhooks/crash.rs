@@ -190,7 +190,7 @@ async fn killed_mid_delivery(dir: &Path, url: &str) {
 async fn serve(dir: &Path, url: &str) -> (Child, String) {
     let mut child = switchboard(dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
-        .env("SWITCHBOARD_JOB_LEASE_SECS", "2")
+        .env("SWITCHBOARD_LEASE_SECS", "2")
         .env("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true")
         .env("SWITCHBOARD_LOG", "warn")
         .stdout(Stdio::piped())
