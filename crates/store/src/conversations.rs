@@ -212,7 +212,7 @@ pub async fn get(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Option<Conv
 
 /// The conversation that continues closed conversation `id` (started by
 /// the customer's next message), if there is one yet.
-#[tracing::instrument(skip_all, fields(conversation_id = %id), err)]
+#[tracing::instrument(skip_all, fields(conversation_id = %id), err(level = "debug"))]
 pub async fn follow_up(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Option<Conversation>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM conversations c WHERE c.previous_id = $1 \

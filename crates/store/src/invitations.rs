@@ -57,7 +57,7 @@ fn from_row(row: InvitationRow) -> Result<Invitation> {
 
 /// Invites `email` to `workspace` with `role`; an open invitation of the
 /// same address there gets the new role. Returns the invitation's id.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err)]
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
 pub async fn upsert(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
@@ -86,7 +86,7 @@ pub async fn upsert(
 }
 
 /// The open invitations of this address, oldest first.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn for_email(conn: &mut Conn<'_>, email: &str) -> Result<Vec<Invitation>> {
     let sql = format!("{SELECT} WHERE n.email = $1 ORDER BY n.created_at, n.id");
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, InvitationRow>(&sql)
@@ -98,7 +98,7 @@ pub async fn for_email(conn: &mut Conn<'_>, email: &str) -> Result<Vec<Invitatio
 
 /// Takes the invitation `id` of this address out (accepting or declining
 /// it); `None` when there is no such invitation for this address.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn take(tx: &mut Tx<'_>, id: &str, email: &str) -> Result<Option<Invitation>> {
     let sql = format!("{SELECT} WHERE n.id = $1 AND n.email = $2");
     let found = crate::on_backend!(tx.conn(), c => sqlx::query_as::<_, InvitationRow>(&sql)

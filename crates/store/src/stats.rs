@@ -16,7 +16,7 @@ pub struct JobCount {
 }
 
 /// Jobs by kind and status.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn job_counts(conn: &mut Conn<'_>) -> Result<Vec<JobCount>> {
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, (String, String, i64)>(
         "SELECT kind, status, COUNT(*) FROM jobs GROUP BY kind, status ORDER BY kind, status",

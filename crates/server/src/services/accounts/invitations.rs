@@ -10,7 +10,7 @@ use crate::services::ServiceError;
 use crate::state::AppState;
 
 /// The caller's open invitations, oldest first.
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
 pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Invitation>, ServiceError> {
     let mut reader = state.store.read().await?;
     Ok(store::invitations::for_email(&mut reader.conn(), user.email.as_str()).await?)
@@ -18,7 +18,7 @@ pub async fn mine(state: &AppState, user: &User) -> Result<Vec<Invitation>, Serv
 
 /// Accepts the caller's invitation `id`: they join its workspace with its
 /// role. Someone else's invitation is "not found", like one that is not there.
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
 pub async fn accept(
     state: &AppState,
     user: &User,
@@ -49,7 +49,7 @@ pub async fn accept(
 }
 
 /// Declines (and forgets) the caller's invitation `id`.
-#[tracing::instrument(skip_all, fields(user_id = %user.id), err)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
 pub async fn decline(state: &AppState, user: &User, id: &str) -> Result<(), ServiceError> {
     let mut tx = state.store.begin().await?;
     store::invitations::take(&mut tx, id, user.email.as_str())
