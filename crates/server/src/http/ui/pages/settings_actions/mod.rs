@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
 use domain::{
-    Action, ApiCode, ChannelId, DomainError, EmailAddress, Inbox, InboxId, PhoneNumber, Provider,
-    Registration, UnreadMode, UserId,
+    Action, ApiCode, DomainError, EmailAddress, Inbox, InboxId, PhoneNumber, Registration,
+    UnreadMode, UserId,
 };
 use serde::Deserialize;
 
@@ -23,9 +23,11 @@ use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::{render, Chrome};
-use crate::services::inboxes::channels::{self, NewChannel};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
 use crate::state::AppState;
+
+mod number_forms;
+pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
 
 /// The path of every settings form: the workspace and the inbox.
 type InboxPath = Path<(String, String)>;
@@ -77,27 +79,6 @@ pub struct RegistrationForm {
 pub struct MemberForm {
     #[serde(default)]
     user_id: String,
-    #[serde(default)]
-    next: String,
-}
-
-/// Connecting a number: the one chosen, the search it came from (and, by
-/// its provider, whether connecting buys it from Twilio).
-#[derive(Debug, Default, Deserialize)]
-pub struct ConnectForm {
-    #[serde(default)]
-    number: String,
-    #[serde(flatten)]
-    search: NumberQuery,
-    #[serde(default)]
-    next: String,
-}
-
-/// Disconnecting a number.
-#[derive(Debug, Default, Deserialize)]
-pub struct DisconnectForm {
-    #[serde(default)]
-    channel_id: String,
     #[serde(default)]
     next: String,
 }
@@ -275,59 +256,6 @@ pub async fn remove_member(
     }
     .await;
     let posted = Posted::form("remove-member").next(form.next);
-    answer(&state, &agent, jar, &id, posted, done).await
-}
-
-/// `POST …/settings/connect` (admins): a simulator number, or one bought
-/// from Twilio.
-pub async fn connect(
-    State(state): State<AppState>,
-    agent: Agent,
-    jar: CookieJar,
-    Path((_, id)): InboxPath,
-    CsrfForm(form): CsrfForm<ConnectForm>,
-) -> Result<Response, ApiError> {
-    let id = inbox_id(&id)?;
-    let region = state.settings.default_region.clone();
-    let done: Result<&'static str, ApiError> = async {
-        let number = PhoneNumber::parse(&form.number, &region)?;
-        let (new, notice) = match form.search.provider() {
-            Provider::Twilio => (
-                NewChannel::TwilioPurchase { number },
-                "Number bought from Twilio and connected.",
-            ),
-            _ => (NewChannel::Simulator { number }, "Number connected."),
-        };
-        channels::connect(&state, &agent.who, &id, new).await?;
-        Ok(notice)
-    }
-    .await;
-    // The same search again, so a refused purchase leaves the admin where
-    // they were, with the numbers still offered.
-    let posted = Posted {
-        search: form.search,
-        ..Posted::form("connect").next(form.next)
-    };
-    answer(&state, &agent, jar, &id, posted, done).await
-}
-
-/// `POST …/settings/disconnect` (admins).
-pub async fn disconnect(
-    State(state): State<AppState>,
-    agent: Agent,
-    jar: CookieJar,
-    Path((_, id)): InboxPath,
-    CsrfForm(form): CsrfForm<DisconnectForm>,
-) -> Result<Response, ApiError> {
-    let id = inbox_id(&id)?;
-    let done: Result<&'static str, ApiError> = async {
-        let channel = ChannelId::parse(form.channel_id.trim())
-            .map_err(|_| ApiError::not_found("no such channel in this inbox"))?;
-        channels::disconnect(&state, &agent.who, &id, &channel).await?;
-        Ok("Number disconnected.")
-    }
-    .await;
-    let posted = Posted::form("disconnect").next(form.next);
     answer(&state, &agent, jar, &id, posted, done).await
 }
 
