@@ -71,7 +71,7 @@ pub async fn send(state: &AppState, text: Text) -> Result<Sent, ServiceError> {
         let mut reader = state.store.read().await?;
         store::channels::by_address(&mut reader.conn(), ChannelKind::Sms, text.to.as_str()).await?
     }
-    .filter(|c| c.provider == domain::Provider::Simulator)
+    .filter(|c| super::providers::simulated(c))
     .ok_or_else(|| {
         ServiceError::not_found(format!(
             "{} is not a simulator number on this server",

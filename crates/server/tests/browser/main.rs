@@ -16,6 +16,7 @@ mod compose;
 mod contacts;
 mod conversation;
 mod flows;
+mod integrations;
 mod new_inbox;
 mod screens;
 mod settings;
