@@ -7,7 +7,7 @@
 use super::{Attempt, JobError};
 use crate::services::messages::refuse_sending;
 use crate::services::providers;
-use crate::state::AppState;
+use crate::services::state::AppState;
 use channels::{OutboundSms, SendError};
 use domain::{
     Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, PhoneNumber,

@@ -14,8 +14,8 @@ use domain::{Channel, DomainError, PhoneNumber, Provider};
 
 use super::inbound::twilio::Credentials;
 use super::inboxes::channels::NewChannel;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The provider that sends through `channel`, or why nothing can (the
 /// reason is recorded on the message for the agent).

@@ -21,9 +21,9 @@ use axum::response::Html;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::state::AppState;
+use crate::services::state::AppState;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The product name in every page's header and title.
 pub const PRODUCT: &str = "Switchboard";

@@ -11,8 +11,8 @@ use store::StoreError;
 use crate::services::access::{self, Principal};
 use crate::services::messages::{locked_by, refuse_sending, Draft, Post};
 use crate::services::providers;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How often a compose is retried when a concurrent one (or an inbound
 /// message) created the contact or the conversation first.
@@ -122,7 +122,7 @@ async fn attempt(
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
     // Through a simulator number, the number is a simulated phone's.
-    let simulated = providers::simulated(&channel);
+    let simulated = providers::simulated(channel);
     let found =
         store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &compose.to, simulated)
             .await?;

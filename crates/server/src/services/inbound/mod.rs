@@ -22,8 +22,8 @@ pub use queue::{IngestParts, IngestQueue};
 pub use twilio::{delivery_report, receive_sms, SignedRequest, TwilioReply};
 pub use voice::incoming_call;
 
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 use cache::Lookups;
 use write::Writer;
 

@@ -11,8 +11,8 @@ use domain::{
 use store::StoreError;
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 pub use super::numbers::{available_numbers, NumberSearch};
 use crate::services::providers;

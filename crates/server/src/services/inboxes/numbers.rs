@@ -9,8 +9,8 @@ use url::Url;
 
 use crate::services::access::{self, Principal};
 use crate::services::providers;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How many numbers a search offers.
 const OFFERED_NUMBERS: usize = 5;

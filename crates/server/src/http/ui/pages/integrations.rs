@@ -15,15 +15,15 @@ use store::jobs::{Job, JobStatus};
 use store::webhooks::{Delivery, Endpoint};
 
 use super::settings::{shown_on_page, Frame};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::format::full_time;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::{render, Chrome};
+use crate::services::state::AppState;
 use crate::services::webhooks::{self, NewEndpoint};
 use crate::services::{background, ServiceError};
-use crate::state::AppState;
 
 /// Jobs per page.
 const JOBS_PER_PAGE: u32 = 50;

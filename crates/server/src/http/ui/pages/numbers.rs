@@ -8,13 +8,13 @@ use domain::{Channel, InboxId, Provider};
 use serde::Deserialize;
 
 use super::settings::{shown_on_page, Item};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::inboxes::channels::{self, NumberSearch};
 use crate::services::providers;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The number search of the card. A GET form, so a search is a link; the
 /// connect form carries it too, so a refused purchase shows the same results.

@@ -8,12 +8,12 @@ use domain::{ChannelId, PhoneNumber};
 use serde::Deserialize;
 
 use super::{answer, inbox_id, InboxPath, Posted};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::pages::numbers::NumberQuery;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::services::inboxes::channels::{self, NewChannel};
 use crate::services::providers;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Connecting a number: the one chosen, the search it came from (and, by
 /// its provider, whether connecting buys it from Twilio).

@@ -11,11 +11,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::http::rate_limit::SimulatorLimits;
 use crate::metrics::Metrics;
 use crate::realtime::Hub;
 use crate::services::accounts::LoginLimiter;
 use crate::services::inbound::{IngestParts, IngestQueue};
+use crate::services::rate_limit::SimulatorLimits;
 
 /// What every handler can reach, passed as axum state: no globals, so tests
 /// can run many apps side by side in one process.
