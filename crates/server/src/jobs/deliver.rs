@@ -139,6 +139,10 @@ async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobError> {
             error_message: None,
         }),
         Err(SendError::Transient(error)) => Err(JobError::retry(error)),
+        Err(SendError::RateLimited(wait)) => Err(JobError::Retry {
+            after: Some(wait),
+            reason: "the provider asked us to slow down".to_string(),
+        }),
         Err(SendError::Permanent { code, message }) => {
             if code.as_deref() == Some(UNSUBSCRIBED) {
                 mark_opted_out(state, contact).await;
