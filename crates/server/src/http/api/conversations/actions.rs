@@ -17,6 +17,7 @@ use super::conversation_id;
 use super::views::ConversationView;
 use crate::error::ApiError;
 use crate::http::api::inboxes::nullable;
+use crate::http::api::words::{PriorityWord, SettableStatusWord};
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
 use crate::services::conversations::{self, Edit};
@@ -51,9 +52,10 @@ fn user_id(field: &'static str, raw: &str) -> Result<UserId, DomainError> {
 pub struct UpdateConversation {
     /// Up to 200 characters; `null` or empty clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     subject: Option<Option<String>>,
     /// `none`, `low`, `normal`, `high` or `urgent`.
+    #[schema(value_type = Option<PriorityWord>)]
     priority: Option<String>,
 }
 
@@ -247,7 +249,7 @@ async fn snooze(
 #[serde(deny_unknown_fields)]
 pub struct SetStatus {
     /// `open`, `pending`, `on_hold`, `resolved` or `closed` (snooze has its own button).
-    #[schema(example = "pending")]
+    #[schema(value_type = SettableStatusWord, example = "pending")]
     status: String,
 }
 
@@ -276,7 +278,8 @@ async fn set_status(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetTags {
-    /// The whole new set; at most 20, each up to 40 characters.
+    /// The whole new set; at most 20, each 1 to 40 characters.
+    #[schema(max_items = 20)]
     tags: Vec<String>,
 }
 

@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 
 use super::inbox_id;
 use crate::error::ApiError;
+use crate::http::api::words::{ChannelKindWord, ProviderWord};
 use crate::http::auth::InWorkspace;
 use crate::http::json_body::JsonBody;
 use crate::http::query::QueryParams;
@@ -35,10 +36,10 @@ pub struct ChannelView {
     /// The inbox it feeds.
     pub inbox_id: String,
     /// `sms` or `email`.
-    #[schema(example = "sms")]
+    #[schema(value_type = ChannelKindWord, example = "sms")]
     pub kind: String,
     /// `simulator`, `twilio` or `smtp`.
-    #[schema(example = "simulator")]
+    #[schema(value_type = ProviderWord, example = "simulator")]
     pub provider: String,
     /// The E.164 number or the email address customers write to.
     pub address: String,
@@ -73,12 +74,13 @@ pub struct ChannelList {
 #[serde(deny_unknown_fields)]
 pub struct ConnectChannel {
     /// `sms` (email channels arrive with the email work).
-    #[schema(example = "sms")]
+    #[schema(value_type = ChannelKindWord, example = "sms")]
     kind: String,
     /// `simulator` or `twilio`.
-    #[schema(example = "simulator")]
+    #[schema(value_type = ProviderWord, example = "simulator")]
     provider: String,
     /// The number, read in the server's default region unless it starts with `+`.
+    #[schema(min_length = 1, max_length = 64)]
     phone_number: String,
     /// Twilio: the account SID.
     account_sid: Option<String>,
@@ -149,6 +151,7 @@ pub struct NumberQuery {
     /// Digits the number must contain.
     contains: Option<String>,
     /// `simulator` (the default) or `twilio` (the server's Twilio account).
+    #[param(inline, value_type = Option<ProviderWord>)]
     provider: Option<String>,
 }
 
@@ -158,7 +161,7 @@ pub struct AvailableNumber {
     /// In E.164.
     pub phone_number: String,
     /// Who would carry it.
-    #[schema(example = "simulator")]
+    #[schema(value_type = ProviderWord, example = "simulator")]
     pub provider: String,
 }
 
