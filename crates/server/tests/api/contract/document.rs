@@ -213,6 +213,29 @@ fn the_schemas_carry_the_limits_the_server_enforces() {
     assert_eq!(words(view_schema), ["open", "done", "snoozed", "all"]);
 }
 
+#[test]
+fn every_button_on_a_conversation_lists_the_409_of_a_closed_one() {
+    // schemathesis found `return-to-inbox` answering 409 `invalid_transition`
+    // on a closed conversation without the document saying so.
+    let doc = document();
+    for action in [
+        "assign",
+        "assign-to-me",
+        "transfer",
+        "return-to-inbox",
+        "done",
+        "reopen",
+        "snooze",
+        "status",
+    ] {
+        let path = format!("/api/v1/workspaces/{{ws}}/conversations/{{id}}/{action}");
+        assert!(
+            !doc["paths"][&path]["post"]["responses"]["409"].is_null(),
+            "POST {path} does not list 409"
+        );
+    }
+}
+
 /// `crates/server/openapi.json` is for readers and client generators: it
 /// must be what the server serves. Regenerate it with
 /// `cargo run --bin switchboard -- openapi > crates/server/openapi.json`.

@@ -120,6 +120,7 @@ pub struct Transfer {
     responses((status = 200, body = ConversationView),
         (status = 403, description = "An agent transferring someone else's conversation"),
         (status = 404, description = "No such conversation"),
+        (status = 409, description = "The conversation is closed"),
         (status = 422, description = "The user is not a member of the inbox")))]
 async fn transfer(
     State(state): State<AppState>,
@@ -139,7 +140,8 @@ async fn transfer(
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = ConversationView),
         (status = 403, description = "An agent returning someone else's conversation"),
-        (status = 404, description = "No such conversation")))]
+        (status = 404, description = "No such conversation"),
+        (status = 409, description = "The conversation is closed")))]
 async fn return_to_inbox(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
@@ -165,6 +167,7 @@ pub struct Assign {
     responses((status = 200, body = ConversationView),
         (status = 403, description = "Not an admin"),
         (status = 404, description = "No such conversation"),
+        (status = 409, description = "The conversation is closed"),
         (status = 422, description = "The user is not a member of the inbox")))]
 async fn assign(
     State(state): State<AppState>,
