@@ -52,6 +52,9 @@ pub(crate) enum Pools {
 #[derive(Clone)]
 pub struct Store {
     pools: Pools,
+    /// A test's throwaway database, removed when the last handle is dropped
+    /// ([`crate::testing`]); `None` for every real database.
+    throwaway: Option<Arc<crate::testing::Throwaway>>,
 }
 
 impl fmt::Debug for Store {
@@ -127,6 +130,7 @@ impl Store {
                 readers,
                 sync,
             },
+            throwaway: None,
         })
     }
 
@@ -145,6 +149,7 @@ impl Store {
             })?;
         Ok(Self {
             pools: Pools::Postgres(pool),
+            throwaway: None,
         })
     }
 
@@ -156,6 +161,29 @@ impl Store {
             Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
+    }
+
+    /// A name for the migrations this build applies on `backend`: it changes
+    /// whenever a migration is added or edited (tests key their migrated
+    /// template database by it).
+    pub(crate) fn migrations_fingerprint(backend: Backend) -> String {
+        use sha2::{Digest, Sha256};
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let mut hash = Sha256::new();
+        for migration in migrator.iter() {
+            hash.update(migration.version.to_be_bytes());
+            hash.update(&migration.checksum);
+        }
+        hex::encode(&hash.finalize()[..8])
+    }
+
+    /// Removes `throwaway` once the last clone of this store is dropped.
+    pub(crate) fn owning(mut self, throwaway: crate::testing::Throwaway) -> Self {
+        self.throwaway = Some(Arc::new(throwaway));
+        self
     }
 
     /// Checks that the database answers (for `/readyz`).

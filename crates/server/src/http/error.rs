@@ -127,14 +127,18 @@ impl ApiError {
 /// The RFC 9457 body. `type` is `about:blank` (the status says what kind of
 /// problem it is, so `title` is the status phrase) and `code` is our extension
 /// member for clients to match on.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"type": "about:blank", "title": "Not Found", "status": 404,
+    "detail": "no such contact", "code": "not_found"}))]
 pub struct Problem<'a> {
     /// Always `about:blank`.
     #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
     pub kind: &'static str,
     /// The status phrase, such as `Not Found`.
     pub title: &'static str,
     /// The HTTP status, repeated for clients that only keep the body.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     /// What went wrong, for a person.
     pub detail: &'a str,
@@ -189,7 +193,9 @@ fn cause_chain(error: &ApiError) -> String {
 
 fn code_for_status(status: StatusCode) -> &'static str {
     match status {
-        StatusCode::BAD_REQUEST => "bad_request",
+        // One code for one mistake: a request that cannot be read is a
+        // `validation` problem wherever it is noticed (API.md).
+        StatusCode::BAD_REQUEST => "validation",
         StatusCode::UNAUTHORIZED => "unauthenticated",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
@@ -277,6 +283,20 @@ mod tests {
             content_type,
             serde_json::from_slice(&bytes).unwrap(),
         )
+    }
+
+    #[tokio::test]
+    async fn a_bare_400_made_outside_the_handlers_says_validation_as_theirs_do() {
+        // A path or body axum cannot read is answered by the problem
+        // middleware through `from_status`: it once said `bad_request` for
+        // the mistake every handler calls `validation`.
+        let (status, _, body) = body_of(ApiError::from_status(
+            StatusCode::BAD_REQUEST,
+            "Invalid URL",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["code"], "validation");
     }
 
     #[tokio::test]

@@ -7,10 +7,13 @@ use store::Backend;
 
 use crate::helpers::{assert_problem, spawn_app, spawn_twilio_app};
 
+mod document;
+
 on_both_backends!(
     an_unknown_query_parameter_is_refused_naming_it,
     an_empty_cursor_reads_the_first_page,
     malformed_json_and_a_bad_query_share_the_validation_code,
+    a_body_that_is_not_json_is_a_415_problem,
     a_webhook_body_over_the_limit_is_a_413_problem,
 );
 
@@ -81,6 +84,32 @@ async fn malformed_json_and_a_bad_query_share_the_validation_code(backend: Backe
         )
         .await;
     assert_problem(response, 400, "validation").await;
+}
+
+async fn a_body_that_is_not_json_is_a_415_problem(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = app
+            .client
+            .post(format!(
+                "{}/api/v1/workspaces/{}/contacts",
+                app.address, seed.workspace_id
+            ))
+            .bearer_auth(&seed.ana.token)
+            .body("{\"name\": \"Jane\"}");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        assert_problem(response, 415, "unsupported_media_type").await;
+    }
 }
 
 async fn a_webhook_body_over_the_limit_is_a_413_problem(backend: Backend) {

@@ -128,13 +128,13 @@ pub struct SetupRequest {
     #[schema(format = Email, example = "olivia@acme.example")]
     pub email: String,
     /// 8 to 1024 characters.
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 8, max_length = 1024)]
     pub password: String,
     /// The owner's display name, 1 to 100 characters.
-    #[schema(example = "Olivia Owner")]
+    #[schema(example = "Olivia Owner", min_length = 1, max_length = 100)]
     pub name: String,
     /// The first workspace's name, 1 to 100 characters.
-    #[schema(example = "Acme Plumbing")]
+    #[schema(example = "Acme Plumbing", min_length = 1, max_length = 100)]
     pub workspace_name: String,
 }
 

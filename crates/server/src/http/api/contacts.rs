@@ -92,6 +92,7 @@ pub struct ContactQuery {
     /// Part of a name, phone number or email address.
     q: Option<String>,
     /// 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
@@ -101,9 +102,11 @@ pub struct ContactQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContact {
-    /// Display name (may be empty).
+    /// Display name (may be empty), up to 200 characters.
+    #[schema(max_length = 200)]
     name: String,
     /// A phone number, read in the server's default region unless it starts with `+`.
+    #[schema(max_length = 64)]
     phone: Option<String>,
     /// An email address.
     email: Option<String>,
@@ -128,13 +131,18 @@ impl CreateContact {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateContact {
+    /// Display name (may be empty), up to 200 characters.
+    #[schema(max_length = 200)]
     name: Option<String>,
+    /// A phone number; `null` or empty clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 64)]
     phone: Option<Option<String>>,
+    /// An email address; `null` or empty clears it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     email: Option<Option<String>>,
+    /// A member of the workspace; `null` or empty clears it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     owner_id: Option<Option<String>>,

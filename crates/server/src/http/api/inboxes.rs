@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::http::api::words::{InboxKindWord, PurposeWord, RegistrationWord, UnreadModeWord};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -47,20 +48,25 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct CreateInbox {
     /// Display name, up to 80 characters.
+    #[schema(min_length = 1, max_length = 80)]
     name: String,
     /// `shared` or `personal` (belongs to the creator).
-    #[schema(example = "shared")]
+    #[schema(value_type = InboxKindWord, example = "shared")]
     kind: String,
     /// `support`, `sales`, `success` or `general`.
-    #[schema(example = "support")]
+    #[schema(value_type = PurposeWord, example = "support")]
     purpose: String,
     /// One emoji; 📥 when absent.
+    #[schema(min_length = 1, max_length = 8)]
     emoji: Option<String>,
     /// `#rrggbb`; slate when absent.
+    #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     color: Option<String>,
     /// a-z, 0-9, `-`, `_`; derived from the name when absent.
+    #[schema(pattern = "^[a-z0-9_-]{1,40}$")]
     api_code: Option<String>,
     /// `per_user` (the default) or `shared`.
+    #[schema(value_type = Option<UnreadModeWord>)]
     unread_mode: Option<String>,
 }
 
@@ -87,12 +93,20 @@ impl CreateInbox {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInbox {
+    /// Display name, up to 80 characters.
+    #[schema(min_length = 1, max_length = 80)]
     name: Option<String>,
+    /// One emoji.
+    #[schema(min_length = 1, max_length = 8)]
     emoji: Option<String>,
+    /// `#rrggbb`.
+    #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     color: Option<String>,
-    /// Admins.
+    /// Admins: a-z, 0-9, `-`, `_`.
+    #[schema(pattern = "^[a-z0-9_-]{1,40}$")]
     api_code: Option<String>,
     /// Admins: `per_user` or `shared`.
+    #[schema(value_type = Option<UnreadModeWord>)]
     unread_mode: Option<String>,
     /// Admins.
     #[serde(default, deserialize_with = "nullable")]
@@ -103,6 +117,7 @@ pub struct UpdateInbox {
     #[schema(value_type = Option<String>)]
     voice_forward_to: Option<Option<String>>,
     /// Admins: one minute to one year.
+    #[schema(minimum = 60, maximum = 31_536_000)]
     auto_close_secs: Option<i64>,
 }
 
@@ -166,7 +181,7 @@ pub struct DeleteInbox {
 #[serde(deny_unknown_fields)]
 pub struct SetRegistration {
     /// `unregistered`, `pending`, `approved` or `rejected`.
-    #[schema(example = "approved")]
+    #[schema(value_type = RegistrationWord, example = "approved")]
     state: String,
 }
 

@@ -8,6 +8,8 @@ pub mod conversations;
 pub mod events;
 pub mod inboxes;
 pub mod integrations;
+mod responses;
+pub mod words;
 
 use axum::Router;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -58,14 +60,16 @@ impl Modify for Security {
 
 /// Every API route with the document that describes them.
 pub fn routes() -> (Router<AppState>, Document) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::routes())
         .merge(inboxes::routes())
         .merge(contacts::routes())
         .merge(conversations::routes())
         .merge(events::routes())
         .merge(integrations::routes())
-        .split_for_parts()
+        .split_for_parts();
+    responses::document_refusals(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI document (`switchboard openapi`, `GET /api/v1/openapi.json`).

@@ -237,7 +237,12 @@ async fn fresh_postgres() -> Option<(String, impl std::future::Future<Output = (
         }
         Err(error) => panic!("PostgreSQL unreachable: {error}"),
     };
-    let name = format!("sb_test_crash_{}", uuid::Uuid::now_v7().simple());
+    // Named as store::testing names them (`sb_test_<seconds>_…`), so the
+    // stale sweep reclaims it if this test dies before dropping it.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let name = format!("sb_test_{now}_crash_{}", uuid::Uuid::now_v7().simple());
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await

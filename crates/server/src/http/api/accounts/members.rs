@@ -83,7 +83,7 @@ pub struct AddMemberRequest {
     pub email: String,
     /// Display name for a new account, 1 to 100 characters (an existing
     /// account keeps its own).
-    #[schema(example = "Ana Lima")]
+    #[schema(example = "Ana Lima", min_length = 1, max_length = 100)]
     pub name: String,
     /// Their role here. Only an owner may make an owner.
     pub role: RoleName,
@@ -91,7 +91,7 @@ pub struct AddMemberRequest {
     /// account yet (one is made so they can log in and accept). Ignored for
     /// an existing account, which keeps its own: the answer is the same
     /// either way.
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 8, max_length = 1024)]
     pub password: Option<String>,
 }
 

@@ -28,7 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct NewTokenRequest {
     /// What it is for, 1 to 100 characters.
-    #[schema(example = "nightly export")]
+    #[schema(example = "nightly export", min_length = 1, max_length = 100)]
     pub name: String,
 }
 

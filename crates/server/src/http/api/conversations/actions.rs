@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use super::conversation_id;
 use super::views::ConversationView;
 use crate::http::api::inboxes::nullable;
+use crate::http::api::words::{PriorityWord, SettableStatusWord};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -51,9 +52,10 @@ fn user_id(field: &'static str, raw: &str) -> Result<UserId, DomainError> {
 pub struct UpdateConversation {
     /// Up to 200 characters; `null` or empty clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     subject: Option<Option<String>>,
     /// `none`, `low`, `normal`, `high` or `urgent`.
+    #[schema(value_type = Option<PriorityWord>)]
     priority: Option<String>,
 }
 
@@ -118,6 +120,7 @@ pub struct Transfer {
     responses((status = 200, body = ConversationView),
         (status = 403, description = "An agent transferring someone else's conversation"),
         (status = 404, description = "No such conversation"),
+        (status = 409, description = "The conversation is closed"),
         (status = 422, description = "The user is not a member of the inbox")))]
 async fn transfer(
     State(state): State<AppState>,
@@ -137,7 +140,8 @@ async fn transfer(
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = ConversationView),
         (status = 403, description = "An agent returning someone else's conversation"),
-        (status = 404, description = "No such conversation")))]
+        (status = 404, description = "No such conversation"),
+        (status = 409, description = "The conversation is closed")))]
 async fn return_to_inbox(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
@@ -163,6 +167,7 @@ pub struct Assign {
     responses((status = 200, body = ConversationView),
         (status = 403, description = "Not an admin"),
         (status = 404, description = "No such conversation"),
+        (status = 409, description = "The conversation is closed"),
         (status = 422, description = "The user is not a member of the inbox")))]
 async fn assign(
     State(state): State<AppState>,
@@ -247,7 +252,7 @@ async fn snooze(
 #[serde(deny_unknown_fields)]
 pub struct SetStatus {
     /// `open`, `pending`, `on_hold`, `resolved` or `closed` (snooze has its own button).
-    #[schema(example = "pending")]
+    #[schema(value_type = SettableStatusWord, example = "pending")]
     status: String,
 }
 
@@ -276,7 +281,8 @@ async fn set_status(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetTags {
-    /// The whole new set; at most 20, each up to 40 characters.
+    /// The whole new set; at most 20, each 1 to 40 characters.
+    #[schema(max_items = 20)]
     tags: Vec<String>,
 }
 

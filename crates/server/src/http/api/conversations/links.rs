@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::LinkView;
+use crate::http::api::words::LinkKindWord;
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -29,13 +30,20 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct AddLink {
     /// `contact`, `account`, `ticket`, `deal` or `other`.
-    #[schema(example = "ticket")]
+    #[schema(value_type = LinkKindWord, example = "ticket")]
     kind: String,
-    /// The record's id in the other system.
+    /// The record's id in the other system, up to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     external_id: String,
-    /// Where to open it: an http or https URL.
+    /// Where to open it: an http or https URL, up to 2000 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://"
+    )]
     url: String,
-    /// What to show; the external id when absent.
+    /// What to show (up to 200 characters); the external id when absent.
+    #[schema(max_length = 200)]
     title: Option<String>,
 }
 

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::{CountsView, DetailView, QueueItemView, QueuePage};
+use crate::http::api::words::{PriorityWord, SortWord, StatusWord, ViewWord};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::query::QueryParams;
@@ -41,16 +42,20 @@ pub struct FilterQuery {
     /// One inbox's id; all the caller may see when absent.
     inbox: Option<String>,
     /// `open` (the default), `done`, `snoozed` or `all`.
+    #[param(inline, value_type = Option<ViewWord>)]
     view: Option<String>,
     /// One status, on top of the view (use `view=all` to reach any).
+    #[param(inline, value_type = Option<StatusWord>)]
     status: Option<String>,
     /// `me`, `none`, `others` or a user id.
     assignee: Option<String>,
     /// `none`, `low`, `normal`, `high` or `urgent`.
+    #[param(inline, value_type = Option<PriorityWord>)]
     priority: Option<String>,
     /// A tag.
     tag: Option<String>,
     /// `true` for unread only, `false` for read only.
+    #[param(value_type = Option<bool>)]
     unread: Option<String>,
     /// `me` or a user id: conversations whose contact that user owns.
     contact_owner: Option<String>,
@@ -66,24 +71,30 @@ pub struct ListQuery {
     /// One inbox's id; all the caller may see when absent.
     inbox: Option<String>,
     /// `open` (the default), `done`, `snoozed` or `all`.
+    #[param(inline, value_type = Option<ViewWord>)]
     view: Option<String>,
     /// One status, on top of the view (use `view=all` to reach any).
+    #[param(inline, value_type = Option<StatusWord>)]
     status: Option<String>,
     /// `me`, `none`, `others` or a user id.
     assignee: Option<String>,
     /// `none`, `low`, `normal`, `high` or `urgent`.
+    #[param(inline, value_type = Option<PriorityWord>)]
     priority: Option<String>,
     /// A tag.
     tag: Option<String>,
     /// `true` for unread only, `false` for read only.
+    #[param(value_type = Option<bool>)]
     unread: Option<String>,
     /// `me` or a user id: conversations whose contact that user owns.
     contact_owner: Option<String>,
     /// Full-text search over messages, and the contact's name, phone or email.
     q: Option<String>,
     /// `last_activity` (the default), `created`, `priority` or `waiting`.
+    #[param(inline, value_type = Option<SortWord>)]
     sort: Option<String>,
     /// 1 to 200; 50 when absent.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page (same sort).
     cursor: Option<String>,

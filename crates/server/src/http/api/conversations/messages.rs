@@ -19,6 +19,7 @@ use super::views::{
     TimelinePage,
 };
 use crate::http::api::events::EventView;
+use crate::http::api::words::PostKindWord;
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -46,8 +47,10 @@ pub struct ComposeBody {
     /// The number to send from; the inbox's first SMS number when absent.
     channel_id: Option<String>,
     /// The customer's number, read in the server's default region unless it starts with `+`.
+    #[schema(min_length = 1, max_length = 64)]
     to: String,
-    /// The text.
+    /// The text: not blank, at most 64 KiB of UTF-8.
+    #[schema(min_length = 1, max_length = 65_536)]
     body: String,
 }
 
@@ -119,12 +122,14 @@ pub(super) async fn compose(
 #[serde(deny_unknown_fields)]
 pub struct PostBody {
     /// `reply` (sent to the customer) or `note` (internal).
-    #[schema(example = "reply")]
+    #[schema(value_type = PostKindWord, example = "reply")]
     kind: String,
-    /// The text.
+    /// The text: not blank, at most 64 KiB of UTF-8.
+    #[schema(min_length = 1, max_length = 65_536)]
     body: String,
     /// Not supported yet: send an empty list or leave it out.
     #[serde(default)]
+    #[schema(max_items = 0)]
     attachments: Vec<serde_json::Value>,
     /// The `version` the writer saw: a reply is refused as stale when the
     /// customer wrote since.
@@ -194,6 +199,7 @@ async fn post_message(
 #[serde(deny_unknown_fields)]
 pub struct TimelineQuery {
     /// 1 to 200; 50 when absent.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
@@ -207,7 +213,8 @@ pub struct TimelineQuery {
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = TimelinePage),
         (status = 400, description = "A cursor this list did not give out"),
-        (status = 404, description = "No such conversation")))]
+        (status = 404, description = "No such conversation"),
+        (status = 422, description = "`limit` out of range")))]
 async fn timeline(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,

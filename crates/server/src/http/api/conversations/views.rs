@@ -9,6 +9,9 @@ use utoipa::ToSchema;
 use crate::http::api::contacts::ContactView;
 use crate::http::api::events::EventView;
 use crate::http::api::inboxes::InboxRef;
+use crate::http::api::words::{
+    DeliveryStatusWord, LinkKindWord, MessageKindWord, PriorityWord, StatusWord,
+};
 use crate::services::conversations::{Detail, LockHolder, Viewer};
 
 /// A conversation's own fields, as every action answers them.
@@ -23,10 +26,10 @@ pub struct ConversationView {
     /// The customer.
     pub contact_id: String,
     /// `new`, `open`, `pending`, `on_hold`, `snoozed`, `resolved` or `closed`.
-    #[schema(example = "open")]
+    #[schema(value_type = StatusWord, example = "open")]
     pub status: String,
     /// `none`, `low`, `normal`, `high` or `urgent`.
-    #[schema(example = "normal")]
+    #[schema(value_type = PriorityWord, example = "normal")]
     pub priority: String,
     /// Who owns it; `null` in the Unassigned queue.
     pub assignee_id: Option<String>,
@@ -83,7 +86,7 @@ pub struct MessageView {
     /// The conversation it belongs to.
     pub conversation_id: String,
     /// `inbound` (from the customer), `outbound` (a reply) or `note` (internal).
-    #[schema(example = "outbound")]
+    #[schema(value_type = MessageKindWord, example = "outbound")]
     pub kind: String,
     /// Who wrote a reply or note.
     pub author_id: Option<String>,
@@ -92,6 +95,7 @@ pub struct MessageView {
     /// Media (MMS) and files.
     pub attachments: Vec<AttachmentView>,
     /// For a reply: `queued`, `sending`, `sent`, `delivered`, `undelivered`, `failed` or `read`.
+    #[schema(value_type = Option<DeliveryStatusWord>)]
     pub delivery_status: Option<String>,
     /// The provider's error code when delivery failed.
     pub error_code: Option<String>,
@@ -143,7 +147,7 @@ pub struct LinkView {
     /// Its id.
     pub id: String,
     /// `contact`, `account`, `ticket`, `deal` or `other`.
-    #[schema(example = "ticket")]
+    #[schema(value_type = LinkKindWord, example = "ticket")]
     pub kind: String,
     /// The record's id in the other system.
     pub external_id: String,
@@ -252,10 +256,10 @@ pub struct QueueItemView {
     /// The customer.
     pub contact: ContactView,
     /// Its status.
-    #[schema(example = "open")]
+    #[schema(value_type = StatusWord, example = "open")]
     pub status: String,
     /// Its priority.
-    #[schema(example = "none")]
+    #[schema(value_type = PriorityWord, example = "none")]
     pub priority: String,
     /// Who owns it; `null` when unassigned.
     pub assignee_id: Option<String>,

@@ -13,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inbox_id;
+use crate::http::api::words::{ChannelKindWord, ProviderWord};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -36,10 +37,10 @@ pub struct ChannelView {
     /// The inbox it feeds.
     pub inbox_id: String,
     /// `sms` or `email`.
-    #[schema(example = "sms")]
+    #[schema(value_type = ChannelKindWord, example = "sms")]
     pub kind: String,
     /// `simulator`, `twilio` or `smtp`.
-    #[schema(example = "simulator")]
+    #[schema(value_type = ProviderWord, example = "simulator")]
     pub provider: String,
     /// The E.164 number or the email address customers write to.
     pub address: String,
@@ -74,12 +75,13 @@ pub struct ChannelList {
 #[serde(deny_unknown_fields)]
 pub struct ConnectChannel {
     /// `sms` (email channels arrive with the email work).
-    #[schema(example = "sms")]
+    #[schema(value_type = ChannelKindWord, example = "sms")]
     kind: String,
     /// `simulator` or `twilio`.
-    #[schema(example = "simulator")]
+    #[schema(value_type = ProviderWord, example = "simulator")]
     provider: String,
     /// The number, read in the server's default region unless it starts with `+`.
+    #[schema(min_length = 1, max_length = 64)]
     phone_number: String,
     /// Twilio: the account SID.
     account_sid: Option<String>,
@@ -133,6 +135,7 @@ pub struct NumberQuery {
     /// Digits the number must contain.
     contains: Option<String>,
     /// `simulator` (the default) or `twilio` (the server's Twilio account).
+    #[param(inline, value_type = Option<ProviderWord>)]
     provider: Option<String>,
 }
 
@@ -142,7 +145,7 @@ pub struct AvailableNumber {
     /// In E.164.
     pub phone_number: String,
     /// Who would carry it.
-    #[schema(example = "simulator")]
+    #[schema(value_type = ProviderWord, example = "simulator")]
     pub provider: String,
 }
 

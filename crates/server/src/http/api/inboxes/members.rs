@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inbox_id;
+use crate::http::api::accounts::RoleName;
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -33,7 +34,7 @@ pub struct InboxMemberView {
     /// Their email address.
     pub email: String,
     /// Their workspace role: `owner`, `admin` or `agent`.
-    #[schema(example = "agent")]
+    #[schema(value_type = RoleName, example = "agent")]
     pub role: String,
 }
 

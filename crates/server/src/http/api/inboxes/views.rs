@@ -6,6 +6,7 @@ use domain::Inbox;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::api::words::{InboxKindWord, PurposeWord, RegistrationWord, UnreadModeWord};
 use crate::services::inboxes::InboxSummary;
 
 /// The short form of an inbox that other resources embed (a conversation's
@@ -63,20 +64,20 @@ pub struct InboxView {
     /// The code for links (`/compose?inbox=support`).
     pub api_code: String,
     /// `shared` or `personal`.
-    #[schema(example = "shared")]
+    #[schema(value_type = InboxKindWord, example = "shared")]
     pub kind: String,
     /// For a personal inbox, the user it belongs to.
     pub owner_id: Option<String>,
     /// `support`, `sales`, `success` or `general`.
-    #[schema(example = "support")]
+    #[schema(value_type = PurposeWord, example = "support")]
     pub purpose: String,
     /// Whether the caller muted it.
     pub muted: bool,
     /// `per_user` or `shared`.
-    #[schema(example = "per_user")]
+    #[schema(value_type = UnreadModeWord, example = "per_user")]
     pub unread_mode: String,
     /// Carrier registration: `unregistered`, `pending`, `approved` or `rejected`.
-    #[schema(example = "approved")]
+    #[schema(value_type = RegistrationWord, example = "approved")]
     pub registration: String,
     /// Whether the caller is a member (admins also see the others).
     pub member: bool,

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::http::api::words::JobStateWord;
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::services::background;
@@ -31,7 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct JobQuery {
     /// `pending` (waiting or running, the default), `done` or `failed`.
-    #[param(inline, value_type = Option<String>, pattern = "^(pending|done|failed)$")]
+    #[param(inline, value_type = Option<JobStateWord>)]
     state: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -48,6 +49,7 @@ pub struct JobView {
     /// What it does (`deliver_message`, `wake_conversation`, `deliver_webhook`).
     pub kind: String,
     /// `pending`, `done` or `failed`.
+    #[schema(value_type = JobStateWord)]
     pub state: String,
     /// The conversation it is about, if any.
     pub conversation_id: Option<String>,

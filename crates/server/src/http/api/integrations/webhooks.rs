@@ -29,7 +29,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct NewWebhookRequest {
     /// Where deliveries are POSTed: an absolute http(s) URL.
-    #[schema(example = "https://crm.example/hooks/switchboard", max_length = 2000)]
+    #[schema(
+        example = "https://crm.example/hooks/switchboard",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub url: String,
     /// To recognise it by (at most 200 characters).
     #[serde(default)]
