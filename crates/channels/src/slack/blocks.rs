@@ -117,9 +117,8 @@ impl Notification {
     }
 }
 
-/// Slack's escaping for `mrkdwn` text: `&`, `<` and `>` (which start
-/// mentions and links); formatting characters are kept from forming marks by
-/// a zero-width space is not needed since the text is quoted as a block.
+/// Slack's escaping for `mrkdwn` text: `&`, `<` and `>`, which would
+/// otherwise start mentions (`<!channel>`) and links (`<https://…|…>`).
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
