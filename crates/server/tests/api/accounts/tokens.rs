@@ -10,7 +10,62 @@ use crate::helpers::{assert_problem, spawn_app};
 on_both_backends!(
     tokens_are_shown_once_listed_without_their_secret_and_work_as_bearer,
     a_token_can_be_revoked_only_by_its_owner,
+    a_token_records_its_use_at_most_once_a_minute,
 );
+
+async fn a_token_records_its_use_at_most_once_a_minute(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let url = app.url("/api/v1/tokens");
+    let made = app
+        .request(
+            Method::POST,
+            &url,
+            Some(&seed.ana),
+            Some(json!({ "name": "CRM" })),
+        )
+        .await;
+    let made: Value = made.json().await.unwrap();
+    let secret = made["token"].as_str().unwrap().to_string();
+    let last_used = || async {
+        let listed = app.request(Method::GET, &url, Some(&seed.ana), None).await;
+        let listed: Value = listed.json().await.unwrap();
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "CRM")
+            .unwrap()["last_used_at"]
+            .clone()
+    };
+    let use_token = || async {
+        let me = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+    };
+    assert_eq!(last_used().await, Value::Null, "never used yet");
+    use_token().await;
+    let first = last_used().await;
+    assert!(first.is_string(), "{first}");
+    app.state.clock.advance(chrono::Duration::seconds(30));
+    use_token().await;
+    assert_eq!(
+        last_used().await,
+        first,
+        "not written again within a minute"
+    );
+    app.state.clock.advance(chrono::Duration::seconds(31));
+    use_token().await;
+    let later = last_used().await;
+    assert_ne!(later, first, "written again after a minute");
+}
 
 async fn tokens_are_shown_once_listed_without_their_secret_and_work_as_bearer(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
