@@ -20,3 +20,4 @@ mod new_inbox;
 mod screens;
 mod settings;
 mod sign_in;
+mod team;

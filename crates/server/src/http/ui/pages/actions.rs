@@ -22,7 +22,7 @@ use crate::services::messages::{self, Post};
 use crate::state::AppState;
 
 /// The path of every action: the workspace and the conversation.
-type ConversationPath = Path<(String, String)>;
+pub(super) type ConversationPath = Path<(String, String)>;
 
 /// What every action form carries: the queue's query string to come back to.
 #[derive(Debug, Default, Deserialize)]
@@ -300,7 +300,7 @@ pub async fn message(
 
 /// Back to the conversation (Post/Redirect/Get); a refusal the person can
 /// act on is a notice there, anything else the error page.
-fn answer(
+pub(super) fn answer(
     jar: CookieJar,
     ws: &str,
     id: &ConversationId,
