@@ -17,6 +17,7 @@ mod contacts;
 mod conversation;
 mod flows;
 mod new_inbox;
+mod profile;
 mod screens;
 mod settings;
 mod sign_in;
