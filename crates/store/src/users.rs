@@ -190,7 +190,7 @@ pub async fn set_availability(
     found(changed)
 }
 
-/// The availability of every member of `workspace`, by user id.
+/// The members of `workspace` who set themselves away.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn away_in(conn: &mut Conn<'_>, workspace: &domain::WorkspaceId) -> Result<Vec<UserId>> {
     let ids = crate::on_backend!(conn, c => sqlx::query_scalar::<_, String>(

@@ -156,7 +156,7 @@ async fn a_link_never_changes_the_password_of_an_account_that_has_one(backend: B
     let html = forced.text().await.unwrap();
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("already has a password"), "{html}");
-    app.login(&seed.stranger.email, PASSWORD).await;
+    let csrf = app.login(&seed.stranger.email, PASSWORD).await;
     // Signed in as the invitee, the page offers to join.
     let html = app
         .client
@@ -168,6 +168,33 @@ async fn a_link_never_changes_the_password_of_an_account_that_has_one(backend: B
         .await
         .unwrap();
     assert!(html.contains("id=\"join-workspace\""), "{html}");
+    let joined = app
+        .client
+        .post(format!("{link}/join"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), 303);
+    assert_eq!(
+        joined.headers()["location"],
+        format!("/w/{}", seed.workspace_id).as_str()
+    );
+    let me: Value = app
+        .client
+        .get(format!("{}/api/v1/me", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let joined_here = me["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["id"] == seed.workspace_id.as_str() && w["role"] == "agent");
+    assert!(joined_here, "{me}");
 }
 
 async fn admins_list_and_revoke_open_invitations_and_a_revoked_link_stops_working(

@@ -13,5 +13,6 @@ pub mod profile;
 pub mod queue;
 pub mod settings;
 pub mod settings_actions;
+pub mod snooze;
 pub mod status_action;
 pub mod team;
