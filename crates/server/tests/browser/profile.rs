@@ -147,7 +147,25 @@ async fn the_profile_sets_the_zone_every_time_is_shown_in_and_the_timeline_separ
 
     browser.sign_in_as(&app, &seed.ana.id).await;
     goto(&browser, &app, &format!("/w/{ws}")).await;
+    // The first page sends the browser's zone to her profile.
+    let ana = domain::UserId::parse(&seed.ana.id).unwrap();
+    let mut sent = None;
+    for _ in 0..50 {
+        let mut reader = app.store.read().await.unwrap();
+        sent = store::users::profile(&mut reader.conn(), &ana)
+            .await
+            .unwrap()
+            .and_then(|p| p.time_zone);
+        if sent.is_some() {
+            break;
+        }
+        drop(reader);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let sent = sent.expect("the browser's time zone was sent");
     browser.click("#nav-profile").await;
+    // The profile shows the zone the browser sent.
+    assert_eq!(browser.value("#time_zone").await, sent.name());
     browser.wait_for_text("h1", "Your profile").await;
     // Kiritimati: UTC+14 all year, so its days are not UTC's.
     browser.set_value("#time_zone", "Pacific/Kiritimati").await;
@@ -211,6 +229,16 @@ async fn the_profile_sets_the_zone_every_time_is_shown_in_and_the_timeline_separ
     browser
         .wait_for_text("li[data-member='ana@example.com']", "Away")
         .await;
+    // And before transferring a conversation to her.
+    goto(&browser, &app, &format!("/w/{ws}")).await;
+    browser.click("#queue-list .row").await;
+    let options = browser
+        .wait_for("#transfer-to")
+        .await
+        .html(false)
+        .await
+        .unwrap();
+    assert!(options.contains("Ana Lima (away)"), "{options}");
     browser.client.clone().close().await.unwrap();
 }
 

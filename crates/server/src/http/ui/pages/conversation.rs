@@ -204,6 +204,8 @@ pub async fn head(
     // admins and owners, who count as members of every inbox for this
     // (DESIGN.md §3).
     let everyone = crate::services::accounts::members::list(state, who).await?;
+    let away =
+        store::users::away_in(&mut state.store.read().await?.conn(), &who.workspace_id).await?;
     let holders: Vec<&domain::User> = inbox_members
         .iter()
         .map(|m| &m.user)
@@ -303,7 +305,12 @@ pub async fn head(
             .filter(|user| Some(&user.id) != c.assignee_id.as_ref())
             .map(|user| Person {
                 id: user.id.to_string(),
-                name: user.name.clone(),
+                // Whoever set themselves away is said so before a transfer.
+                name: if away.contains(&user.id) {
+                    format!("{} (away)", user.name)
+                } else {
+                    user.name.clone()
+                },
             })
             .collect(),
         buttons,

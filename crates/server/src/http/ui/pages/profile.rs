@@ -173,7 +173,15 @@ async fn build(
         frame,
         email: me.user.email.as_str().to_string(),
         values,
-        zones: Zone::all().collect(),
+        // A zone the browser sent that the picker leaves out (`Etc/UTC`)
+        // is offered too, so that saving the form keeps it.
+        zones: me
+            .time_zone
+            .map(|z| z.name())
+            .filter(|name| !Zone::all().any(|listed| listed == *name))
+            .into_iter()
+            .chain(Zone::all())
+            .collect(),
         notice: None,
         error: None,
         password_error: None,
