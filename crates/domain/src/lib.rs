@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod lifecycle;
 pub mod message;
 pub mod permissions;
+pub mod profile;
 pub mod text;
 pub mod user;
 pub mod workspace;
@@ -28,6 +29,7 @@ pub use inbox::{ApiCode, Inbox, InboxKind, InboxMember, Purpose, Registration, U
 pub use lifecycle::{transition, LifecycleError, Outcome, Trigger};
 pub use message::{Attachment, DeliveryStatus, Message, MessageBody, MessageKind};
 pub use permissions::{authorize, Action, Actor, Denied, Subject};
+pub use profile::{Availability, Zone};
 pub use user::User;
 pub use workspace::{Role, Workspace, WorkspaceMember};
 

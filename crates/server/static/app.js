@@ -304,3 +304,45 @@
   }
   enableDrag();
 })();
+
+// ---- Statuses, confirmations and the browser's time zone (issue 10) -------
+(function () {
+  "use strict";
+
+  var app = document.getElementById("app");
+  if (!app) return;
+
+  // A button that asks first (closing for good): a plain confirm().
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("[data-confirm]") : null;
+    if (button && !window.confirm(button.dataset.confirm)) e.preventDefault();
+  });
+
+  // p / h / o / c: Pending, On hold, Open, Close (from the Status menu).
+  var STATUS_KEYS = { p: "status-pending", h: "status-on_hold", o: "status-open", c: "status-closed" };
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    var id = STATUS_KEYS[e.key];
+    var button = id && document.getElementById(id);
+    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+  });
+
+  // Times are shown in the profile's time zone; until it has one, send the
+  // browser's (once). The panes use it from their next refresh or page; no
+  // reload here, so nothing the person is doing is interrupted.
+  if (app.dataset.zoneKnown === "false") {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { zone = ""; }
+    if (zone && !sessionStorage.getItem("sb-zone-sent")) {
+      sessionStorage.setItem("sb-zone-sent", "1");
+      fetch("/api/v1/me/profile", {
+        method: "PATCH",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": app.dataset.csrf, "Accept": "application/json" },
+        body: JSON.stringify({ time_zone: zone })
+      }).then(function (r) { if (r.ok) app.dataset.zoneKnown = "true"; });
+    }
+  }
+})();

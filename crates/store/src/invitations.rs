@@ -4,6 +4,7 @@
 use domain::text::Word;
 use domain::{Id, Role, Timestamp, UserId, Workspace, WorkspaceId};
 
+use crate::secret::{generate_token, hash_token};
 use crate::time::{from_millis, to_millis};
 use crate::{Conn, Result, StoreError, Tx};
 
@@ -56,7 +57,9 @@ fn from_row(row: InvitationRow) -> Result<Invitation> {
 }
 
 /// Invites `email` to `workspace` with `role`; an open invitation of the
-/// same address there gets the new role. Returns the invitation's id.
+/// same address there gets the new role and a new link (the old link stops
+/// working). Returns the invitation's id and the link's secret, which only
+/// this answer holds: the table keeps its SHA-256.
 #[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
 pub async fn upsert(
     tx: &mut Tx<'_>,
@@ -65,13 +68,15 @@ pub async fn upsert(
     role: Role,
     invited_by: &UserId,
     now: Timestamp,
-) -> Result<String> {
+) -> Result<(String, String)> {
     let id = uuid::Uuid::now_v7().to_string();
-    Ok(
-        crate::on_backend!(tx.conn(), c => sqlx::query_scalar::<_, String>(
-        "INSERT INTO invitations (id, workspace_id, email, role, invited_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (workspace_id, email) DO UPDATE SET role = excluded.role \
+    let token = generate_token("sbi");
+    let id = crate::on_backend!(tx.conn(), c => sqlx::query_scalar::<_, String>(
+        "INSERT INTO invitations (id, workspace_id, email, role, invited_by, created_at, token_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (workspace_id, email) DO UPDATE SET role = excluded.role, \
+         token_hash = excluded.token_hash, invited_by = excluded.invited_by, \
+         created_at = excluded.created_at \
          RETURNING id",
     )
     .bind(&id)
@@ -80,9 +85,49 @@ pub async fn upsert(
     .bind(role.as_str())
     .bind(invited_by.as_str())
     .bind(to_millis(now))
+    .bind(hash_token(&token))
     .fetch_one(&mut *c)
-    .await)?,
+    .await)?;
+    Ok((id, token))
+}
+
+/// The open invitations to `workspace`, newest first (the admins' list).
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
+pub async fn for_workspace(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+) -> Result<Vec<Invitation>> {
+    let sql = format!("{SELECT} WHERE n.workspace_id = $1 ORDER BY n.created_at DESC, n.id DESC");
+    let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, InvitationRow>(&sql)
+        .bind(workspace.as_str())
+        .fetch_all(&mut **c)
+        .await)?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// The invitation whose link carries `token`, if it is still open.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn by_token(conn: &mut Conn<'_>, token: &str) -> Result<Option<Invitation>> {
+    let sql = format!("{SELECT} WHERE n.token_hash = $1");
+    let row = crate::on_backend!(conn, c => sqlx::query_as::<_, InvitationRow>(&sql)
+        .bind(hash_token(token))
+        .fetch_optional(&mut **c)
+        .await)?;
+    row.map(from_row).transpose()
+}
+
+/// Withdraws invitation `id` to `workspace`; `false` when there is none.
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
+pub async fn revoke(tx: &mut Tx<'_>, workspace: &WorkspaceId, id: &str) -> Result<bool> {
+    let gone = crate::on_backend!(tx.conn(), c => sqlx::query(
+        "DELETE FROM invitations WHERE id = $1 AND workspace_id = $2",
     )
+    .bind(id)
+    .bind(workspace.as_str())
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(gone > 0)
 }
 
 /// The open invitations of this address, oldest first.

@@ -4,7 +4,8 @@
 //! on `lower(email)`), and looked up the same way, so `Ana@x.com` and
 //! `ana@x.com` are one account.
 
-use domain::{EmailAddress, User, UserId};
+use domain::text::Word;
+use domain::{Availability, EmailAddress, User, UserId, Zone};
 
 use crate::time::{from_millis, to_millis};
 use crate::{Conn, Result, StoreError, Tx};
@@ -113,6 +114,93 @@ pub async fn set_name(tx: &mut Tx<'_>, id: &UserId, name: &str) -> Result<()> {
     .await
     .map(|r| r.rows_affected()))?;
     found(changed)
+}
+
+/// A person's own settings (see [`domain::profile`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Their time zone; `None` until their browser's is sent or they pick one.
+    pub time_zone: Option<Zone>,
+    /// Whether they take new work.
+    pub availability: Availability,
+    /// Whether they have a password (an invited account may not, yet).
+    pub has_password: bool,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct ProfileRow {
+    time_zone: Option<String>,
+    availability: String,
+    has_password: i32,
+}
+
+/// The profile of user `id`.
+#[tracing::instrument(skip_all, fields(user_id = %id), err(level = "debug"))]
+pub async fn profile(conn: &mut Conn<'_>, id: &UserId) -> Result<Option<Profile>> {
+    let row = crate::on_backend!(conn, c => sqlx::query_as::<_, ProfileRow>(
+        "SELECT time_zone, availability, \
+         CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password \
+         FROM users WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut **c)
+    .await)?;
+    row.map(|row| {
+        Ok(Profile {
+            // A zone the database no longer knows reads as none: the page
+            // asks again rather than failing.
+            time_zone: row.time_zone.and_then(|z| Zone::parse(&z).ok()),
+            availability: Availability::parse(&row.availability)
+                .map_err(|e| StoreError::corrupt("users.availability", e))?,
+            has_password: row.has_password != 0,
+        })
+    })
+    .transpose()
+}
+
+/// Sets user `id`'s time zone.
+#[tracing::instrument(skip_all, fields(user_id = %id), err(level = "debug"))]
+pub async fn set_time_zone(tx: &mut Tx<'_>, id: &UserId, zone: Zone) -> Result<()> {
+    let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
+        "UPDATE users SET time_zone = $2 WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .bind(zone.name())
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    found(changed)
+}
+
+/// Sets user `id`'s availability.
+#[tracing::instrument(skip_all, fields(user_id = %id), err(level = "debug"))]
+pub async fn set_availability(
+    tx: &mut Tx<'_>,
+    id: &UserId,
+    availability: Availability,
+) -> Result<()> {
+    let changed = crate::on_backend!(tx.conn(), c => sqlx::query(
+        "UPDATE users SET availability = $2 WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .bind(availability.as_str())
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    found(changed)
+}
+
+/// The members of `workspace` who set themselves away.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn away_in(conn: &mut Conn<'_>, workspace: &domain::WorkspaceId) -> Result<Vec<UserId>> {
+    let ids = crate::on_backend!(conn, c => sqlx::query_scalar::<_, String>(
+        "SELECT u.id FROM users u JOIN workspace_members m ON m.user_id = u.id \
+         WHERE m.workspace_id = $1 AND u.availability = 'away'",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(&mut **c)
+    .await)?;
+    Ok(ids.into_iter().map(UserId::from_trusted).collect())
 }
 
 /// Whether any account exists: a fresh install offers first-run setup until one does.

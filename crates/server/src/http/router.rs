@@ -160,13 +160,19 @@ fn request_span(request: &Request) -> Span {
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // An invitation's link carries its secret in the path: log the route.
+    let path = if route.starts_with("/invite/") {
+        route
+    } else {
+        request.uri().path()
+    };
     let name = format!("{} {}", request.method(), route);
     tracing::info_span!(
         "request",
         otel.name = %name,
         method = %request.method(),
         route,
-        path = request.uri().path(),
+        path,
         request_id,
     )
 }

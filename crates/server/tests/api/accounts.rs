@@ -2,6 +2,7 @@
 //! logging in and out, API tokens and workspace members in the submodules.
 
 mod members;
+mod profile_and_links;
 mod sessions;
 mod throttling;
 mod tokens;

@@ -61,6 +61,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .expect("a fresh database")?;
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
+        // Follows the bound port, so links the app makes (invitations) open.
+        public_url: "http://127.0.0.1:0".into(),
         // Tests step the job queue themselves with `reactions::run_due`.
         run_jobs: false,
         ..Settings::default()

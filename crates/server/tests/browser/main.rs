@@ -18,6 +18,8 @@ mod conversation;
 mod flows;
 mod integrations;
 mod new_inbox;
+mod profile;
 mod screens;
 mod settings;
 mod sign_in;
+mod team;

@@ -9,7 +9,11 @@
 
 mod invitations;
 mod members;
+mod profile;
 mod tokens;
+mod workspace_invitations;
+
+pub use members::invite_link;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -42,6 +46,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(tokens::routes())
         .merge(members::routes())
         .merge(invitations::routes())
+        .merge(profile::routes())
+        .merge(workspace_invitations::routes())
 }
 
 /// A role in a workspace: `owner` > `admin` > `agent`.

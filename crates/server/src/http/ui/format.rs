@@ -5,11 +5,13 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, TimeDelta};
 use domain::text::Word;
-use domain::{Event, EventKind, Status, Timestamp};
+use domain::{Event, EventKind, Status, Timestamp, Zone};
 
-/// A short age for lists: `now`, `5m`, `3h`, `Tue`, `Mar 4`, `Mar 4, 2025`.
-pub fn ago(at: Timestamp, now: Timestamp) -> String {
+/// A short age for lists, in the viewer's zone: `now`, `5m`, `3h`, `Tue`,
+/// `Mar 4`, `Mar 4, 2025`.
+pub fn ago(at: Timestamp, now: Timestamp, zone: Zone) -> String {
     let elapsed = now - at;
+    let (local, today) = (at.with_timezone(&zone.tz()), now.with_timezone(&zone.tz()));
     if elapsed < TimeDelta::minutes(1) {
         "now".into()
     } else if elapsed < TimeDelta::hours(1) {
@@ -17,17 +19,46 @@ pub fn ago(at: Timestamp, now: Timestamp) -> String {
     } else if elapsed < TimeDelta::hours(24) {
         format!("{}h", elapsed.num_hours())
     } else if elapsed < TimeDelta::days(6) {
-        at.format("%a").to_string()
-    } else if at.year() == now.year() {
-        at.format("%b %-d").to_string()
+        local.format("%a").to_string()
+    } else if local.year() == today.year() {
+        local.format("%b %-d").to_string()
     } else {
-        at.format("%b %-d, %Y").to_string()
+        local.format("%b %-d, %Y").to_string()
     }
 }
 
-/// A full time for tooltips and the timeline: `Mar 4, 14:05 UTC`.
-pub fn full_time(at: Timestamp) -> String {
-    at.format("%b %-d, %H:%M UTC").to_string()
+/// A full time for tooltips and the timeline, in the viewer's zone with
+/// its abbreviation: `Mar 4, 14:05 WET`.
+pub fn full_time(at: Timestamp, zone: Zone) -> String {
+    at.with_timezone(&zone.tz())
+        .format("%b %-d, %H:%M %Z")
+        .to_string()
+}
+
+/// A time of day for the timeline, in the viewer's zone: `14:05`.
+pub fn clock_time(at: Timestamp, zone: Zone) -> String {
+    at.with_timezone(&zone.tz()).format("%H:%M").to_string()
+}
+
+/// A day in the viewer's zone, as the timeline's separators say it:
+/// `Today`, `Yesterday`, `Mon 30 Nov`, or `Mon 30 Nov 2025` in another year.
+pub fn day_label(at: Timestamp, now: Timestamp, zone: Zone) -> String {
+    let day = at.with_timezone(&zone.tz()).date_naive();
+    let today = now.with_timezone(&zone.tz()).date_naive();
+    if day == today {
+        "Today".into()
+    } else if today.pred_opt() == Some(day) {
+        "Yesterday".into()
+    } else if day.year() == today.year() {
+        day.format("%a %-d %b").to_string()
+    } else {
+        day.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// The calendar day of `at` in the viewer's zone (where separators go).
+pub fn local_day(at: Timestamp, zone: Zone) -> chrono::NaiveDate {
+    at.with_timezone(&zone.tz()).date_naive()
 }
 
 /// Up to two initials for an avatar: `Ana Lima` → `AL`; a number → `#`.
@@ -108,8 +139,8 @@ pub fn capitalised(word: &str) -> String {
 
 /// An event in words (`Ana Lima transferred to Ben Okafor`), or `None` for
 /// the ones the timeline shows another way (messages, delivery) or not at
-/// all (locks). `names` maps user ids to names.
-pub fn describe(event: &Event, names: &HashMap<String, String>) -> Option<String> {
+/// all (locks). `names` maps user ids to names; times are in `zone`.
+pub fn describe(event: &Event, names: &HashMap<String, String>, zone: Zone) -> Option<String> {
     let name = |id: &domain::UserId| {
         names
             .get(&id.to_string())
@@ -146,7 +177,7 @@ pub fn describe(event: &Event, names: &HashMap<String, String>) -> Option<String
             (Status::Resolved, _) => by("Marked as done", &event.actor_id, &actor),
             (Status::Closed, _) => by("Closed", &event.actor_id, &actor),
             (Status::Snoozed, Some(until)) => {
-                format!("{actor} snoozed it until {}", full_time(*until))
+                format!("{actor} snoozed it until {}", full_time(*until, zone))
             }
             (Status::Open, _) if event.actor_id.is_none() => "Reopened".into(),
             (to, _) => format!("{actor} set the status to {}", status_label(*to)),
@@ -195,11 +226,30 @@ mod tests {
     #[test]
     fn ages_are_short() {
         let now = chrono::Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
-        assert_eq!(ago(now, now), "now");
-        assert_eq!(ago(now - TimeDelta::minutes(5), now), "5m");
-        assert_eq!(ago(now - TimeDelta::hours(3), now), "3h");
-        assert_eq!(ago(now - TimeDelta::days(30), now), "Feb 8");
-        assert_eq!(ago(now - TimeDelta::days(400), now), "Feb 3, 2025");
+        let utc = Zone::UTC;
+        assert_eq!(ago(now, now, utc), "now");
+        assert_eq!(ago(now - TimeDelta::minutes(5), now, utc), "5m");
+        assert_eq!(ago(now - TimeDelta::hours(3), now, utc), "3h");
+        assert_eq!(ago(now - TimeDelta::days(30), now, utc), "Feb 8");
+        assert_eq!(ago(now - TimeDelta::days(400), now, utc), "Feb 3, 2025");
+    }
+
+    #[test]
+    fn times_and_days_are_the_viewers() {
+        let zone = Zone::parse("America/Los_Angeles").unwrap();
+        // 06:30 UTC on Mar 10 is still the evening of Mar 9 in Los Angeles.
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 10, 6, 30, 0).unwrap();
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 10, 20, 0, 0).unwrap();
+        assert_eq!(full_time(at, zone), "Mar 9, 23:30 PDT");
+        assert_eq!(clock_time(at, zone), "23:30");
+        assert_eq!(day_label(at, now, zone), "Yesterday");
+        assert_eq!(day_label(at, now, Zone::UTC), "Today");
+        assert_eq!(day_label(now - TimeDelta::days(3), now, zone), "Sat 7 Mar");
+        assert_eq!(
+            day_label(now - TimeDelta::days(400), now, zone),
+            "Mon 3 Feb 2025"
+        );
+        assert_eq!(ago(now - TimeDelta::days(30), now, zone), "Feb 8");
     }
 
     #[test]

@@ -103,6 +103,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/compose", get(pages::compose::link))
         .merge(integration_routes())
+        .merge(team_routes())
 }
 
 /// The integrations page (admins): webhooks and background jobs.
@@ -137,10 +138,29 @@ fn conversation_action_routes() -> Router<AppState> {
         .route("/w/{ws}/c/{id}/do/done", post(actions::mark_done))
         .route("/w/{ws}/c/{id}/do/reopen", post(actions::reopen))
         .route("/w/{ws}/c/{id}/do/snooze", post(actions::snooze))
+        .route(
+            "/w/{ws}/c/{id}/do/status",
+            post(pages::status_action::set_status),
+        )
         .route("/w/{ws}/c/{id}/do/priority", post(actions::priority))
         .route("/w/{ws}/c/{id}/do/tags", post(actions::tags))
         .route("/w/{ws}/c/{id}/do/subject", post(actions::subject))
         .route("/w/{ws}/c/{id}/do/message", post(actions::message))
+}
+
+/// The Team and Profile pages, and invitation links.
+fn team_routes() -> Router<AppState> {
+    use pages::{invite, profile, team};
+    Router::new()
+        .route("/w/{ws}/team", get(team::page))
+        .route("/w/{ws}/team/invite", post(team::invite))
+        .route("/w/{ws}/team/role", post(team::change_role))
+        .route("/w/{ws}/team/remove", post(team::remove))
+        .route("/w/{ws}/team/revoke", post(team::revoke))
+        .route("/w/{ws}/profile", get(profile::page).post(profile::save))
+        .route("/w/{ws}/profile/password", post(profile::change_password))
+        .route("/invite/{token}", get(invite::page).post(invite::accept))
+        .route("/invite/{token}/join", post(invite::join))
 }
 
 /// The forms of an inbox's settings page and of the new-inbox wizard.

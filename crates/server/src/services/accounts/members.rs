@@ -61,6 +61,9 @@ pub struct Invited {
     pub email: String,
     /// The role offered.
     pub role: Role,
+    /// The secret of the invitation's link (`/invite/{token}`), in this
+    /// answer only: the invitee follows it to set a password and join.
+    pub token: String,
 }
 
 /// Invites a person to the caller's workspace; they join when they accept
@@ -112,7 +115,7 @@ pub async fn add(
         }
     }
     let email = new.email.as_str().to_lowercase();
-    let id = store::invitations::upsert(
+    let (id, token) = store::invitations::upsert(
         &mut tx,
         &who.workspace_id,
         &email,
@@ -127,6 +130,7 @@ pub async fn add(
         id,
         email,
         role: new.role,
+        token,
     })
 }
 

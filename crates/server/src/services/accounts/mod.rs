@@ -2,13 +2,15 @@
 //!
 //! First-run setup and the CLI's `create-owner` ([`setup`]), passwords
 //! ([`passwords`]), logging in and out ([`sessions`], throttled by
-//! [`limiter`]), personal API tokens ([`tokens`]) and workspace members
-//! ([`members`]). The JSON API (`http/api/accounts.rs`) and the CLI call these.
+//! [`limiter`]), personal API tokens ([`tokens`]), workspace members ([`members`]) and
+//! the invitations that bring them in ([`invitations`]), and each person's
+//! own [`profile`]. The JSON API (`http/api/accounts.rs`) and the CLI call these.
 
 pub mod invitations;
 pub mod limiter;
 pub mod members;
 pub mod passwords;
+pub mod profile;
 pub mod sessions;
 pub mod setup;
 pub mod tokens;

@@ -100,6 +100,17 @@ pub fn rows() -> Vec<Row> {
             "/me/invitations/{id}/accept",
             [404, 404, 404, 404, 401, 404],
         ),
+        // Each person's own profile: anyone signed in, for themselves only.
+        account(GET, "/me/profile", [200, 200, 200, 200, 401, 200]),
+        account(PATCH, "/me/profile", [200, 200, 200, 200, 401, 200])
+            .json(|_| json!({ "time_zone": "Europe/Lisbon" })),
+        account(PUT, "/me/availability", [200, 200, 200, 200, 401, 200])
+            .json(|_| json!({ "availability": "away" })),
+        // Nobody in the fixture has this password: refused as the wrong one
+        // (a refusal about the body, not about who asks).
+        account(PUT, "/me/password", [422, 422, 422, 422, 401, 422]).json(|_| {
+            json!({ "current_password": "not anyone's password", "new_password": "a new password" })
+        }),
         // Anyone may log in, with or without a token; the body is Ana's credentials.
         account(POST, "/session", [200, 200, 200, 200, 200, 200])
             .json(|f| json!({ "email": f.seed.ana.email, "password": PASSWORD }))
@@ -336,6 +347,15 @@ pub fn rows() -> Vec<Row> {
         ws(DELETE, "/members/{user}", [204, 204, 403, 403, 401, 404]),
         ws(PATCH, "/members/{user}", [200, 200, 403, 403, 401, 404])
             .json(|_| json!({ "role": "admin" })),
+        // ---- Open invitations: admins list and revoke them ----
+        ws(GET, "/invitations", [200, 200, 403, 403, 401, 404]),
+        // `{id}` is nobody's invitation: admins learn it is not there,
+        // agents are refused before any lookup.
+        ws(
+            DELETE,
+            "/invitations/{id}",
+            [404, 404, 403, 403, 401, 404],
+        ),
         // ---- Permalinks ----
         ws(GET, "/messages/{id}", [200, 200, 200, 404, 401, 404]),
     ]

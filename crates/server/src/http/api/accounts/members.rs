@@ -72,6 +72,12 @@ pub struct InvitedView {
     /// Always `invited`: they join when they accept.
     #[schema(example = "invited")]
     pub status: &'static str,
+    /// The invitation's link, shown in this answer only: the invitee opens
+    /// it to set their name and password (or to sign in) and join. Until
+    /// email is configured, hand it to them yourself. Inviting the same
+    /// address again makes a new link and retires this one.
+    #[schema(example = "https://inbox.example.com/invite/sbi_0f3c…")]
+    pub link: String,
 }
 
 /// `POST /members`.
@@ -179,6 +185,7 @@ async fn add_member(
             email: invited.email,
             role: invited.role.into(),
             status: "invited",
+            link: invite_link(&state, &invited.token),
         }),
     ))
 }
@@ -243,6 +250,14 @@ async fn remove_member(
     let member = member_id(&member)?;
     members::remove(&state, &who, &member).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The address of an invitation's page: `{public_url}/invite/{token}`.
+pub fn invite_link(state: &AppState, token: &str) -> String {
+    format!(
+        "{}/invite/{token}",
+        state.settings.public_url.trim_end_matches('/')
+    )
 }
 
 /// A user id from the path; anything else names no member.

@@ -6,13 +6,13 @@
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum_extra::extract::CookieJar;
-use chrono::{Datelike, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use domain::conversation::parse_subject;
 use domain::text::Word;
-use domain::{ConversationId, MessageBody, MessageKind, Priority, Tag, Timestamp, UserId};
+use domain::{ConversationId, MessageBody, MessageKind, Priority, Tag, UserId};
 use serde::Deserialize;
 
 use super::app::parse_id;
+use super::snooze;
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
@@ -22,7 +22,7 @@ use crate::services::messages::{self, Post};
 use crate::services::state::AppState;
 
 /// The path of every action: the workspace and the conversation.
-type ConversationPath = Path<(String, String)>;
+pub(super) type ConversationPath = Path<(String, String)>;
 
 /// What every action form carries: the queue's query string to come back to.
 #[derive(Debug, Default, Deserialize)]
@@ -40,7 +40,7 @@ pub struct TransferForm {
     user_id: String,
 }
 
-/// Snooze: a preset, or a time in the browser's time zone.
+/// Snooze: a preset, or a time in the viewer's zone (see [`snooze`]).
 #[derive(Debug, Default, Deserialize)]
 pub struct SnoozeForm {
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct SnoozeForm {
     /// `1h`, `4h`, `tomorrow`, `next_week` or `custom`.
     #[serde(default)]
     preset: String,
-    /// A `datetime-local` value, in the browser's time zone.
+    /// A `datetime-local` value, in the viewer's zone.
     #[serde(default)]
     until: String,
     /// The browser's `getTimezoneOffset()` (minutes behind UTC).
@@ -192,7 +192,13 @@ pub async fn snooze(
 ) -> Result<(CookieJar, Redirect), ApiError> {
     let id = parse_id(&id)?;
     let done: Result<(), ApiError> = async {
-        let until = snooze_until(&form, state.clock.now())?;
+        // The viewer's zone: the profile's, else the browser's offset.
+        let zone = super::app::stored_zone(&state, &agent.who.user).await?;
+        let local = snooze::LocalTime {
+            zone,
+            browser_offset_minutes: form.tz_offset,
+        };
+        let until = snooze::until(&form.preset, &form.until, local, state.clock.now())?;
         svc::snooze(&state, &agent.who, &id, until)
             .await
             .map(drop)
@@ -300,7 +306,7 @@ pub async fn message(
 
 /// Back to the conversation (Post/Redirect/Get); a refusal the person can
 /// act on is a notice there, anything else the error page.
-fn answer(
+pub(super) fn answer(
     jar: CookieJar,
     ws: &str,
     id: &ConversationId,
@@ -334,30 +340,6 @@ pub fn safe_back(back: &str) -> &str {
     }
 }
 
-/// When a snooze ends: a preset, or the browser's local date and time.
-fn snooze_until(form: &SnoozeForm, now: Timestamp) -> Result<Timestamp, ApiError> {
-    let offset = TimeDelta::minutes(form.tz_offset.clamp(-24 * 60, 24 * 60));
-    // Local 9:00 on a day `days` from the browser's today.
-    let morning = |days: i64| -> Option<Timestamp> {
-        let local = (now - offset).date_naive() + TimeDelta::days(days);
-        let at = local.and_hms_opt(9, 0, 0)?;
-        Some(Utc.from_utc_datetime(&at) + offset)
-    };
-    let until = match form.preset.as_str() {
-        "1h" => Some(now + TimeDelta::hours(1)),
-        "4h" => Some(now + TimeDelta::hours(4)),
-        "tomorrow" => morning(1),
-        "next_week" => {
-            let weekday = (now - offset).weekday().num_days_from_monday() as i64;
-            morning(7 - weekday)
-        }
-        _ => NaiveDateTime::parse_from_str(&form.until, "%Y-%m-%dT%H:%M")
-            .ok()
-            .map(|at| Utc.from_utc_datetime(&at) + offset),
-    };
-    until.ok_or_else(|| ApiError::unprocessable("validation", "choose when the snooze ends"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,17 +349,5 @@ mod tests {
         assert_eq!(safe_back("?view=done&seg=mine"), "?view=done&seg=mine");
         assert_eq!(safe_back("//evil.example"), "");
         assert_eq!(safe_back("?a=b\r\nSet-Cookie: x"), "");
-    }
-
-    #[test]
-    fn a_custom_snooze_is_read_in_the_browsers_time_zone() {
-        let now = Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
-        let form = SnoozeForm {
-            until: "2026-03-11T08:30".into(),
-            tz_offset: 300, // UTC-5
-            ..SnoozeForm::default()
-        };
-        let until = snooze_until(&form, now).unwrap();
-        assert_eq!(until, Utc.with_ymd_and_hms(2026, 3, 11, 13, 30, 0).unwrap());
     }
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use domain::ConversationId;
+use domain::{ConversationId, User, Zone};
 
 use super::conversation::{self, Head, HeadPartial, Line, TimelinePartial};
 use super::queue::{self, QueuePane, QueueParams, QueuePartial, Sidebar, SidebarPartial};
@@ -46,6 +46,9 @@ pub struct AppPage {
     pub back: String,
     /// A notice left by the previous action.
     pub flash: Option<String>,
+    /// Whether my profile has a time zone; without one the page's script
+    /// sends the browser's, which the next page and refreshes use.
+    pub zone_known: bool,
 }
 
 /// `GET /w/{ws}`.
@@ -79,14 +82,16 @@ async fn page(
     open: Option<ConversationId>,
 ) -> Result<Response, ApiError> {
     let who = &agent.who;
+    let stored_zone = stored_zone(&state, &who.user).await?;
+    let zone = stored_zone.unwrap_or(Zone::UTC);
     let (sidebar, title) = queue::sidebar(&state, who, &params).await?;
     let back = params.query(&[]);
     let open_id = open.as_ref().map(ToString::to_string);
-    let queue = queue::queue(&state, who, params, title.clone(), open_id.as_deref()).await?;
+    let queue = queue::queue(&state, who, params, title.clone(), open_id.as_deref(), zone).await?;
     let (head, timeline) = match &open {
         Some(id) => (
-            Some(conversation::head(&state, who, id).await?),
-            conversation::timeline(&state, who, id).await?,
+            Some(conversation::head(&state, who, id, zone).await?),
+            conversation::timeline(&state, who, id, zone).await?,
         ),
         None => (None, Vec::new()),
     };
@@ -106,6 +111,7 @@ async fn page(
         timeline,
         back,
         flash,
+        zone_known: stored_zone.is_some(),
     };
     Ok((jar, render(&page)?).into_response())
 }
@@ -119,7 +125,8 @@ pub async fn queue_partial(
 ) -> Result<Html<String>, ApiError> {
     let who = &agent.who;
     let (_, title) = queue::sidebar(&state, who, &params).await?;
-    let queue = queue::queue(&state, who, params, title, open.open.as_deref()).await?;
+    let zone = viewer_zone(&state, &who.user).await?;
+    let queue = queue::queue(&state, who, params, title, open.open.as_deref(), zone).await?;
     render(&QueuePartial {
         queue,
         ws: who.workspace_id.to_string(),
@@ -153,7 +160,8 @@ pub async fn head_partial(
     Path((_, id)): Path<(String, String)>,
     Query(params): Query<QueueParams>,
 ) -> Result<Html<String>, ApiError> {
-    let head = conversation::head(&state, &agent.who, &parse_id(&id)?).await?;
+    let zone = viewer_zone(&state, &agent.who.user).await?;
+    let head = conversation::head(&state, &agent.who, &parse_id(&id)?, zone).await?;
     render(&HeadPartial {
         head,
         ws: agent.who.workspace_id.to_string(),
@@ -169,13 +177,27 @@ pub async fn timeline_partial(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Html<String>, ApiError> {
     let id = parse_id(&id)?;
-    let timeline = conversation::timeline(&state, &agent.who, &id).await?;
+    let zone = viewer_zone(&state, &agent.who.user).await?;
+    let timeline = conversation::timeline(&state, &agent.who, &id, zone).await?;
     // The person is looking at it: what arrived is read.
     conversations::mark_read(&state, &agent.who, &id).await?;
     render(&TimelinePartial {
         timeline,
         ws: agent.who.workspace_id.to_string(),
     })
+}
+
+/// The time zone `user` chose (or their browser sent), if any.
+pub async fn stored_zone(state: &AppState, user: &User) -> Result<Option<Zone>, ApiError> {
+    let mut reader = state.store.read().await?;
+    let profile = store::users::profile(&mut reader.conn(), &user.id).await?;
+    Ok(profile.and_then(|p| p.time_zone))
+}
+
+/// The zone `user`'s pages show times in: theirs, else UTC until their
+/// browser's is known.
+pub async fn viewer_zone(state: &AppState, user: &User) -> Result<Zone, ApiError> {
+    Ok(stored_zone(state, user).await?.unwrap_or(Zone::UTC))
 }
 
 /// A conversation id from the path; a malformed one is simply not found.

@@ -252,7 +252,7 @@ pub async fn set_up(
 }
 
 /// The signed-out forms' double-submit check.
-fn check_login_csrf(jar: &CookieJar, sent: &str) -> Result<(), ApiError> {
+pub(super) fn check_login_csrf(jar: &CookieJar, sent: &str) -> Result<(), ApiError> {
     let expected = jar
         .get(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_string())

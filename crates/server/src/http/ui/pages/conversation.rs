@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use askama::Template;
 use domain::text::Word;
 use domain::{
-    authorize, Action, ConversationId, MessageKind, Priority, Registration, Status, Subject,
+    authorize, Action, ConversationId, MessageKind, Priority, Registration, Status, Subject, Zone,
 };
 
 use crate::http::error::ApiError;
-use crate::http::ui::format::{ago, capitalised, describe, full_time, initials, status_label};
+use crate::http::ui::format::{
+    capitalised, clock_time, day_label, describe, full_time, initials, local_day, status_label,
+};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::conversations::{self, Detail};
@@ -141,7 +143,8 @@ pub struct Head {
 /// One line of the timeline.
 #[derive(Debug, Clone)]
 pub struct Line {
-    /// `inbound`, `outbound`, `note` or `event`.
+    /// `inbound`, `outbound`, `note`, `event`, or `day` (a separator whose
+    /// text is the day).
     pub kind: &'static str,
     /// The message id (for permalinks), empty for events.
     pub id: String,
@@ -192,6 +195,7 @@ pub async fn head(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
+    zone: Zone,
 ) -> Result<Head, ApiError> {
     let detail = conversations::get(state, who, id).await?;
     let inbox_members = members::list(state, who, &detail.inbox.id).await?;
@@ -200,6 +204,8 @@ pub async fn head(
     // admins and owners, who count as members of every inbox for this
     // (DESIGN.md §3).
     let everyone = crate::services::accounts::members::list(state, who).await?;
+    let away =
+        store::users::away_in(&mut state.store.read().await?.conn(), &who.workspace_id).await?;
     let holders: Vec<&domain::User> = inbox_members
         .iter()
         .map(|m| &m.user)
@@ -277,7 +283,7 @@ pub async fn head(
         closed,
         follow_up: detail.follow_up.as_ref().map(ToString::to_string),
         snoozed_until: (c.status == Status::Snoozed)
-            .then(|| c.snoozed_until.map(full_time))
+            .then(|| c.snoozed_until.map(|until| full_time(until, zone)))
             .flatten(),
         priority: c.priority.as_str().to_string(),
         priorities: Priority::ALL
@@ -299,7 +305,12 @@ pub async fn head(
             .filter(|user| Some(&user.id) != c.assignee_id.as_ref())
             .map(|user| Person {
                 id: user.id.to_string(),
-                name: user.name.clone(),
+                // Whoever set themselves away is said so before a transfer.
+                name: if away.contains(&user.id) {
+                    format!("{} (away)", user.name)
+                } else {
+                    user.name.clone()
+                },
             })
             .collect(),
         buttons,
@@ -318,11 +329,13 @@ pub async fn head(
     })
 }
 
-/// Loads the timeline, oldest first.
+/// Loads the timeline, oldest first, times in the viewer's `zone`, with a
+/// `day` line ("Today", "Yesterday", "Mon 30 Nov") where a day begins.
 pub async fn timeline(
     state: &AppState,
     who: &Principal,
     id: &ConversationId,
+    zone: Zone,
 ) -> Result<Vec<Line>, ApiError> {
     let now = state.clock.now();
     let page = conversations::timeline(state, who, id, None, TIMELINE_LENGTH).await?;
@@ -332,19 +345,30 @@ pub async fn timeline(
         .map(|(user, _)| (user.id.to_string(), user.name))
         .collect();
     let mut lines = Vec::with_capacity(page.items.len());
+    let mut day = None;
     for item in page.items {
+        let at = item.event.created_at;
         let base = Line {
             kind: "event",
             id: String::new(),
             text: String::new(),
             author: String::new(),
-            time: ago(item.event.created_at, now),
-            time_full: full_time(item.event.created_at),
+            time: clock_time(at, zone),
+            time_full: full_time(at, zone),
             delivery: String::new(),
             delivery_class: "",
             failure: String::new(),
             media: Vec::new(),
         };
+        let shown = item.message.is_some() || describe(&item.event, &names, zone).is_some();
+        if shown && day != Some(local_day(at, zone)) {
+            day = Some(local_day(at, zone));
+            lines.push(Line {
+                kind: "day",
+                text: day_label(at, now, zone),
+                ..base.clone()
+            });
+        }
         if let Some(m) = item.message {
             let author = m
                 .author_id
@@ -377,7 +401,7 @@ pub async fn timeline(
                 media: m.attachments.iter().map(|a| a.url.clone()).collect(),
                 ..base
             });
-        } else if let Some(text) = describe(&item.event, &names) {
+        } else if let Some(text) = describe(&item.event, &names, zone) {
             lines.push(Line { text, ..base });
         }
     }

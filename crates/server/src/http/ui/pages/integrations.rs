@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
-use domain::{Action, EventKind};
+use domain::{Action, EventKind, Zone};
 use serde::Deserialize;
 use store::jobs::{Job, JobStatus};
 use store::webhooks::{Delivery, Endpoint};
@@ -18,12 +18,13 @@ use super::settings::{shown_on_page, Frame};
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::format::full_time;
+use crate::http::ui::pages::app::viewer_zone;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::{render, Chrome};
+use crate::services::background;
 use crate::services::state::AppState;
 use crate::services::webhooks::{self, NewEndpoint};
-use crate::services::{background, ServiceError};
 
 /// Jobs per page.
 const JOBS_PER_PAGE: u32 = 50;
@@ -103,8 +104,8 @@ pub struct JobRow {
     pub when: String,
 }
 
-impl From<Job> for JobRow {
-    fn from(job: Job) -> Self {
+impl JobRow {
+    fn new(job: Job, zone: Zone) -> Self {
         let when = match job.status {
             JobStatus::Pending => job.run_at,
             _ => job.updated_at,
@@ -113,7 +114,7 @@ impl From<Job> for JobRow {
             kind: job.kind.replace('_', " "),
             attempts: format!("{} of {}", job.attempts, job.max_attempts),
             last_error: job.last_error.unwrap_or_default(),
-            when: full_time(when),
+            when: full_time(when, zone),
         }
     }
 }
@@ -167,7 +168,7 @@ async fn page(
     agent: &Agent,
     query: &IntegrationsQuery,
     posted: Posted,
-) -> Result<IntegrationsPage, ServiceError> {
+) -> Result<IntegrationsPage, ApiError> {
     let who = &agent.who;
     let status = if query.jobs.is_empty() {
         JobStatus::Pending
@@ -178,6 +179,7 @@ async fn page(
     let cursor = query.cursor.as_deref().filter(|c| !c.is_empty());
     let jobs = background::list(state, who, status, cursor, JOBS_PER_PAGE).await?;
     let ws = who.workspace_id.to_string();
+    let zone = viewer_zone(state, &who.user).await?;
     Ok(IntegrationsPage {
         chrome: Chrome::new("Integrations"),
         frame: Frame::of(agent),
@@ -188,7 +190,11 @@ async fn page(
         error: posted.error,
         notice: posted.notice,
         jobs_state: status.as_str(),
-        jobs: jobs.items.into_iter().map(JobRow::from).collect(),
+        jobs: jobs
+            .items
+            .into_iter()
+            .map(|j| JobRow::new(j, zone))
+            .collect(),
         jobs_next: jobs.next_cursor.map(|c| {
             let c: String = url::form_urlencoded::byte_serialize(c.as_bytes()).collect();
             format!("/w/{ws}/integrations?jobs={}&cursor={c}", status.as_str())
@@ -304,8 +310,8 @@ pub struct DeliveryRow {
     pub when: String,
 }
 
-impl From<Delivery> for DeliveryRow {
-    fn from(d: Delivery) -> Self {
+impl DeliveryRow {
+    fn new(d: Delivery, zone: Zone) -> Self {
         let outcome = match (d.response_status, d.last_error) {
             (Some(code), Some(error)) => format!("HTTP {code}: {error}"),
             (Some(code), None) => format!("HTTP {code}"),
@@ -317,7 +323,7 @@ impl From<Delivery> for DeliveryRow {
             status: d.status,
             attempts: d.attempts,
             outcome,
-            when: full_time(d.updated_at),
+            when: full_time(d.updated_at, zone),
         }
     }
 }
@@ -329,11 +335,15 @@ pub async fn deliveries(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let (endpoint, deliveries) = webhooks::deliveries(&state, &agent.who, &id).await?;
+    let zone = viewer_zone(&state, &agent.who.user).await?;
     let page = DeliveriesPage {
         chrome: Chrome::new("Webhook deliveries"),
         frame: Frame::of(&agent),
         endpoint: endpoint.into(),
-        deliveries: deliveries.into_iter().map(DeliveryRow::from).collect(),
+        deliveries: deliveries
+            .into_iter()
+            .map(|d| DeliveryRow::new(d, zone))
+            .collect(),
     };
     Ok(render(&page)?.into_response())
 }

@@ -5,16 +5,17 @@ use std::collections::HashMap;
 
 use askama::Template;
 use domain::text::Word;
-use domain::{InboxId, Priority, Tag, UserId, View};
+use domain::{InboxId, Priority, Status, Tag, UserId, View, Zone};
 use serde::Deserialize;
 use store::queue::{AssigneeFilter, QueueCounts, QueueItem};
 
 use crate::http::error::ApiError;
-use crate::http::ui::format::{ago, initials};
+use crate::http::ui::format::{ago, full_time, initials, status_label};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::accounts::members as people;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
+use crate::services::inboxes;
 use crate::services::state::AppState;
 
 mod sidebar;
@@ -166,6 +167,14 @@ pub struct Row {
     pub priority: String,
     /// Its tags.
     pub tags: Vec<String>,
+    /// Its status word (`pending`), for styling; empty for plain Open.
+    pub status: &'static str,
+    /// Its status for people (`On hold`, `Snoozed until Mar 4, 09:00 WET`).
+    pub status_label: String,
+    /// Who owns it: "You", a teammate's name, or empty when unassigned.
+    pub assignee: String,
+    /// Its inbox (`🛠 Support`), in the All inboxes view only.
+    pub inbox: String,
 }
 
 /// The middle pane, also served alone as a partial.
@@ -204,6 +213,7 @@ pub async fn queue(
     params: QueueParams,
     title: String,
     open: Option<&str>,
+    zone: Zone,
 ) -> Result<QueuePane, ApiError> {
     let ws = who.workspace_id.to_string();
     let now = state.clock.now();
@@ -216,11 +226,30 @@ pub async fn queue(
         .into_iter()
         .map(|(user, _)| (user.id, user.name))
         .collect();
-    let rows = page
-        .items
-        .iter()
-        .map(|item| row(item, who, &names, &ws, &suffix, open, now))
-        .collect();
+    // Rows name their inbox only where the list mixes inboxes.
+    let inbox_names: HashMap<InboxId, String> = if params.inbox.is_none() {
+        inboxes::list(state, who)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let inbox = s.view.inbox;
+                (inbox.id, format!("{} {}", inbox.emoji, inbox.name))
+            })
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let context = RowContext {
+        who,
+        names: &names,
+        inbox_names: &inbox_names,
+        ws: &ws,
+        suffix: &suffix,
+        open,
+        now,
+        zone,
+    };
+    let rows = page.items.iter().map(|item| row(item, &context)).collect();
     let link = |changes: &[(&str, &str)]| format!("/w/{ws}{}", params.query(changes));
     Ok(QueuePane {
         tabs: tabs(&params, &counts, &link),
@@ -271,15 +300,28 @@ fn segments(params: &QueueParams, c: &QueueCounts, link: &Link) -> Vec<Tab> {
     .collect()
 }
 
-fn row(
-    item: &QueueItem,
-    who: &Principal,
-    names: &HashMap<UserId, String>,
-    ws: &str,
-    suffix: &str,
-    open: Option<&str>,
+/// What every row of one queue needs besides its conversation.
+struct RowContext<'a> {
+    who: &'a Principal,
+    names: &'a HashMap<UserId, String>,
+    inbox_names: &'a HashMap<InboxId, String>,
+    ws: &'a str,
+    suffix: &'a str,
+    open: Option<&'a str>,
     now: domain::Timestamp,
-) -> Row {
+    zone: Zone,
+}
+
+fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
+    let RowContext {
+        who,
+        names,
+        ws,
+        suffix,
+        open,
+        now,
+        ..
+    } = *cx;
     let c = &item.conversation;
     let id = c.id.to_string();
     let number = item
@@ -315,7 +357,7 @@ fn row(
         name,
         preview,
         preview_author,
-        time: ago(c.last_activity_at, now),
+        time: ago(c.last_activity_at, now, cx.zone),
         marker,
         marker_label,
         unread: item.unread,
@@ -324,6 +366,26 @@ fn row(
             p => p.as_str().to_string(),
         },
         tags: c.tags.iter().map(|t| t.as_str().to_string()).collect(),
+        status: if c.status == Status::Open {
+            ""
+        } else {
+            c.status.as_str()
+        },
+        status_label: match (c.status, c.snoozed_until) {
+            (Status::Snoozed, Some(until)) => {
+                format!("Snoozed until {}", full_time(until, cx.zone))
+            }
+            (status, _) => status_label(status).to_string(),
+        },
+        assignee: match &c.assignee_id {
+            Some(id) if *id == who.user.id => "You".into(),
+            Some(id) => names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| "A former member".into()),
+            None => String::new(),
+        },
+        inbox: cx.inbox_names.get(&c.inbox_id).cloned().unwrap_or_default(),
     }
 }
 
