@@ -69,6 +69,9 @@
   function refreshHead() {
     return refresh($("head"), "/w/" + ws + "/c/" + conversation + "/head" + back).then(applyLockState);
   }
+  function refreshDetails() {
+    return refresh($("details-body"), "/w/" + ws + "/c/" + conversation + "/details" + back);
+  }
   function refreshTimeline() {
     var tl = $("timeline");
     return refresh(tl, "/w/" + ws + "/c/" + conversation + "/timeline").then(function () {
@@ -89,6 +92,7 @@
           } else {
             refreshTimeline();
             refreshHead();
+            refreshDetails();
           }
         }
         if (!QUIET[kind]) refreshQueue();
@@ -303,4 +307,31 @@
     });
   }
   enableDrag();
+
+  // ---- The details pane: shown or hidden, remembered per browser --------
+  // On wide screens it is a column (hidden when collapsed); on middling ones
+  // an overlay (shown when open); on phones a view of its own, reached by
+  // its link's #details like any other pane, so the script stays out.
+  var WIDE = window.matchMedia("(min-width: 1280px)");
+  var PHONE = window.matchMedia("(max-width: 760px)");
+  var DETAILS_KEY = "switchboard.details-collapsed";
+  function storedCollapsed() {
+    try { return window.localStorage.getItem(DETAILS_KEY) === "1"; } catch (_) { return false; }
+  }
+  app.classList.toggle("details-collapsed", storedCollapsed());
+  function toggleDetails(show) {
+    if (WIDE.matches) {
+      var collapsed = show === undefined ? !app.classList.contains("details-collapsed") : !show;
+      app.classList.toggle("details-collapsed", collapsed);
+      try { window.localStorage.setItem(DETAILS_KEY, collapsed ? "1" : "0"); } catch (_) { /* private mode */ }
+    } else {
+      app.classList.toggle("details-open", show === undefined ? !app.classList.contains("details-open") : show);
+    }
+  }
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest ? e.target.closest("#details-toggle, #details-close") : null;
+    if (!toggle || PHONE.matches) return;
+    e.preventDefault();
+    toggleDetails(toggle.id === "details-close" ? false : undefined);
+  });
 })();

@@ -1,7 +1,7 @@
 //! The queue: the conversation list and its badge counts, within what the
 //! caller may see.
 
-use domain::{Action, InboxId, Priority, Status, Tag, UserId, View};
+use domain::{Action, ContactId, InboxId, Priority, Status, Tag, UserId, View};
 use store::queue::{AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, Sort};
 use store::{Conn, Page};
 
@@ -29,6 +29,8 @@ pub struct QueueQuery {
     pub unread: Option<bool>,
     /// Whose contacts.
     pub contact_owner: Option<ContactOwner>,
+    /// One contact's conversations.
+    pub contact: Option<ContactId>,
     /// Full-text search.
     pub q: Option<String>,
     /// The order.
@@ -47,6 +49,7 @@ impl Default for QueueQuery {
             tag: None,
             unread: None,
             contact_owner: None,
+            contact: None,
             q: None,
             sort: Sort::LastActivity,
         }
@@ -113,6 +116,7 @@ async fn filter(
         ContactOwner::Me => who.user.id.clone(),
         ContactOwner::User(user) => user,
     });
+    filter.contact = query.contact;
     filter.q = query.q;
     filter.sort = query.sort;
     Ok(filter)

@@ -22,6 +22,10 @@ async fn search_finds_words_of_any_message_and_parts_of_the_contacts_name_phone_
             ("INVOICE", vec![&s.c6, &s.c1]),
             ("wrong invoice", vec![&s.c1]),
             ("refund", vec![&s.c3]),
+            // A word typed halfway finds the whole one, as a search box is used.
+            ("invo", vec![&s.c6, &s.c1]),
+            ("REFU", vec![&s.c3]),
+            ("wro invo", vec![&s.c1]),
             // Internal notes are searchable too.
             ("vip", vec![&s.c3]),
             ("smith", vec![&s.c2]),

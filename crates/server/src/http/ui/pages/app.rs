@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 use domain::ConversationId;
 
 use super::conversation::{self, Head, HeadPartial, Line, TimelinePartial};
+use super::details::{self, Details, DetailsPartial};
 use super::queue::{self, QueuePane, QueueParams, QueuePartial, Sidebar, SidebarPartial};
 use crate::error::ApiError;
 use crate::http::ui::cookies;
@@ -42,6 +43,8 @@ pub struct AppPage {
     pub head: Option<Head>,
     /// Its timeline.
     pub timeline: Vec<Line>,
+    /// The details pane beside it.
+    pub details: Option<Details>,
     /// The queue's query string, kept by every link and form.
     pub back: String,
     /// A notice left by the previous action.
@@ -83,12 +86,13 @@ async fn page(
     let back = params.query(&[]);
     let open_id = open.as_ref().map(ToString::to_string);
     let queue = queue::queue(&state, who, params, title.clone(), open_id.as_deref()).await?;
-    let (head, timeline) = match &open {
+    let (head, timeline, details) = match &open {
         Some(id) => (
             Some(conversation::head(&state, who, id).await?),
             conversation::timeline(&state, who, id).await?,
+            Some(details::details(&state, who, id, &back).await?),
         ),
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), None),
     };
     let page_title = head.as_ref().map_or(title, |h| h.contact_name.clone());
     let (jar, flash) = cookies::take_flash(jar);
@@ -104,6 +108,7 @@ async fn page(
         queue,
         head,
         timeline,
+        details,
         back,
         flash,
     };
@@ -159,6 +164,25 @@ pub async fn head_partial(
         ws: agent.who.workspace_id.to_string(),
         csrf: agent.csrf,
         back: params.query(&[]),
+    })
+}
+
+/// `GET /w/{ws}/c/{id}/details`: the contact, links, subject, priority and tags.
+pub async fn details_partial(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path((_, id)): Path<(String, String)>,
+    Query(params): Query<QueueParams>,
+) -> Result<Html<String>, ApiError> {
+    let id = parse_id(&id)?;
+    let back = params.query(&[]);
+    let who = &agent.who;
+    render(&DetailsPartial {
+        head: conversation::head(&state, who, &id).await?,
+        details: details::details(&state, who, &id, &back).await?,
+        ws: who.workspace_id.to_string(),
+        csrf: agent.csrf.clone(),
+        back,
     })
 }
 
