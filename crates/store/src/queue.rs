@@ -7,9 +7,12 @@
 //! text with numbered binds in `sql`, shared by both backends; only the
 //! full-text condition differs per backend.
 
+mod hits;
 mod keyset;
 mod rows;
 mod sql;
+
+pub use hits::hits;
 
 use std::collections::HashMap;
 

@@ -20,5 +20,6 @@ mod flows;
 mod new_inbox;
 mod phones;
 mod screens;
+mod search;
 mod settings;
 mod sign_in;

@@ -17,7 +17,9 @@ use crate::services::accounts::members as people;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
 use crate::state::AppState;
 
+mod highlight;
 mod sidebar;
+pub use highlight::Part;
 pub use sidebar::{sidebar, InboxLink, Sidebar, SidebarPartial};
 
 /// Makes a queue link with some parameters changed.
@@ -43,6 +45,8 @@ pub struct QueueParams {
     pub tag: Option<String>,
     /// `me`: only contacts I own.
     pub owner: Option<String>,
+    /// Words to search for in messages and contacts.
+    pub q: Option<String>,
 }
 
 impl QueueParams {
@@ -73,6 +77,7 @@ impl QueueParams {
             ("priority", &self.priority),
             ("tag", &self.tag),
             ("owner", &self.owner),
+            ("q", &self.q),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
@@ -92,6 +97,11 @@ impl QueueParams {
             out.append_pair(k, &v);
         }
         out.finish()
+    }
+
+    /// The search, when there is one.
+    pub fn search(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
     /// As the queue service takes it; unknown words are ignored, not errors,
@@ -117,6 +127,7 @@ impl QueueParams {
                 _ => None,
             },
             contact_owner: (self.owner.as_deref() == Some("me")).then_some(ContactOwner::Me),
+            q: self.search().map(str::to_string),
             ..QueueQuery::default()
         }
     }
@@ -166,6 +177,11 @@ pub struct Row {
     pub priority: String,
     /// Its tags.
     pub tags: Vec<String>,
+    /// The name, with search hits marked.
+    pub name_parts: Vec<Part>,
+    /// The preview (the message the search found, when searching), with
+    /// search hits marked.
+    pub preview_parts: Vec<Part>,
 }
 
 /// The middle pane, also served alone as a partial.
@@ -210,6 +226,12 @@ pub async fn queue(
     let query = params.to_query();
     let counts = conversations::counts(state, who, query.clone()).await?;
     let page = conversations::list(state, who, query, QUEUE_LENGTH, None).await?;
+    let search = params.search().map(str::to_string);
+    let hits = match &search {
+        Some(q) => conversations::search_hits(state, who, &page.items, q).await?,
+        None => HashMap::new(),
+    };
+    let words = search.as_deref().map(highlight::words).unwrap_or_default();
     let suffix = params.query(&[]);
     let names: HashMap<UserId, String> = people::list(state, who)
         .await?
@@ -219,7 +241,16 @@ pub async fn queue(
     let rows = page
         .items
         .iter()
-        .map(|item| row(item, who, &names, &ws, &suffix, open, now))
+        .map(|item| {
+            let mut row = row(item, who, &names, &ws, &suffix, open, now);
+            if let Some(hit) = hits.get(&item.conversation.id) {
+                row.preview = hit.clone();
+                row.preview_author = None;
+            }
+            row.name_parts = highlight::parts(&row.name, &words, 80);
+            row.preview_parts = highlight::parts(&row.preview, &words, 140);
+            row
+        })
         .collect();
     let link = |changes: &[(&str, &str)]| format!("/w/{ws}{}", params.query(changes));
     Ok(QueuePane {
@@ -229,8 +260,15 @@ pub async fn queue(
         filtered: params.unread.is_some()
             || params.priority.is_some()
             || params.tag.is_some()
-            || params.owner.is_some(),
-        clear_href: link(&[("unread", ""), ("priority", ""), ("tag", ""), ("owner", "")]),
+            || params.owner.is_some()
+            || params.search().is_some(),
+        clear_href: link(&[
+            ("unread", ""),
+            ("priority", ""),
+            ("tag", ""),
+            ("owner", ""),
+            ("q", ""),
+        ]),
         params,
         title,
     })
@@ -302,7 +340,7 @@ fn row(
     };
     let (preview, preview_author) = match &item.last_message {
         Some(m) => (
-            m.body.as_str().chars().take(140).collect(),
+            m.body.as_str().to_string(),
             (m.kind == domain::MessageKind::Outbound).then(|| author(m, who, names)),
         ),
         None => (String::new(), None),
@@ -324,6 +362,8 @@ fn row(
             p => p.as_str().to_string(),
         },
         tags: c.tags.iter().map(|t| t.as_str().to_string()).collect(),
+        name_parts: Vec::new(),
+        preview_parts: Vec::new(),
     }
 }
 
