@@ -61,7 +61,19 @@
     clearTimeout(queueTimer);
     queueTimer = setTimeout(function () {
       var sep = back ? "&" : "?";
-      refresh($("queue"), "/w/" + ws + "/queue" + back + (conversation ? sep + "open=" + conversation : "")).then(markActive);
+      // Keep the reader's place: as many rows as are loaded, the same
+      // scroll, the same rows ticked.
+      var list = $("queue-list");
+      var keep = list ? list.scrollTop : 0;
+      var shown = Math.min(500, Math.max(100, rows().length));
+      var ticked = selectedIds();
+      refresh($("queue"), "/w/" + ws + "/queue" + back + sep + "limit=" + shown + (conversation ? "&open=" + conversation : "")).then(function () {
+        markActive();
+        var fresh = $("queue-list");
+        if (fresh) fresh.scrollTop = keep;
+        restoreSelection(ticked);
+        watchMore();
+      });
       refreshSidebar();
     }, 250);
   }
@@ -334,4 +346,122 @@
     e.preventDefault();
     toggleDetails(toggle.id === "details-close" ? false : undefined);
   });
+
+  // ---- The queue at any length: more rows as the list is scrolled --------
+  // The "Show more" row is a plain link to the next page without the
+  // script; with it, the next rows are fetched and appended when the row
+  // comes into view (or is clicked).
+  var loadingMore = false;
+  function loadMore() {
+    var more = $("queue-more");
+    if (!more || loadingMore) return;
+    var link = more.querySelector("a");
+    loadingMore = true;
+    var sep = back ? "&" : "?";
+    var url = "/w/" + ws + "/queue" + back + sep + "after=" + encodeURIComponent(link.dataset.after) +
+      (conversation ? "&open=" + conversation : "");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        loadingMore = false;
+        if (html === null) return;
+        // Server-rendered (escaped by askama), like every refreshed pane.
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var list = $("queue-list");
+        if (!list || !more.parentNode) return;
+        more.parentNode.removeChild(more);
+        doc.querySelectorAll("#queue-list > li").forEach(function (li) {
+          if (li.classList.contains("queue-empty")) return;
+          var row = li.querySelector(".row");
+          // A conversation that moved up meanwhile is already listed.
+          if (row && list.querySelector('.row[data-conversation="' + row.dataset.conversation + '"]')) return;
+          list.appendChild(document.importNode(li, true));
+        });
+        watchMore();
+      }, function () { loadingMore = false; });
+  }
+  var moreObserver = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) loadMore();
+  }, { rootMargin: "200px" }) : null;
+  function watchMore() {
+    var more = $("queue-more");
+    if (!moreObserver) return;
+    moreObserver.disconnect();
+    if (more) moreObserver.observe(more);
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("#queue-more a") : null;
+    if (!link) return;
+    e.preventDefault();
+    loadMore();
+  });
+  // A new order applies at once.
+  document.addEventListener("change", function (e) {
+    if (e.target.id === "queue-sort" && e.target.form) e.target.form.submit();
+  });
+  watchMore();
+
+  // ---- Bulk: tick rows, then assign them to me, mark them done or tag them
+  // Each goes through the API as one action would, so the same permission
+  // rules apply one by one; what was refused is said with the first reason.
+  app.classList.add("js-bulk");
+  var bulkNotice = "";
+  function selectedIds() {
+    return Array.prototype.map.call(document.querySelectorAll("#queue-list .row-check:checked"), function (c) { return c.value; });
+  }
+  function restoreSelection(ids) {
+    document.querySelectorAll("#queue-list .row-check").forEach(function (c) { c.checked = ids.indexOf(c.value) !== -1; });
+    updateBulk();
+  }
+  function updateBulk() {
+    var bar = $("bulk-bar");
+    if (!bar) return;
+    var n = selectedIds().length;
+    bar.hidden = n === 0 && !bulkNotice;
+    $("bulk-count").textContent = n ? n + " selected" : "";
+    var error = $("bulk-error");
+    error.textContent = bulkNotice;
+    error.hidden = !bulkNotice;
+    bar.querySelectorAll("button[data-bulk]").forEach(function (b) { b.disabled = n === 0; });
+  }
+  function bulkOne(action, id, tag) {
+    var url = api + "/conversations/" + id;
+    if (action !== "tag") return send("POST", url + "/" + action);
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {
+      if (!r.ok) return r;
+      return r.json().then(function (c) {
+        var tags = (c.tags || []).slice();
+        if (tags.indexOf(tag) === -1) tags.push(tag);
+        return send("PUT", url + "/tags", { tags: tags });
+      });
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.classList && e.target.classList.contains("row-check")) { bulkNotice = ""; updateBulk(); }
+  });
+  document.addEventListener("click", function (e) {
+    if (e.target.id === "bulk-clear") { bulkNotice = ""; restoreSelection([]); return; }
+    var button = e.target.closest ? e.target.closest("[data-bulk]") : null;
+    if (!button) return;
+    var ids = selectedIds();
+    var action = button.dataset.bulk;
+    var tag = "";
+    if (action === "tag") {
+      tag = $("bulk-tag").value.trim();
+      if (!tag) { $("bulk-tag").focus(); return; }
+    }
+    button.disabled = true;
+    var failed = [];
+    Promise.all(ids.map(function (id) {
+      return bulkOne(action, id, tag).then(function (r) {
+        if (r.ok) return null;
+        return r.json().then(function (p) { failed.push(p.detail || "refused"); }, function () { failed.push("refused"); });
+      }, function () { failed.push("couldn't reach the server"); });
+    })).then(function () {
+      bulkNotice = failed.length ? failed.length + " of " + ids.length + " couldn't be changed: " + failed[0] : "";
+      restoreSelection([]);
+      refreshQueue();
+    });
+  });
+  updateBulk();
 })();

@@ -19,6 +19,7 @@ mod details;
 mod flows;
 mod new_inbox;
 mod phones;
+mod queue;
 mod screens;
 mod search;
 mod settings;

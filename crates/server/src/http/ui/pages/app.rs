@@ -124,17 +124,22 @@ pub async fn queue_partial(
 ) -> Result<Html<String>, ApiError> {
     let who = &agent.who;
     let (_, title) = queue::sidebar(&state, who, &params).await?;
-    let queue = queue::queue(&state, who, params, title, open.open.as_deref()).await?;
+    // As many rows as the page has loaded (the list is clamped to 500).
+    let length = open.limit.unwrap_or(100).clamp(1, 500);
+    let queue =
+        queue::queue_of_length(&state, who, params, title, open.open.as_deref(), length).await?;
     render(&QueuePartial {
         queue,
         ws: who.workspace_id.to_string(),
     })
 }
 
-/// Which conversation is open, for the queue partial's highlight.
+/// Which conversation is open, for the queue partial's highlight, and how
+/// many rows the page shows now.
 #[derive(Debug, serde::Deserialize)]
 pub struct OpenParam {
     open: Option<String>,
+    limit: Option<u32>,
 }
 
 /// `GET /w/{ws}/sidebar`: the left pane.

@@ -7,7 +7,7 @@ use askama::Template;
 use domain::text::Word;
 use domain::{InboxId, Priority, Tag, UserId, View};
 use serde::Deserialize;
-use store::queue::{AssigneeFilter, QueueCounts, QueueItem};
+use store::queue::{AssigneeFilter, QueueCounts, QueueItem, Sort};
 
 use crate::error::ApiError;
 use crate::http::ui::format::{ago, initials};
@@ -47,6 +47,11 @@ pub struct QueueParams {
     pub owner: Option<String>,
     /// Words to search for in messages and contacts.
     pub q: Option<String>,
+    /// `last_activity` (default), `waiting` or `priority`.
+    pub sort: Option<String>,
+    /// Where this page of rows starts: the store's cursor of the previous
+    /// page. Not kept by links (a page of rows is not a place to go back to).
+    pub after: Option<String>,
 }
 
 impl QueueParams {
@@ -78,6 +83,7 @@ impl QueueParams {
             ("tag", &self.tag),
             ("owner", &self.owner),
             ("q", &self.q),
+            ("sort", &self.sort),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
@@ -128,6 +134,7 @@ impl QueueParams {
             },
             contact_owner: (self.owner.as_deref() == Some("me")).then_some(ContactOwner::Me),
             q: self.search().map(str::to_string),
+            sort: Sort::parse(Self::get(&self.sort, "last_activity")).unwrap_or(Sort::LastActivity),
             ..QueueQuery::default()
         }
     }
@@ -201,6 +208,11 @@ pub struct QueuePane {
     pub filtered: bool,
     /// Where "clear filters" goes.
     pub clear_href: String,
+    /// The orders the queue can be read in: (word, label, chosen).
+    pub sorts: Vec<(&'static str, &'static str, bool)>,
+    /// The next page of rows: its cursor (the script fetches the rows) and
+    /// its address (a plain link without the script).
+    pub next: Option<(String, String)>,
 }
 
 /// `GET /w/{ws}/queue`: the middle pane alone, for live refreshes.
@@ -221,11 +233,34 @@ pub async fn queue(
     title: String,
     open: Option<&str>,
 ) -> Result<QueuePane, ApiError> {
+    queue_of_length(state, who, params, title, open, QUEUE_LENGTH).await
+}
+
+/// [`queue`] with `length` rows (a live refresh asks for as many as the
+/// page has loaded, so nobody's place in a long queue is lost).
+pub async fn queue_of_length(
+    state: &AppState,
+    who: &Principal,
+    params: QueueParams,
+    title: String,
+    open: Option<&str>,
+    length: u32,
+) -> Result<QueuePane, ApiError> {
     let ws = who.workspace_id.to_string();
     let now = state.clock.now();
     let query = params.to_query();
     let counts = conversations::counts(state, who, query.clone()).await?;
-    let page = conversations::list(state, who, query, QUEUE_LENGTH, None).await?;
+    let after = params.after.as_deref().filter(|a| !a.is_empty());
+    let page = match conversations::list(state, who, query.clone(), length, after)
+        .await
+        .map_err(ApiError::from)
+    {
+        // A stale or hand-edited cursor: the first page, not an error page.
+        Err(error) if after.is_some() && error.status().is_client_error() => {
+            conversations::list(state, who, query, length, None).await?
+        }
+        page => page?,
+    };
     let search = params.search().map(str::to_string);
     let hits = match &search {
         Some(q) => conversations::search_hits(state, who, &page.items, q).await?,
@@ -253,7 +288,24 @@ pub async fn queue(
         })
         .collect();
     let link = |changes: &[(&str, &str)]| format!("/w/{ws}{}", params.query(changes));
+    let next = page.next_cursor.as_ref().map(|cursor| {
+        let href = link(&[]);
+        let sep = if href.contains('?') { '&' } else { '?' };
+        let encoded: String = url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
+        (cursor.clone(), format!("{href}{sep}after={encoded}"))
+    });
+    let sort = params.sort.as_deref().unwrap_or("last_activity");
+    let sorts = [
+        ("last_activity", "Last activity"),
+        ("waiting", "Waiting longest"),
+        ("priority", "Priority"),
+    ]
+    .into_iter()
+    .map(|(word, label)| (word, label, word == sort))
+    .collect();
     Ok(QueuePane {
+        sorts,
+        next,
         tabs: tabs(&params, &counts, &link),
         segments: segments(&params, &counts, &link),
         rows,
