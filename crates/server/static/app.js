@@ -123,7 +123,7 @@
     var at = list.findIndex(function (r) { return r.dataset.conversation === conversation; });
     var next = list[Math.min(list.length - 1, Math.max(0, at + step))];
     if (at === -1) next = list[0];
-    if (next) window.location.href = next.getAttribute("href");
+    if (next) openInPlace(next.getAttribute("href"), true);
   }
 
   // ---- Composer and the reply lock ----------------------------------------
@@ -237,7 +237,17 @@
     }).catch(function () { sendButton.disabled = false; showError("Couldn't reach the server. Check your connection and try again."); });
   }
 
-  if (form) {
+  // Binds the composer of the conversation on the page; called again when
+  // another conversation is opened in place (its pane's elements are new).
+  function bindComposer() {
+    form = $("composer");
+    body = $("composer-body");
+    sendButton = $("send");
+    holding = false;
+    lastRenew = 0;
+    clearTimeout(idleTimer);
+    clearTimeout(releaseTimer);
+    if (!form) return;
     form.addEventListener("change", function (e) { if (e.target.name === "kind") setMode(e.target.value); });
     body.addEventListener("input", function () {
       activity();
@@ -251,17 +261,18 @@
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); submit(false); });
     $("send-anyway").addEventListener("click", function () { submit(true); });
-    // Someone typing when the prompt opens lands on "I'm still here" (its
-    // default), and Esc keeps the lock too: only "Let it go" or silence
-    // releases it.
-    $("keep-working").addEventListener("click", function () { $("still-working").close(); activity(); takeLock(true); });
-    $("still-working").addEventListener("cancel", function () { activity(); takeLock(true); });
-    $("release-now").addEventListener("click", function () { $("still-working").close(); releaseLock(); });
-    window.addEventListener("pagehide", releaseLock);
     applyLockState();
     var tl = $("timeline");
     if (tl && !window.location.hash) tl.scrollTop = tl.scrollHeight;
   }
+  bindComposer();
+  // Someone typing when the prompt opens lands on "I'm still here" (its
+  // default), and Esc keeps the lock too: only "Let it go" or silence
+  // releases it.
+  $("keep-working").addEventListener("click", function () { $("still-working").close(); activity(); takeLock(true); });
+  $("still-working").addEventListener("cancel", function () { activity(); takeLock(true); });
+  $("release-now").addEventListener("click", function () { $("still-working").close(); releaseLock(); });
+  window.addEventListener("pagehide", releaseLock);
 
   // ---- Keyboard shortcuts --------------------------------------------------
   function click(id) { var b = $(id); if (b && !b.disabled) b.click(); }
@@ -464,4 +475,64 @@
     });
   });
   updateBulk();
+
+  // ---- Opening a conversation in place ------------------------------------
+  // A row (or another conversation's link) swaps the conversation and
+  // details panes for the server's rendering of that address, so the queue
+  // keeps its scroll, loaded rows and ticks; the address changes with
+  // pushState, and back/forward swap the panes again. Anything unexpected
+  // (another queue, an error, no script support) is a plain page load.
+  var shownPath = window.location.pathname + window.location.search;
+  function openInPlace(url, push) {
+    if (!window.DOMParser || !window.history || !history.pushState) { window.location.href = url; return; }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { window.location.href = url; return; }
+        // Server-rendered (escaped by askama), like every refreshed pane.
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var next = doc.getElementById("app");
+        var pane = document.querySelector(".pane-conversation");
+        var nextPane = doc.querySelector(".pane-conversation");
+        if (!next || !pane || !nextPane || (next.dataset.back || "") !== back) { window.location.href = url; return; }
+        releaseLock();
+        pane.innerHTML = nextPane.innerHTML;
+        var details = $("details");
+        if (details) details.parentNode.removeChild(details);
+        var nextDetails = doc.getElementById("details");
+        if (nextDetails) app.appendChild(document.importNode(nextDetails, true));
+        conversation = next.dataset.conversation || "";
+        ["conversation", "version"].forEach(function (key) {
+          if (next.dataset[key]) app.dataset[key] = next.dataset[key]; else delete app.dataset[key];
+        });
+        app.dataset.pane = next.dataset.pane || "queue";
+        document.title = doc.title;
+        if (push) history.pushState({ inPlace: true }, "", url);
+        shownPath = window.location.pathname + window.location.search;
+        enhance(pane);
+        if ($("details")) enhance($("details"));
+        bindComposer();
+        markActive();
+        var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+        if (target && target.scrollIntoView) target.scrollIntoView({ block: "center" });
+      })
+      .catch(function () { window.location.href = url; });
+  }
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    var link = e.target.closest ? e.target.closest("#queue-list a.row, a.details-other, #follow-up, #back-to-queue") : null;
+    if (!link) return;
+    // On a phone the pane shown follows the address's fragment (:target),
+    // which pushState does not change: with one set, load the page.
+    if (PHONE.matches && window.location.hash) return;
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    if (url.origin !== window.location.origin) return;
+    e.preventDefault();
+    openInPlace(url.pathname + url.search + url.hash, true);
+  });
+  window.addEventListener("popstate", function () {
+    // A fragment alone (#sidebar, #details on a phone) is not another page.
+    if (window.location.pathname + window.location.search === shownPath) return;
+    openInPlace(window.location.href, false);
+  });
 })();

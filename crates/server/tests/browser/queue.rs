@@ -202,3 +202,92 @@ async fn ticked_rows_are_assigned_tagged_and_marked_done_together() {
     wait_for_rows(&browser, 2).await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// Whether the page is still the one loaded when `window.stamp` was set.
+async fn same_page(browser: &Browser) -> bool {
+    browser
+        .client
+        .execute("return window.stamp === 42;", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn a_conversation_opens_in_place_keeping_the_queue_and_back_and_forward_work() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    for n in 0..110 {
+        app.new_conversation(
+            &seed,
+            &format!("+1415555{:04}", 4000 + n),
+            &format!("Message number {n}"),
+        )
+        .await;
+    }
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let c = &browser.client;
+    c.goto(&format!("{}/w/{}", app.address, seed.workspace_id))
+        .await
+        .unwrap();
+    browser.wait_for("#queue-more").await;
+    c.execute("window.stamp = 42; var l = document.getElementById('queue-list'); l.scrollTop = l.scrollHeight;", vec![])
+        .await
+        .unwrap();
+    wait_for_rows(&browser, 110).await;
+
+    // The oldest conversation, far down the queue.
+    let last = c
+        .find(Locator::Css("#queue-list li:last-child .row"))
+        .await
+        .unwrap();
+    let id = last.attr("data-conversation").await.unwrap().unwrap();
+    last.click().await.unwrap();
+    browser.wait_for_text("#timeline", "Message number 0").await;
+    assert!(same_page(&browser).await, "no page load");
+    assert_eq!(row_count(&browser).await, 110, "the loaded rows stay");
+    let top = c
+        .execute(
+            "return document.getElementById('queue-list').scrollTop;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        top.as_f64().unwrap() > 1000.0,
+        "the queue kept its scroll: {top}"
+    );
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with(&format!("/c/{id}")));
+    browser
+        .wait_for(&format!(".row.active[data-conversation='{id}']"))
+        .await;
+    browser.wait_for_text("#details-number", "4000").await;
+
+    // Its composer works like a freshly loaded one.
+    browser.type_into("#composer-body", "On our way").await;
+    browser.click("#send").await;
+    browser.wait_for_text("#timeline", "On our way").await;
+    assert!(same_page(&browser).await);
+
+    // k moves up the queue in place; back and forward retrace the steps.
+    browser.press('k').await;
+    browser.wait_for_text("#timeline", "Message number 1").await;
+    c.back().await.unwrap();
+    browser.wait_for_text("#timeline", "Message number 0").await;
+    c.back().await.unwrap();
+    browser.wait_for(".pane-empty").await;
+    c.forward().await.unwrap();
+    browser.wait_for_text("#timeline", "Message number 0").await;
+    assert!(
+        same_page(&browser).await,
+        "back and forward swapped the panes in place"
+    );
+    browser.client.clone().close().await.unwrap();
+}
