@@ -216,6 +216,8 @@
       sendButton.disabled = false;
       if (r.ok) {
         body.value = "";
+        // Says so to the counter under the box (and lets go of the lock).
+        body.dispatchEvent(new Event("input", { bubbles: true }));
         $("stale").hidden = true;
         releaseLock();
         return r.json().then(function (posted) {

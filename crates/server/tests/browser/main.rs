@@ -13,6 +13,7 @@ mod helpers;
 
 mod browser;
 mod compose;
+mod composer;
 mod contacts;
 mod conversation;
 mod details;

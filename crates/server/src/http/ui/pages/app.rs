@@ -25,6 +25,8 @@ pub struct AppPage {
     pub chrome: Chrome,
     /// The page's script.
     pub script: String,
+    /// The message boxes' script (the SMS counter).
+    pub compose_script: String,
     /// The workspace id.
     pub ws: String,
     /// The CSRF token for forms and the script's writes.
@@ -99,6 +101,7 @@ async fn page(
     let page = AppPage {
         chrome: Chrome::new(page_title),
         script: assets::url("app.js"),
+        compose_script: assets::url("compose.js"),
         ws: who.workspace_id.to_string(),
         csrf: agent.csrf.clone(),
         me: who.user.id.to_string(),
