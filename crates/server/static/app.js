@@ -82,7 +82,10 @@
     return refresh($("head"), "/w/" + ws + "/c/" + conversation + "/head" + back).then(applyLockState);
   }
   function refreshDetails() {
-    return refresh($("details-body"), "/w/" + ws + "/c/" + conversation + "/details" + back);
+    var pane = $("details-body");
+    // Someone typing a subject, tags or a link keeps what they typed.
+    if (!pane || pane.contains(document.activeElement)) return Promise.resolve();
+    return refresh(pane, "/w/" + ws + "/c/" + conversation + "/details" + back);
   }
   function refreshTimeline() {
     var tl = $("timeline");

@@ -87,6 +87,18 @@ async fn the_details_pane_shows_the_contact_and_their_other_conversations() {
     assert!(!browser.is_shown(".pane-details").await, "and stays hidden");
     browser.click("#details-toggle").await;
     browser.wait_until_shown(".pane-details").await;
+
+    // On a middling screen it opens over the conversation, and closes again.
+    browser.client.set_window_size(1100, 800).await.unwrap();
+    open(&browser, &app, &seed, &first).await;
+    assert!(!browser.is_shown(".pane-details").await, "closed at first");
+    browser.click("#details-toggle").await;
+    browser.wait_until_shown(".pane-details").await;
+    browser
+        .assert_fits("the details over the conversation")
+        .await;
+    browser.click("#details-close").await;
+    assert!(!browser.is_shown(".pane-details").await, "closed again");
     browser.client.clone().close().await.unwrap();
 }
 
