@@ -28,5 +28,6 @@ mod story;
 mod twilio;
 mod ui_contacts;
 mod ui_details;
+mod ui_queue;
 mod ui_settings;
 mod webhooks;
