@@ -442,6 +442,7 @@
   }
   function bulkOne(action, id, tag) {
     var url = api + "/conversations/" + id;
+    if (action === "assign") return send("POST", url + "/assign", { user_id: tag });
     if (action !== "tag") return send("POST", url + "/" + action);
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {
       if (!r.ok) return r;
@@ -465,6 +466,10 @@
     if (action === "tag") {
       tag = $("bulk-tag").value.trim();
       if (!tag) { $("bulk-tag").focus(); return; }
+    }
+    if (action === "assign") {
+      tag = $("bulk-assignee").value;
+      if (!tag) { $("bulk-assignee").focus(); return; }
     }
     button.disabled = true;
     var failed = [];

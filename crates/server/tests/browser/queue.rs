@@ -291,3 +291,64 @@ async fn a_conversation_opens_in_place_keeping_the_queue_and_back_and_forward_wo
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_admin_assigns_ticked_rows_to_a_teammate() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    for n in 0..2 {
+        app.new_conversation(
+            &seed,
+            &format!("+1415555{:04}", 6000 + n),
+            "Who takes this?",
+        )
+        .await;
+    }
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    browser
+        .client
+        .goto(&format!("{}/w/{}", app.address, seed.workspace_id))
+        .await
+        .unwrap();
+    wait_for_rows(&browser, 2).await;
+    for check in browser
+        .client
+        .find_all(Locator::Css(".row-check"))
+        .await
+        .unwrap()
+    {
+        check.click().await.unwrap();
+    }
+    browser.wait_for_text("#bulk-count", "2 selected").await;
+    browser.set_value("#bulk-assignee", &seed.ben.id).await;
+    browser.click("#bulk-assign-to").await;
+    let ben = format!("assignee={}", seed.ben.id);
+    for _ in 0..50 {
+        if count(&app, &seed, &ben).await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count(&app, &seed, &ben).await, 2);
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn agents_are_offered_no_one_but_themselves_to_assign_ticked_rows_to() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    app.new_conversation(&seed, "+14155556100", "Hello").await;
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    browser
+        .client
+        .goto(&format!("{}/w/{}", app.address, seed.workspace_id))
+        .await
+        .unwrap();
+    wait_for_rows(&browser, 1).await;
+    browser.click(".row-check").await;
+    browser.wait_until_shown("#bulk-assign").await;
+    assert!(!browser.is_shown("#bulk-assignee").await);
+    browser.client.clone().close().await.unwrap();
+}

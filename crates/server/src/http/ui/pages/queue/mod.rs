@@ -208,6 +208,9 @@ pub struct QueuePane {
     pub filtered: bool,
     /// Where "clear filters" goes.
     pub clear_href: String,
+    /// Whom ticked rows may be assigned to: (id, name); empty for agents,
+    /// who assign to themselves.
+    pub assignees: Vec<(String, String)>,
     /// The orders the queue can be read in: (word, label, chosen).
     pub sorts: Vec<(&'static str, &'static str, bool)>,
     /// The next page of rows: its cursor (the script fetches the rows) and
@@ -268,8 +271,19 @@ pub async fn queue_of_length(
     };
     let words = search.as_deref().map(highlight::words).unwrap_or_default();
     let suffix = params.query(&[]);
-    let names: HashMap<UserId, String> = people::list(state, who)
-        .await?
+    let everyone = people::list(state, who).await?;
+    // Admins may assign ticked rows to anyone (each inbox's rules still
+    // apply, one conversation at a time).
+    let mut assignees: Vec<(String, String)> = if who.role.is_admin() {
+        everyone
+            .iter()
+            .map(|(user, _)| (user.id.to_string(), user.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    assignees.sort_by_key(|(_, name)| name.to_lowercase());
+    let names: HashMap<UserId, String> = everyone
         .into_iter()
         .map(|(user, _)| (user.id, user.name))
         .collect();
@@ -304,6 +318,7 @@ pub async fn queue_of_length(
     .map(|(word, label)| (word, label, word == sort))
     .collect();
     Ok(QueuePane {
+        assignees,
         sorts,
         next,
         tabs: tabs(&params, &counts, &link),
