@@ -13,6 +13,10 @@ pub enum Error {
     /// (connection error, timeout, HTTP 5xx, HTTP 429). Retry with backoff.
     #[error("the SMS provider is unavailable for now: {0}")]
     Transient(String),
+    /// The provider asked us to slow down (HTTP 429) and said for how long
+    /// (`Retry-After`): the call may be made again after that, not before.
+    #[error("the provider is rate limiting us; retry after {} s", .0.as_secs())]
+    RateLimited(std::time::Duration),
     /// The provider refused the request (HTTP 4xx). Retrying will not help;
     /// `code` (Twilio's error code, for example `21211`) and `message` are
     /// kept verbatim so the agent sees why.
@@ -51,7 +55,7 @@ pub type SendError = Error;
 impl Error {
     /// Whether retrying the same call later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Transient(_))
+        matches!(self, Error::Transient(_) | Error::RateLimited(_))
     }
 
     /// The provider's error code, when the provider refused with one.

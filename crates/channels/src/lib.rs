@@ -6,6 +6,7 @@
 //! - [`simulator`]: the built-in phone simulator as a provider.
 //! - [`optout`]: STOP / START / HELP keywords.
 //! - [`webhooks`]: Standard Webhooks signatures for outgoing webhooks.
+//! - [`slack`]: Slack's Web API, Block Kit notifications, signed interactions.
 //!
 //! Everything here parses at the edge into domain types (`PhoneNumber`,
 //! `DeliveryStatus`, `Attachment`); raw provider strings do not travel inward.
@@ -13,6 +14,7 @@
 pub mod error;
 pub mod optout;
 pub mod simulator;
+pub mod slack;
 pub mod sms;
 pub mod twilio;
 pub mod webhooks;

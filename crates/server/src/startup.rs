@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
-use crate::state::AppState;
+use crate::services::state::AppState;
 use crate::{http, jobs, reactions};
 
 /// Why the server could not start. The message says which step failed; the

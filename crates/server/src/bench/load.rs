@@ -16,7 +16,7 @@ use http_body_util::{BodyExt, Full};
 use store::StoreError;
 
 use super::{BenchError, IngestOptions};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Area codes the senders' numbers are spread over, 10,000 numbers each.
 const AREA_CODES: [&str; 9] = [

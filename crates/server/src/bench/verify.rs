@@ -8,7 +8,7 @@ use domain::MessageKind;
 
 use super::load::Fixture;
 use super::BenchError;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Timeline items read per query.
 const PAGE: u32 = 1000;

@@ -18,8 +18,8 @@ use rand::{Rng, SeedableRng};
 
 use crate::services::access::Principal;
 use crate::services::accounts::{hash_password, Password};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 pub use cast::{OWNER_EMAIL, PASSWORD};
 

@@ -15,8 +15,8 @@ use crate::services::access::Principal;
 use crate::services::conversations as act;
 use crate::services::inbound::{ingest_sms, InboundSms};
 use crate::services::messages::{post, Post};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// Where a demo conversation ends up.
 #[derive(Debug, Clone, Copy)]

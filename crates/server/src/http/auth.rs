@@ -7,9 +7,9 @@ use axum::http::{header, Method};
 use axum_extra::extract::CookieJar;
 use domain::{User, WorkspaceId};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::services::access::Principal;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "switchboard_session";

@@ -15,8 +15,8 @@ use axum::http::HeaderMap;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::http::error::ApiError;
+use crate::services::state::AppState;
 
 /// The client's address, as counted by the rate limits (see the module).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::http::error::ApiError;
+use crate::services::state::AppState;
 
 /// The body of a healthy answer.
 #[derive(Debug, Serialize)]

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Extracts a JSON body like [`Json`], with problems in the API's words.
 #[derive(Debug, Clone, Copy, Default)]

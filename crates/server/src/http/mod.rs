@@ -4,12 +4,13 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod error;
 pub mod health;
 pub mod hooks;
 pub mod json_body;
+pub mod metrics;
 pub mod problem;
 pub mod query;
-pub mod rate_limit;
 pub mod router;
 pub mod session_renewal;
 pub mod simulator_api;

@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::http::error::{ApiError, PROBLEM_JSON};
 
 /// Longest plain-text error body kept as the problem's detail.
 const MAX_DETAIL_BYTES: usize = 1024;

@@ -18,8 +18,8 @@ use std::sync::Arc;
 use axum::Json;
 
 use super::{api, health, hooks, problem, session_renewal, simulator_api, ui};
-use crate::metrics;
-use crate::state::AppState;
+use crate::http::metrics;
+use crate::services::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

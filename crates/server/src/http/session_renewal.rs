@@ -15,7 +15,7 @@ use axum_extra::extract::CookieJar;
 use crate::http::auth::SESSION_COOKIE;
 use crate::http::ui::cookies;
 use crate::services::accounts::sessions;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Renews the caller's session after a successful answer.
 pub async fn renew_session(

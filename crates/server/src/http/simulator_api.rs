@@ -13,12 +13,13 @@ use domain::text::Word;
 use serde::{Deserialize, Serialize};
 use store::simulator::{PhoneDirection, PhoneMessage, SimulatorNumber};
 
-use crate::error::ApiError;
 use crate::http::client::ClientAddress;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
-use crate::http::rate_limit::RateLimited;
+use crate::services::rate_limit::RateLimited;
 use crate::services::simulator::{self, Text};
-use crate::state::AppState;
+use crate::services::state::AppState;
+use crate::services::ServiceError;
 
 /// `POST /simulator/api/messages`: a text from the customer's phone.
 /// Missing fields read as empty, so each problem is a 422 naming its field.
@@ -152,7 +153,7 @@ pub async fn send(
             retry_after = limited.seconds(),
             "simulator text rate limited"
         );
-        return Ok(limited.into_response());
+        return Err(ServiceError::from(limited).into());
     }
     let sent = simulator::send(&state, text).await?;
     Ok((
@@ -180,7 +181,7 @@ pub async fn messages(
     Query(query): Query<PhoneQuery>,
 ) -> Result<Response, ApiError> {
     if let Err(limited) = limit_reads(&state, client) {
-        return Ok(limited.into_response());
+        return Err(ServiceError::from(limited).into());
     }
     let phone = simulator::parse_phone("number", &query.number, &state.settings.default_region)?;
     let messages = simulator::phone_messages(&state, &phone).await?;
@@ -197,7 +198,7 @@ pub async fn numbers(
     ClientAddress(client): ClientAddress,
 ) -> Result<Response, ApiError> {
     if let Err(limited) = limit_reads(&state, client) {
-        return Ok(limited.into_response());
+        return Err(ServiceError::from(limited).into());
     }
     let numbers = simulator::numbers(&state).await?;
     Ok(Json(NumbersView {

@@ -18,10 +18,11 @@ use store::InboxScope;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
+use crate::realtime::tail::TailParts;
 use crate::realtime::Seen;
 use crate::services::access::{self, Principal};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// How many events one backlog read takes.
 const BATCH: u32 = 500;
@@ -86,7 +87,12 @@ pub async fn open(
     proof: Proof,
     last_event_id: Option<i64>,
 ) -> Result<Feed, ApiError> {
-    crate::realtime::tail::ensure_running(state).await;
+    crate::realtime::tail::ensure_running(&TailParts {
+        store: state.store.clone(),
+        hub: state.hub.clone(),
+        shutdown: state.shutdown.clone(),
+    })
+    .await;
     // Before anything is read: from here on, nothing committed is missed.
     let live = state.hub.subscribe();
     let (scope, start) = {

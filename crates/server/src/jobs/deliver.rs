@@ -7,7 +7,7 @@
 use super::{Attempt, JobError};
 use crate::services::messages::refuse_sending;
 use crate::services::providers;
-use crate::state::AppState;
+use crate::services::state::AppState;
 use channels::{OutboundSms, SendError};
 use domain::{
     Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, PhoneNumber,
@@ -139,6 +139,10 @@ async fn send(state: &AppState, target: &Target) -> Result<Outcome, JobError> {
             error_message: None,
         }),
         Err(SendError::Transient(error)) => Err(JobError::retry(error)),
+        Err(SendError::RateLimited(wait)) => Err(JobError::Retry {
+            after: Some(wait),
+            reason: "the provider asked us to slow down".to_string(),
+        }),
         Err(SendError::Permanent { code, message }) => {
             if code.as_deref() == Some(UNSUBSCRIBED) {
                 mark_opted_out(state, contact).await;

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
 use super::Attempt;
+use crate::services::state::AppState;
 use crate::services::{self, ServiceError};
-use crate::state::AppState;
 
 /// A unit of background work. The `kind` tag is also the `jobs.kind`
 /// column, for SQL filters and the admins' list.

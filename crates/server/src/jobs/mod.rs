@@ -6,7 +6,7 @@
 //! PostgreSQL, the single writer on SQLite) and leased, so a job whose
 //! worker died is picked up again when its lease runs out.
 //!
-//! Jobs come from the reactions (`crate::reactions`), which turn committed
+//! Jobs come from the reactions (`reactions`), which turn committed
 //! events into jobs; this module only runs them.
 
 mod deliver;
@@ -19,8 +19,8 @@ use tokio_util::sync::CancellationToken;
 
 pub use kind::{Job, JobError};
 
+use crate::services::state::AppState;
 use crate::services::{self, ServiceError};
-use crate::state::AppState;
 
 /// How many jobs one pass claims.
 const BATCH: u32 = 16;
@@ -77,16 +77,10 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
     }
 }
 
-/// One pass for tests and one-shot commands: the reactions catch up with the
-/// log (so the jobs of every committed event exist), then the jobs due now
-/// run. Returns how many ran.
-pub async fn run_due(state: &AppState) -> Result<usize, ServiceError> {
-    crate::reactions::catch_up(state).await?;
-    run_claimed(state).await
-}
-
-/// Claims the jobs due now and runs them. Returns how many ran.
-async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
+/// Claims the jobs due now and runs them. Returns how many ran. Tests and
+/// one-shot commands call it through `reactions::run_due`, which first
+/// turns every committed event into its jobs.
+pub async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
     let now = state.clock.now();
     // How long a claimed job is ours before another worker may take it.
     let lease = Duration::from_secs(state.settings.lease_secs);

@@ -10,7 +10,7 @@ use reqwest::header::CONTENT_TYPE;
 use store::webhooks::Endpoint;
 
 use super::{Attempt, JobError};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Attempts in all: the first at once, then after each wait of [`WAITS`].
 pub const ATTEMPTS: u32 = 8;

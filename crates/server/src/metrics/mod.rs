@@ -1,5 +1,6 @@
 //! Prometheus metrics of one node, served as text at `GET /metrics` (or on
-//! `metrics_listen` alone). The registry lives in [`AppState`], not in a
+//! `metrics_listen` alone; the HTTP side is `http::metrics`). The registry
+//! lives in the node's state, not in a
 //! global recorder, so that the apps a test process runs side by side do
 //! not count into one another.
 //!
@@ -7,8 +8,6 @@
 //! so ids do not make a series each), their latency, ingest batch sizes,
 //! open SSE streams. Read at scrape time: the ingest queue's depth, the
 //! SQLite log's fsyncs, jobs by kind and status, the connection pools.
-
-mod http;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,10 +18,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
-
-pub use http::{serve, track_requests, SseClient};
-
-use crate::state::AppState;
 
 /// The media type of the text format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -169,17 +164,27 @@ impl Metrics {
             .observe(seconds);
     }
 
+    /// Counts an event stream opened (`+1`) or closed (`-1`).
+    pub fn count_sse_client(&self, opened: bool) {
+        if opened {
+            self.sse_clients.inc();
+        } else {
+            self.sse_clients.dec();
+        }
+    }
+
     /// Counts one ingest transaction of `messages`.
     pub fn observe_ingest_batch(&self, messages: usize) {
         self.ingest_batch_size.observe(messages as f64);
     }
 
-    /// The text exposition, after reading the scrape-time figures of `state`.
-    pub async fn render(state: &AppState) -> String {
-        let metrics = &state.metrics;
+    /// The text exposition, after reading the scrape-time figures: jobs,
+    /// fsyncs and pools from `store`, and the ingest queue's depth.
+    pub async fn render(&self, store: &store::Store, ingest_depth: usize) -> String {
+        let metrics = self;
         // Jobs are counted in the database; a failed count leaves the last
         // figures and is logged, since a scrape should not fail over it.
-        let jobs = match state.store.read().await {
+        let jobs = match store.read().await {
             Ok(mut reader) => store::stats::job_counts(&mut reader.conn()).await,
             Err(error) => Err(error),
         };
@@ -204,11 +209,11 @@ impl Metrics {
         }
         metrics
             .ingest_queue_depth
-            .set(i64::try_from(state.ingest.depth()).unwrap_or(i64::MAX));
-        let fsyncs = state.store.log_fsyncs();
+            .set(i64::try_from(ingest_depth).unwrap_or(i64::MAX));
+        let fsyncs = store.log_fsyncs();
         let seen = metrics.fsyncs_seen.swap(fsyncs, Ordering::Relaxed);
         metrics.log_fsyncs.inc_by(fsyncs.saturating_sub(seen));
-        for pool in state.store.pool_use() {
+        for pool in store.pool_use() {
             let set = |state: &str, n: u32| {
                 metrics
                     .pool_connections

@@ -14,8 +14,8 @@ use store::log::LogPosition;
 use store::InboxScope;
 
 use super::{Planned, Reaction};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How many events one batch reads.
 const BATCH: u32 = 500;

@@ -29,8 +29,8 @@ use store::Conn;
 use tokio_util::sync::CancellationToken;
 
 use crate::jobs::Job;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 pub use consumer::Consumer;
 
@@ -111,9 +111,16 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
     }
 }
 
-/// Brings every reaction up to the log's end once, persisting each cursor:
-/// tests and one-shot commands call it (through `jobs::run_due`) instead of
-/// running the task.
+/// One pass for tests and one-shot commands, instead of the tasks: the
+/// reactions catch up with the log (so the jobs of every committed event
+/// exist), then the jobs due now run. Returns how many ran.
+pub async fn run_due(state: &AppState) -> Result<usize, ServiceError> {
+    catch_up(state).await?;
+    crate::jobs::run_claimed(state).await
+}
+
+/// Brings every reaction up to the log's end once, persisting each cursor
+/// (see [`run_due`]).
 /// Waits for events that committed but are held back behind an older
 /// transaction still running (PostgreSQL), for at most [`HELD_BACK_WAIT`].
 pub async fn catch_up(state: &AppState) -> Result<(), ServiceError> {

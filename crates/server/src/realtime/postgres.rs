@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use store::notify::Listener;
 
-use crate::state::AppState;
+use super::tail::TailParts;
 
 /// How long to wait before connecting again after the listener failed.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
 /// Listens until shutdown, reconnecting after failures; every notice (and
 /// every reconnection) nudges the tailer.
-pub(super) async fn listen(state: AppState) {
+pub(super) async fn listen(state: TailParts) {
     loop {
         let connected = tokio::select! {
             () = state.shutdown.cancelled() => return,
@@ -56,7 +56,7 @@ pub(super) async fn listen(state: AppState) {
 }
 
 /// Waits before reconnecting; `true` when the node is shutting down instead.
-async fn pause(state: &AppState) -> bool {
+async fn pause(state: &TailParts) -> bool {
     tokio::select! {
         () = state.shutdown.cancelled() => true,
         () = tokio::time::sleep(RECONNECT_AFTER) => false,

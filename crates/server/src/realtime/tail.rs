@@ -19,7 +19,21 @@ use std::time::Duration;
 use store::log::LogPosition;
 use store::{Backend, InboxScope};
 
-use crate::state::AppState;
+use tokio_util::sync::CancellationToken;
+
+use super::Hub;
+
+/// What the tailer uses of its node: the log it reads, the hub it publishes
+/// to, and the node's shutdown.
+#[derive(Debug, Clone)]
+pub struct TailParts {
+    /// The database whose log is read.
+    pub store: store::Store,
+    /// Where events are published.
+    pub hub: Hub,
+    /// Cancelled when the node stops.
+    pub shutdown: CancellationToken,
+}
 
 /// How many events one read takes.
 const BATCH: u32 = 500;
@@ -32,7 +46,7 @@ const READY_WAIT: Duration = Duration::from_secs(5);
 /// Starts this node's tailer once (later calls do nothing) and waits until
 /// it has its starting place, so that a stream opened after this misses
 /// nothing committed from now on.
-pub async fn ensure_running(state: &AppState) {
+pub async fn ensure_running(state: &TailParts) {
     if state.hub.claim_tailer() {
         tokio::spawn(run(state.clone()));
     }
@@ -43,7 +57,7 @@ pub async fn ensure_running(state: &AppState) {
     }
 }
 
-async fn run(state: AppState) {
+async fn run(state: TailParts) {
     let mut position = loop {
         let head = async {
             let mut reader = state.store.read().await?;
@@ -81,7 +95,7 @@ async fn run(state: AppState) {
 
 /// Publishes one batch after `position`; returns where it got to (`None`
 /// when the store could not be read: the next nudge tries again).
-async fn publish_after(state: &AppState, position: LogPosition) -> Option<LogPosition> {
+async fn publish_after(state: &TailParts, position: LogPosition) -> Option<LogPosition> {
     let read = async {
         let mut reader = state.store.read().await?;
         store::log::after(&mut reader.conn(), position, None, &InboxScope::All, BATCH).await

@@ -8,8 +8,8 @@ use store::jobs::{Job, JobStatus};
 use store::Page;
 
 use super::access::Principal;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// One page of the workspace's jobs in `status`, most recently changed
 /// first. `cursor` is the `next_cursor` of the page before.

@@ -9,8 +9,8 @@ use domain::{Contact, ContactId, DomainError, EmailAddress, PhoneNumber, UserId,
 use store::{Conn, Page, StoreError};
 
 use super::access::Principal;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The longest contact name kept.
 const MAX_NAME_CHARS: usize = 200;

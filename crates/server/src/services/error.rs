@@ -1,6 +1,6 @@
 //! The use cases' one error type. It says what went wrong in the words of the
 //! product (invalid, denied, not found, conflict, unavailable, internal), never
-//! in HTTP: the JSON API ([`crate::error::ApiError`]) and the pages adapt it, and
+//! in HTTP: the JSON API ([`crate::http::error::ApiError`]) and the pages adapt it, and
 //! the job worker reads [`ServiceError::is_retryable`] from it.
 
 use std::error::Error as StdError;

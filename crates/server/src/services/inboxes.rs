@@ -17,8 +17,8 @@ use store::queue::InboxCounts;
 use store::{Conn, StoreError};
 
 use super::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The emoji of an inbox created without one.
 pub const DEFAULT_EMOJI: &str = "📥";

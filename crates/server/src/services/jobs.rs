@@ -4,8 +4,8 @@
 use domain::{ConversationId, Status, Trigger};
 
 use super::conversations::{apply_trigger, change_as_system, Change};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// Runs a wake job: the conversation opens if it is still snoozed and its
 /// time has come (it may have been reopened or re-snoozed since).

@@ -8,8 +8,8 @@ use store::{Conn, StoreError, Tx};
 
 use super::access::{self, Principal};
 use super::conversations::apply_trigger;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How often a post is retried when the conversation changed in between.
 const ATTEMPTS: usize = 5;

@@ -13,7 +13,9 @@ pub mod inboxes;
 pub mod jobs;
 pub mod messages;
 pub mod providers;
+pub mod rate_limit;
 pub mod simulator;
+pub mod state;
 pub mod webhooks;
 
 pub use error::{ErrorKind, ServiceError};

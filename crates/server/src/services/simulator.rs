@@ -7,8 +7,8 @@ use domain::{ChannelKind, ConversationId, DomainError, MessageBody, MessageId, P
 use store::simulator::{PhoneMessage, SimulatorNumber};
 
 use super::inbound::{self, InboundSms, Ingested};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How many texts a phone shows: the latest ones.
 pub const PHONE_HISTORY: u32 = 200;
@@ -71,7 +71,7 @@ pub async fn send(state: &AppState, text: Text) -> Result<Sent, ServiceError> {
         let mut reader = state.store.read().await?;
         store::channels::by_address(&mut reader.conn(), ChannelKind::Sms, text.to.as_str()).await?
     }
-    .filter(|c| c.provider == domain::Provider::Simulator)
+    .filter(super::providers::simulated)
     .ok_or_else(|| {
         ServiceError::not_found(format!(
             "{} is not a simulator number on this server",

@@ -6,8 +6,8 @@ use domain::{Action, EventKind};
 use store::webhooks::{Delivery, Endpoint};
 
 use super::access::Principal;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// Longest URL accepted.
 const MAX_URL: usize = 2_000;

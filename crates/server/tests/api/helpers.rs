@@ -61,7 +61,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .expect("a fresh database")?;
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
-        // Tests step the job queue themselves with `jobs::run_due`.
+        // Tests step the job queue themselves with `reactions::run_due`.
         run_jobs: false,
         ..Settings::default()
     };
@@ -345,7 +345,7 @@ impl TestApp {
 
     /// Runs the jobs that are due now, as the worker would.
     pub async fn run_due_jobs(&self) -> usize {
-        switchboard_server::jobs::run_due(&self.state)
+        switchboard_server::reactions::run_due(&self.state)
             .await
             .unwrap()
     }

@@ -18,6 +18,7 @@ mod contacts;
 mod conversation;
 mod details;
 mod flows;
+mod integrations;
 mod new_inbox;
 mod phones;
 mod queue;

@@ -122,6 +122,7 @@ async fn no_page_scrolls_sideways_on_a_phone_or_a_desktop() {
     let admin = [
         at(&format!("/w/{ws}/inboxes/{}/settings", seed.inbox_id)),
         at(&format!("/w/{ws}/inboxes/new")),
+        at(&format!("/w/{ws}/integrations")),
     ];
     for phone in [true, false] {
         browser.resize(phone).await;

@@ -270,21 +270,24 @@ async fn a_conversation_opens_in_place_keeping_the_queue_and_back_and_forward_wo
         .await;
     browser.wait_for_text("#details-number", "4000").await;
 
-    // Its composer works like a freshly loaded one.
+    // k moves up the queue in place (before any reply moves this one to
+    // the top); back retraces the step.
+    browser.press('k').await;
+    browser.wait_for_text("#timeline", "Message number 1").await;
+    c.back().await.unwrap();
+    browser.wait_for_text("#timeline", "Message number 0").await;
+
+    // Its composer works like a freshly loaded one, after a swap too.
     browser.type_into("#composer-body", "On our way").await;
     browser.click("#send").await;
     browser.wait_for_text("#timeline", "On our way").await;
     assert!(same_page(&browser).await);
 
-    // k moves up the queue in place; back and forward retrace the steps.
-    browser.press('k').await;
-    browser.wait_for_text("#timeline", "Message number 1").await;
-    c.back().await.unwrap();
-    browser.wait_for_text("#timeline", "Message number 0").await;
+    // Back to the queue alone, and forward again.
     c.back().await.unwrap();
     browser.wait_for(".pane-empty").await;
     c.forward().await.unwrap();
-    browser.wait_for_text("#timeline", "Message number 0").await;
+    browser.wait_for_text("#timeline", "On our way").await;
     assert!(
         same_page(&browser).await,
         "back and forward swapped the panes in place"

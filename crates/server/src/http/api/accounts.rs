@@ -23,15 +23,15 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
 use crate::http::auth::{Caller, Credential, SESSION_COOKIE};
 use crate::http::client::{self, ClientAddress};
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::accounts::limiter::RetryAfter;
 use crate::services::accounts::sessions::{self, Login, SESSION_TTL};
 use crate::services::accounts::setup::{self, NewOwner};
 use crate::services::accounts::Password;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The routes of this resource.
 pub fn routes() -> OpenApiRouter<AppState> {

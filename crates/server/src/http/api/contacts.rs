@@ -13,15 +13,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inboxes::nullable;
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::http::query::QueryParams;
 use crate::services::contacts::import::{self, ImportReport};
 use crate::services::contacts::{
     self, parse_email, parse_name, parse_phone, ContactChanges, NewContact,
 };
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The page size when none is asked for, and the largest allowed (API.md).
 const DEFAULT_LIMIT: u32 = 50;

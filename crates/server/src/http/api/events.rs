@@ -16,12 +16,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
 use crate::http::auth::{Credential, InWorkspaceWith};
+use crate::http::error::ApiError;
+use crate::http::metrics::SseClient;
 use crate::http::query::QueryParams;
 use crate::http::sse;
-use crate::metrics::SseClient;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// How often an idle stream sends a comment, so that proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);

@@ -21,11 +21,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::inboxes::{self, InboxChanges, NewInbox};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 pub use channels::ChannelView;
 pub use members::InboxMemberView;

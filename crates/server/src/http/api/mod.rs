@@ -15,7 +15,7 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -11,9 +11,9 @@ use axum::routing::post;
 use axum::Router;
 use channels::twilio::{signature, twiml};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::services::inbound::{self, SignedRequest, TwilioReply};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The three Twilio webhooks of every Twilio channel.
 pub fn routes() -> Router<AppState> {

@@ -6,10 +6,10 @@ use axum_extra::extract::CookieJar;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use crate::error::ApiError;
 use crate::http::auth::SESSION_COOKIE;
+use crate::http::error::ApiError;
 use crate::services::accounts::sessions::SESSION_TTL;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The notice shown once by the next page.
 const FLASH_COOKIE: &str = "switchboard_flash";

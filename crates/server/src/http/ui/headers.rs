@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{render, ErrorPage};
-use crate::error::PROBLEM_JSON;
+use crate::http::error::PROBLEM_JSON;
 
 /// What pages may load: only our own scripts, styles and connections, no
 /// inline script or style at all, never framed.
@@ -48,7 +48,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 
 /// Middleware: a browser navigating to a page that fails gets a readable
 /// page with the same status, not JSON. Every error is still made once, as
-/// an [`crate::error::ApiError`] answered in problem+json; this adapter only
+/// an [`crate::http::error::ApiError`] answered in problem+json; this adapter only
 /// changes how it is shown to a person. API clients, `fetch` from scripts
 /// (which do not ask for `text/html`) and machine paths keep problem+json.
 pub async fn html_errors(request: Request, next: Next) -> Response {

@@ -21,9 +21,9 @@ use axum::response::Html;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::state::AppState;
+use crate::services::state::AppState;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The product name in every page's header and title.
 pub const PRODUCT: &str = "Switchboard";
@@ -103,6 +103,26 @@ pub fn routes() -> Router<AppState> {
             get(pages::compose::page).post(pages::compose::send),
         )
         .route("/compose", get(pages::compose::link))
+        .merge(integration_routes())
+}
+
+/// The integrations page (admins): webhooks and background jobs.
+fn integration_routes() -> Router<AppState> {
+    use pages::integrations;
+    Router::new()
+        .route("/w/{ws}/integrations", get(integrations::show))
+        .route(
+            "/w/{ws}/integrations/webhooks",
+            post(integrations::register),
+        )
+        .route(
+            "/w/{ws}/integrations/webhooks/{id}",
+            get(integrations::deliveries),
+        )
+        .route(
+            "/w/{ws}/integrations/webhooks/{id}/delete",
+            post(integrations::remove),
+        )
 }
 
 /// The buttons of a conversation: one route and one handler per action.

@@ -14,10 +14,10 @@ use axum::Form;
 use domain::User;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
 use crate::http::auth::{form_csrf_matches, principal_in_path_workspace, session_from_cookie};
+use crate::http::error::ApiError;
 use crate::services::access::Principal;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The name of the hidden field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";

@@ -8,9 +8,9 @@ use axum::response::Html;
 use store::simulator::SimulatorNumber;
 
 use super::{assets, render, Chrome};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::services::simulator;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The colour shown for an inbox whose own colour is not a `#hex` colour.
 const FALLBACK_COLOR: &str = "#64748b";

@@ -12,8 +12,8 @@
 use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartRejection};
 use axum::http::StatusCode;
 
-use crate::error::ApiError;
 use crate::http::auth::form_csrf_matches;
+use crate::http::error::ApiError;
 use crate::http::ui::session::{csrf_refused, CSRF_FIELD};
 
 /// The largest request body an upload route reads (see the module's doc).

@@ -6,8 +6,8 @@ use domain::{Role, User, Workspace};
 use store::invitations::Invitation;
 use store::StoreError;
 
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The caller's open invitations, oldest first.
 #[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]

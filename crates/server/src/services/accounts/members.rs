@@ -14,8 +14,8 @@ use super::checked_name;
 use super::passwords::{hash_password, Password};
 use crate::services::access::Principal;
 use crate::services::conversations;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// A person to add to the workspace.
 #[derive(Clone)]

@@ -11,8 +11,8 @@ use store::Tx;
 
 use super::limiter::{Attempt, RetryAfter};
 use super::passwords::{self, Password};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How long a session lasts without use.
 pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);

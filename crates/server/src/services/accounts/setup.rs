@@ -7,8 +7,8 @@ use store::{Store, StoreError, Tx};
 use super::checked_name;
 use super::passwords::{hash_password, Password};
 use super::sessions::{self, OpenedSession};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The first owner of a new workspace.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@ use domain::User;
 use store::tokens::ApiToken;
 
 use super::checked_name;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// A token just made, with its secret: the only time anyone sees it.
 #[derive(Clone)]

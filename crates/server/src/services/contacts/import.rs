@@ -17,8 +17,8 @@ use domain::{Contact, ContactId, DomainError, EmailAddress, PhoneNumber, UserId,
 use store::Tx;
 
 use super::{parse_email, parse_name, parse_phone};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The largest CSV accepted, in bytes.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;

@@ -8,8 +8,8 @@ use domain::{
 
 use super::{apply_trigger, change, Change};
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// "Assign to me": an agent takes an unassigned conversation; admins take any.
 pub async fn assign_to_me(

@@ -4,14 +4,15 @@
 use domain::{
     Action, ApiCode, Channel, ChannelId, ChannelKind, Contact, ContactId, Conversation,
     ConversationId, EventKind, Inbox, InboxId, Message, MessageBody, MessageKind, PhoneNumber,
-    Provider, Registration, Status, User, WorkspaceId,
+    Registration, Status, User, WorkspaceId,
 };
 use store::StoreError;
 
 use crate::services::access::{self, Principal};
 use crate::services::messages::{locked_by, refuse_sending, Draft, Post};
+use crate::services::providers;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How often a compose is retried when a concurrent one (or an inbound
 /// message) created the contact or the conversation first.
@@ -121,7 +122,7 @@ async fn attempt(
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
     // Through a simulator number, the number is a simulated phone's.
-    let simulated = channel.provider == Provider::Simulator;
+    let simulated = providers::simulated(channel);
     let found =
         store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &compose.to, simulated)
             .await?;
@@ -310,7 +311,7 @@ pub async fn continued(
     let inbox = resolve_inbox(&mut conn, who, inbox).await?;
     // A compose without a channel sends from the inbox's first.
     let channel = resolve_channel(&mut conn, &inbox, None).await?;
-    let simulated = channel.provider == Provider::Simulator;
+    let simulated = providers::simulated(&channel);
     let Some(contact) =
         store::contacts::by_phone(&mut conn, &inbox.workspace_id, to, simulated).await?
     else {

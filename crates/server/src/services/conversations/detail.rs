@@ -11,8 +11,8 @@ use store::messages::TimelineItem;
 use store::{Conn, Page};
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::{ErrorKind, ServiceError};
-use crate::state::AppState;
 
 /// How long opening a conversation marks the caller as viewing it; the
 /// client renews it by reading the conversation again.

@@ -5,8 +5,8 @@ use domain::text::required_text;
 use domain::{Action, ConversationId, Link, LinkId, LinkKind};
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// A link as a client asks for it, before it is checked.
 #[derive(Debug, Clone)]

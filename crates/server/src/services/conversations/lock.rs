@@ -9,8 +9,8 @@ use store::locks::Acquired;
 use super::detail::{name_of, LockHolder};
 use crate::services::access::{self, Principal};
 use crate::services::messages::locked_by;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How long a lock holds without renewal.
 pub const LOCK_LEASE: Duration = Duration::from_secs(90);

@@ -31,8 +31,8 @@ use domain::{Action, Conversation, ConversationId, EventKind, Timestamp, Trigger
 use store::StoreError;
 
 use super::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How often a change is retried when another writer got there first.
 const ATTEMPTS: usize = 5;

@@ -8,8 +8,8 @@ use store::queue::{AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, S
 use store::{Conn, Page};
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The filters of `GET /conversations`, parsed; the caller's workspace,
 /// identity and visible inboxes are added by [`list`] and [`counts`].

@@ -4,8 +4,8 @@
 use domain::{Action, ConversationId};
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// Marks the conversation read up to now for the caller (per-user inboxes)
 /// or for the whole team (shared inboxes). A cursor never moves back.

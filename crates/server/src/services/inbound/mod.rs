@@ -18,12 +18,12 @@ pub mod twilio;
 mod voice;
 mod write;
 
-pub use queue::IngestQueue;
+pub use queue::{IngestParts, IngestQueue};
 pub use twilio::{delivery_report, receive_sms, SignedRequest, TwilioReply};
 pub use voice::incoming_call;
 
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 use cache::Lookups;
 use write::Writer;
 
@@ -101,7 +101,7 @@ pub async fn ingest_sms(state: &AppState, sms: InboundSms) -> Result<Ingested, S
 /// Stores one message on its own, retrying when a concurrent writer (another
 /// node on PostgreSQL) created the same contact or conversation first.
 pub(crate) async fn ingest_alone(
-    state: &AppState,
+    state: &IngestParts,
     sms: &InboundSms,
 ) -> Result<Ingested, ServiceError> {
     let mut last_error = None;

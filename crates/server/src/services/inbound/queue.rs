@@ -21,8 +21,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::channels::Channels;
 use super::{ingest_alone, InboundSms, Ingested, Lookups, Writer};
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::realtime::Hub;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// The most messages one transaction carries.
 const MAX_BATCH: usize = 256;
@@ -45,23 +47,40 @@ pub struct IngestQueue {
     finished: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
+/// What the ingest writer uses of its node, and nothing more: it stores
+/// messages, reads the time, and counts its batches; the events it commits
+/// reach live subscribers through the node's log tailer, which `hub` nudges.
+#[derive(Debug, Clone)]
+pub struct IngestParts {
+    /// The database messages are stored in.
+    pub store: store::Store,
+    /// The time messages are stamped with.
+    pub clock: Clock,
+    /// Nudged once a batch is durable.
+    pub hub: Hub,
+    /// Batch sizes.
+    pub metrics: Arc<Metrics>,
+}
+
 impl IngestQueue {
-    /// Starts the writer task for `state` (which holds this queue).
-    pub fn start(state_for_writer: impl FnOnce(IngestQueue) -> AppState) -> AppState {
+    /// Starts the writer and acknowledger tasks over `parts`.
+    pub fn start(parts: IngestParts) -> IngestQueue {
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
-        let finished = Arc::new(Mutex::new(None));
         let stop = CancellationToken::new();
-        let state = state_for_writer(IngestQueue {
+        let (committed, acknowledger) = mpsc::channel(UNSYNCED_BATCHES);
+        tokio::spawn(write_batches(
+            parts.clone(),
+            receiver,
+            committed,
+            stop.clone(),
+        ));
+        let acknowledger = tokio::spawn(acknowledge(parts, acknowledger));
+        IngestQueue {
             sender,
             channels: Channels::default(),
-            stop: stop.clone(),
-            finished: finished.clone(),
-        });
-        let (committed, acknowledger) = mpsc::channel(UNSYNCED_BATCHES);
-        tokio::spawn(write_batches(state.clone(), receiver, committed, stop));
-        let acknowledger = tokio::spawn(acknowledge(state.clone(), acknowledger));
-        *finished.lock().unwrap_or_else(PoisonError::into_inner) = Some(acknowledger);
-        state
+            stop,
+            finished: Arc::new(Mutex::new(Some(acknowledger))),
+        }
     }
 
     /// How many messages wait for the writer now.
@@ -102,7 +121,7 @@ impl IngestQueue {
 
 /// The writer task: runs until `stop`, then stores what is already waiting.
 async fn write_batches(
-    state: AppState,
+    state: IngestParts,
     mut receiver: mpsc::Receiver<(InboundSms, Reply)>,
     acknowledger: mpsc::Sender<Written>,
     stop: CancellationToken,
@@ -144,7 +163,7 @@ const HOLD_AT_MOST: Duration = Duration::from_millis(25);
 
 impl Held {
     /// The held connection, taken from the pool if none is held.
-    async fn writer(&mut self, state: &AppState) -> Result<&mut store::HeldWriter, StoreError> {
+    async fn writer(&mut self, state: &IngestParts) -> Result<&mut store::HeldWriter, StoreError> {
         let (writer, _) = match self.0.take() {
             Some(held) => self.0.insert(held),
             None => self
@@ -177,7 +196,7 @@ impl Held {
 /// reads; if that fails too, each message is stored on its own so that one
 /// bad message cannot fail the others.
 async fn write_batch(
-    state: &AppState,
+    state: &IngestParts,
     acknowledger: &mpsc::Sender<Written>,
     held: &mut Held,
     batch: Vec<(InboundSms, Reply)>,
@@ -220,7 +239,7 @@ async fn write_batch(
 
 /// One transaction for the whole batch; forgets what it remembered when it fails.
 async fn write_together(
-    state: &AppState,
+    state: &IngestParts,
     held: &mut Held,
     batch: &[(InboundSms, Reply)],
     lookups: &mut Lookups,
@@ -257,7 +276,7 @@ impl Written {
     /// Waits until the batch is durable, then publishes its events and
     /// answers its callers; if it cannot be made durable, they get an error
     /// (a provider sends again, and finds the message stored).
-    async fn acknowledge(self, state: &AppState) {
+    async fn acknowledge(self, state: &IngestParts) {
         match self.committed.durable().await {
             Ok(()) => {
                 state.hub.publish(self.events);
@@ -278,7 +297,7 @@ impl Written {
 }
 
 /// The acknowledger task: acknowledges committed batches in commit order.
-async fn acknowledge(state: AppState, mut committed: mpsc::Receiver<Written>) {
+async fn acknowledge(state: IngestParts, mut committed: mpsc::Receiver<Written>) {
     while let Some(written) = committed.recv().await {
         written.acknowledge(&state).await;
     }

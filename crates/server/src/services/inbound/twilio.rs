@@ -11,8 +11,8 @@ use domain::{Channel, ChannelId, MessageBody, Provider};
 use serde::Deserialize;
 
 use super::{ingest_sms, InboundSms};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// A webhook request as received: what its signature covers.
 #[derive(Debug, Clone)]

@@ -8,8 +8,8 @@ use domain::{Channel, EventKind, Inbox, PhoneNumber};
 
 use super::thread;
 use super::twilio::{unreadable, verify, SignedRequest, TwilioReply, Verified};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// What a caller hears when the inbox forwards calls nowhere. A fixed text:
 /// nothing from outside goes into it, so it needs no escaping.
@@ -59,7 +59,7 @@ async fn record(
 ) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
-    let simulated = channel.provider == domain::Provider::Simulator;
+    let simulated = crate::services::providers::simulated(channel);
     let contact = thread::contact_for(&mut tx, inbox, caller, simulated, now).await?;
     let (conversation, mut events) =
         thread::active_conversation(&mut tx, inbox, &contact, Some(&channel.id), now).await?;

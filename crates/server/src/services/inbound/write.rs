@@ -9,9 +9,7 @@
 //! once, after what was waiting, in the order the texts came.
 
 use channels::Keyword;
-use domain::{
-    ChannelId, Conversation, Event, Message, MessageId, MessageKind, Provider, Timestamp,
-};
+use domain::{ChannelId, Conversation, Event, Message, MessageId, MessageKind, Timestamp};
 use store::StoreError;
 
 use super::cache::Lookups;
@@ -69,7 +67,7 @@ impl Writer {
         let inbox = lookups.inbox(tx, &sms.channel.inbox_id).await?;
         let keyword = Keyword::parse(sms.body.as_str());
         // Read only, so far: who wrote, and where their text goes.
-        let simulated = sms.channel.provider == Provider::Simulator;
+        let simulated = crate::services::providers::simulated(&sms.channel);
         let contact = match (
             keyword,
             lookups.contact(&inbox.workspace_id, &sms.from, simulated),

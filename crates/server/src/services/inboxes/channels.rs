@@ -11,11 +11,11 @@ use domain::{
 use store::StoreError;
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 pub use super::numbers::{available_numbers, NumberSearch};
-use crate::services::providers::operator_account;
+use crate::services::providers;
 pub use crate::services::providers::twilio_configured;
 
 /// An SMS channel to connect, already parsed.
@@ -147,24 +147,7 @@ pub async fn connect(
     let mut tx = state.store.begin().await?;
     let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
     let address = new.number().as_str().to_string();
-    let (provider, settings) = match new {
-        NewChannel::Simulator { .. } => (Provider::Simulator, serde_json::json!({})),
-        NewChannel::TwilioPurchase { .. } => {
-            let (account_sid, auth_token) = operator_account(state)?;
-            (
-                Provider::Twilio,
-                serde_json::json!({ "account_sid": account_sid, "auth_token": auth_token }),
-            )
-        }
-        NewChannel::Twilio {
-            account_sid,
-            auth_token,
-            ..
-        } => (
-            Provider::Twilio,
-            serde_json::json!({ "account_sid": account_sid, "auth_token": auth_token }),
-        ),
-    };
+    let (provider, settings) = providers::stored(state, new)?;
     let channel = Channel {
         id: channel_id,
         inbox_id: id.clone(),
@@ -209,7 +192,7 @@ async fn registration_starts(
     inbox: &domain::Inbox,
     provider: Provider,
 ) -> Result<bool, ServiceError> {
-    if provider == Provider::Simulator
+    if !providers::reaches_carriers(provider)
         || inbox.kind != InboxKind::Shared
         || inbox.registration != Registration::Approved
     {
@@ -222,7 +205,10 @@ async fn registration_starts(
             continue;
         }
         let channels = store::channels::for_inbox(conn, &other.inbox.id).await?;
-        if channels.iter().any(|c| c.provider != Provider::Simulator) {
+        if channels
+            .iter()
+            .any(|c| providers::reaches_carriers(c.provider))
+        {
             return Ok(false);
         }
     }

@@ -6,8 +6,8 @@ use domain::{Action, InboxId, Role, User, UserId};
 
 use crate::services::access::{self, Principal};
 use crate::services::conversations;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// A member of an inbox with their workspace role.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use url::Url;
 
 use crate::services::access::{self, Principal};
 use crate::services::providers;
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// How many numbers a search offers.
 const OFFERED_NUMBERS: usize = 5;
@@ -105,11 +105,13 @@ pub async fn available_numbers(
 fn provider_problem(provider: Provider, error: channels::SendError) -> ServiceError {
     let name = provider.label();
     match error {
-        channels::SendError::Transient(_) => ServiceError::unavailable(
-            "provider_unavailable",
-            format!("{name} did not answer; try again in a moment"),
-            error,
-        ),
+        channels::SendError::Transient(_) | channels::SendError::RateLimited(_) => {
+            ServiceError::unavailable(
+                "provider_unavailable",
+                format!("{name} did not answer; try again in a moment"),
+                error,
+            )
+        }
         other => ServiceError::invalid("provider_refused", format!("{name} refused: {other}")),
     }
 }

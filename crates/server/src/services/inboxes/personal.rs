@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use domain::{Action, InboxId, Registration};
 
 use crate::services::access::{self, Principal};
+use crate::services::state::AppState;
 use crate::services::ServiceError;
-use crate::state::AppState;
 
 /// Puts the caller's inboxes in the order of `order`. Inboxes left out keep
 /// their relative order after the listed ones, so a client that knows only

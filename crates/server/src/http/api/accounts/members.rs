@@ -10,12 +10,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::RoleName;
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::accounts::members::{self, NewMember};
 use crate::services::accounts::Password;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The routes of this resource.
 pub fn routes() -> OpenApiRouter<AppState> {

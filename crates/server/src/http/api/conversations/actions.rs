@@ -15,12 +15,12 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::ConversationView;
-use crate::error::ApiError;
 use crate::http::api::inboxes::nullable;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::conversations::{self, Edit};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

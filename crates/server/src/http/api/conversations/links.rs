@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::LinkView;
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::conversations::{self, NewLink};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

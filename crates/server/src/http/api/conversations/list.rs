@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::{CountsView, DetailView, QueueItemView, QueuePage};
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::query::QueryParams;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The page size when none is asked for, and the largest allowed (API.md).
 pub(super) const DEFAULT_LIMIT: u32 = 50;

@@ -8,10 +8,10 @@ use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::LockView;
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::services::conversations;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(take_lock, release_lock))

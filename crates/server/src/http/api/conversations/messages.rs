@@ -18,14 +18,14 @@ use super::views::{
     ComposedView, ConversationView, MessageView, PermalinkView, PostedView, TimelineItemView,
     TimelinePage,
 };
-use crate::error::ApiError;
 use crate::http::api::events::EventView;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::http::query::QueryParams;
 use crate::services::conversations::{self, Compose, InboxRef};
 use crate::services::messages::{self, Post};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

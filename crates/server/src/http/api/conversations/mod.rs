@@ -14,8 +14,8 @@ mod views;
 use domain::ConversationId;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::http::error::ApiError;
+use crate::services::state::AppState;
 
 pub use views::{
     ConversationView, CountsView, DetailView, LinkView, LockView, MessageView, QueueItemView,

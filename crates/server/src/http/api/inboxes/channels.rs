@@ -13,12 +13,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inbox_id;
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::http::query::QueryParams;
 use crate::services::inboxes::channels::{self, NewChannel, NumberSearch};
-use crate::state::AppState;
+use crate::services::providers::{self, ChannelRequest};
+use crate::services::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -110,32 +111,15 @@ impl ConnectChannel {
         }
         let number = PhoneNumber::parse(&self.phone_number, region)
             .map_err(|e| DomainError::invalid("phone_number", e.to_string()))?;
-        let twilio_only =
-            |field: &'static str| DomainError::invalid(field, "is for the twilio provider only");
-        match Provider::parse(&self.provider)? {
-            Provider::Simulator if self.account_sid.is_some() => Err(twilio_only("account_sid")),
-            Provider::Simulator if self.auth_token.is_some() => Err(twilio_only("auth_token")),
-            Provider::Simulator if self.purchase.is_some() => Err(twilio_only("purchase")),
-            Provider::Simulator => Ok(NewChannel::Simulator { number }),
-            Provider::Twilio if self.purchase == Some(true) => {
-                if self.account_sid.is_some() || self.auth_token.is_some() {
-                    return Err(DomainError::invalid(
-                        "purchase",
-                        "buys with the server's Twilio account; leave out account_sid and auth_token",
-                    ));
-                }
-                Ok(NewChannel::TwilioPurchase { number })
-            }
-            Provider::Twilio => NewChannel::twilio(
-                number,
-                self.account_sid.as_deref().unwrap_or_default(),
-                self.auth_token.as_deref().unwrap_or_default(),
-            ),
-            Provider::Smtp => Err(DomainError::invalid(
-                "provider",
-                "smtp carries email, not sms",
-            )),
-        }
+        providers::new_channel(
+            number,
+            ChannelRequest {
+                provider: Provider::parse(&self.provider)?,
+                account_sid: self.account_sid.as_deref(),
+                auth_token: self.auth_token.as_deref(),
+                purchase: self.purchase,
+            },
+        )
     }
 }
 

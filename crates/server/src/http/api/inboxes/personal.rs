@@ -10,11 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inbox_id;
-use crate::error::ApiError;
 use crate::http::auth::InWorkspace;
+use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
 use crate::services::inboxes::personal;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

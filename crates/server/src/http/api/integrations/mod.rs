@@ -6,7 +6,7 @@ pub mod webhooks;
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The routes of these resources.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -13,13 +13,13 @@ use domain::{ConversationId, MessageBody, MessageKind, Priority, Tag, Timestamp,
 use serde::Deserialize;
 
 use super::app::parse_id;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::services::conversations as svc;
 use crate::services::messages::{self, Post};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The path of every action: the workspace and the conversation.
 type ConversationPath = Path<(String, String)>;

@@ -10,12 +10,12 @@ use domain::ConversationId;
 use super::conversation::{self, Head, HeadPartial, Line, TimelinePartial};
 use super::details::{self, Details, DetailsPartial};
 use super::queue::{self, QueuePane, QueueParams, QueuePartial, Sidebar, SidebarPartial};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::session::Agent;
 use crate::http::ui::{assets, render, Chrome};
 use crate::services::conversations;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The app: inboxes, queue, and the open conversation if any.
 #[derive(Debug, Template)]

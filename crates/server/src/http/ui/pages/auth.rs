@@ -9,16 +9,16 @@ use axum_extra::extract::CookieJar;
 use domain::EmailAddress;
 use serde::Deserialize;
 
-use crate::error::ApiError;
 use crate::http::auth::{form_csrf_matches, SESSION_COOKIE};
 use crate::http::client::{self, ClientAddress};
+use crate::http::error::ApiError;
 use crate::http::ui::cookies::{self, LOGIN_CSRF_COOKIE};
 use crate::http::ui::session::{csrf_refused, CsrfForm, Signed};
 use crate::http::ui::{render, Chrome};
 use crate::services::accounts::sessions::{self, Login};
 use crate::services::accounts::setup::{self, NewOwner};
 use crate::services::accounts::Password;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// `GET /login` and a refused attempt.
 #[derive(Debug, Template)]

@@ -7,14 +7,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::{ApiCode, InboxId, InboxKind, MessageBody, PhoneNumber, Registration};
 use serde::Deserialize;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm, Signed};
 use crate::http::ui::{render, Chrome};
 use crate::services::access::Principal;
 use crate::services::conversations::{self, Compose, InboxRef};
 use crate::services::inboxes;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The compose page.
 #[derive(Debug, Template)]

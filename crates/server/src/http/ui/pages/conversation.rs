@@ -11,13 +11,13 @@ use domain::{
     authorize, Action, ConversationId, MessageKind, Priority, Registration, Status, Subject,
 };
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::format::{ago, capitalised, describe, full_time, initials, status_label};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::conversations::{self, Detail};
 use crate::services::inboxes::members;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// How much of a timeline the page shows.
 const TIMELINE_LENGTH: u32 = 500;

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod contacts;
 pub mod conversation;
 pub mod details;
+pub mod integrations;
 pub mod new_inbox;
 pub mod numbers;
 pub mod queue;

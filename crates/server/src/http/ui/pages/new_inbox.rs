@@ -13,13 +13,13 @@ use serde::Deserialize;
 use super::numbers::NumberQuery;
 use super::settings::{self, build, inbox_id, shown_on_page, Frame};
 use super::settings_actions::optional;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::{render, Chrome};
 use crate::services::inboxes::{self, NewInbox};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The first step of creating an inbox, and a refused attempt.
 #[derive(Debug, Template)]

@@ -8,12 +8,13 @@ use domain::{Channel, InboxId, Provider};
 use serde::Deserialize;
 
 use super::settings::{shown_on_page, Item};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::inboxes::channels::{self, NumberSearch};
-use crate::state::AppState;
+use crate::services::providers;
+use crate::services::state::AppState;
 
 /// The number search of the card. A GET form, so a search is a link; the
 /// connect form carries it too, so a refused purchase shows the same results.
@@ -31,14 +32,9 @@ pub struct NumberQuery {
 }
 
 impl NumberQuery {
-    /// The provider searched. Twilio only when asked for by name: opening
-    /// the page must not call Twilio, and the simulator is always there.
+    /// The provider searched (see [`providers::searched`]).
     pub fn provider(&self) -> Provider {
-        if self.provider == Provider::Twilio.as_str() {
-            Provider::Twilio
-        } else {
-            Provider::Simulator
-        }
+        providers::searched(&self.provider)
     }
 
     /// [`NumberQuery::provider`] as the form writes it.
@@ -117,22 +113,5 @@ fn connected_item(channel: &Channel) -> Item {
         id: channel.id.to_string(),
         label: display_number(&channel.address),
         detail: channel.provider.label().to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_a_search_that_names_twilio_calls_twilio() {
-        let query = |provider: &str| NumberQuery {
-            provider: provider.into(),
-            ..NumberQuery::default()
-        };
-        assert_eq!(query("twilio").provider(), Provider::Twilio);
-        for other in ["", "simulator", "TWILIO", "smtp"] {
-            assert_eq!(query(other).provider(), Provider::Simulator, "{other}");
-        }
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::format::initials;
 use crate::http::ui::session::Agent;
@@ -22,7 +22,7 @@ use crate::http::ui::{render, Chrome};
 use crate::services::access::Principal;
 use crate::services::accounts::members as people;
 use crate::services::inboxes::{self, members};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The units the auto-close wait is written in, largest first: the form
 /// word, and its length in seconds.

@@ -12,7 +12,7 @@ use domain::{Action, ContactId, DomainError, UserId};
 use serde::Deserialize;
 
 use super::contact_id;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::pages::settings::{shown_on_page, Frame, Item};
@@ -22,7 +22,7 @@ use crate::services::accounts::members as people;
 use crate::services::contacts::{
     self, parse_email, parse_name, parse_phone, ContactChanges, NewContact,
 };
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// A contact's form: a new one's, or an existing one's with its delete card.
 #[derive(Debug, Template)]

@@ -9,14 +9,14 @@ use axum::response::{IntoResponse, Response};
 use domain::Action;
 use serde::Deserialize;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::pages::settings::{shown_on_page, Frame};
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::upload::{self, Upload};
 use crate::http::ui::{render, Chrome};
 use crate::services::contacts::import::{self as csv_import, ImportReport};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// The largest CSV file accepted by upload: the importer's 10,000 lines of
 /// contacts fit well within it, so a bigger file is likelier the wrong one.

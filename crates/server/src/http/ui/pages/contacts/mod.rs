@@ -19,14 +19,14 @@ use domain::{Action, Contact, ContactId};
 use serde::Deserialize;
 
 use super::settings::Frame;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::session::Agent;
 use crate::http::ui::simulator::display_number;
 use crate::http::ui::{render, Chrome};
 use crate::services::accounts::members as people;
 use crate::services::contacts;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Contacts per page.
 const PAGE_SIZE: u32 = 50;

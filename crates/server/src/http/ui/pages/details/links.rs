@@ -9,14 +9,14 @@ use domain::text::Word;
 use domain::{ConversationId, LinkId, LinkKind};
 use serde::Deserialize;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::actions::safe_back;
 use crate::http::ui::pages::app::parse_id;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::services::conversations::{self as svc, NewLink};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// A new link, as the pane's form sends it.
 #[derive(Debug, Default, Deserialize)]

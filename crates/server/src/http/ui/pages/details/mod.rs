@@ -11,13 +11,13 @@ use domain::text::Word;
 use domain::{ConversationId, View};
 
 use super::conversation::Head;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::format::{ago, status_label};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::accounts::members as people;
 use crate::services::conversations::{self, QueueQuery};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// How many of the contact's other conversations the pane lists.
 const OTHERS_SHOWN: u32 = 10;

@@ -9,13 +9,13 @@ use domain::{InboxId, Priority, Tag, UserId, View};
 use serde::Deserialize;
 use store::queue::{AssigneeFilter, QueueCounts, QueueItem, Sort};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::format::{ago, initials};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
 use crate::services::accounts::members as people;
 use crate::services::conversations::{self, ContactOwner, QueueQuery};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 mod highlight;
 mod sidebar;

@@ -5,11 +5,11 @@ use askama::Template;
 use domain::Registration;
 
 use super::QueueParams;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::simulator::checked_color;
 use crate::services::access::Principal;
 use crate::services::inboxes;
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// One inbox in the sidebar.
 #[derive(Debug, Clone)]

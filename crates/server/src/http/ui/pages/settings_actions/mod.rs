@@ -18,13 +18,13 @@ use super::numbers::NumberQuery;
 use super::settings::{
     self, auto_close_secs, build, inbox_id, shown_on_page, Frame, Refused, Values,
 };
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::pages::auth::sentence;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::http::ui::{render, Chrome};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 mod number_forms;
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};

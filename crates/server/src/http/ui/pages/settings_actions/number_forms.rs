@@ -4,15 +4,16 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
-use domain::{ChannelId, PhoneNumber, Provider};
+use domain::{ChannelId, PhoneNumber};
 use serde::Deserialize;
 
 use super::{answer, inbox_id, InboxPath, Posted};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::http::ui::pages::numbers::NumberQuery;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::services::inboxes::channels::{self, NewChannel};
-use crate::state::AppState;
+use crate::services::providers;
+use crate::services::state::AppState;
 
 /// Connecting a number: the one chosen, the search it came from (and, by
 /// its provider, whether connecting buys it from Twilio).
@@ -48,12 +49,10 @@ pub async fn connect(
     let region = state.settings.default_region.clone();
     let done: Result<&'static str, ApiError> = async {
         let number = PhoneNumber::parse(&form.number, &region)?;
-        let (new, notice) = match form.search.provider() {
-            Provider::Twilio => (
-                NewChannel::TwilioPurchase { number },
-                "Number bought from Twilio and connected.",
-            ),
-            _ => (NewChannel::Simulator { number }, "Number connected."),
+        let new = providers::offered(form.search.provider(), number);
+        let notice = match new {
+            NewChannel::TwilioPurchase { .. } => "Number bought from Twilio and connected.",
+            _ => "Number connected.",
         };
         channels::connect(&state, &agent.who, &id, new).await?;
         Ok(notice)

@@ -8,8 +8,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::{Metrics, SharedMetrics, CONTENT_TYPE};
-use crate::state::AppState;
+use crate::metrics::{SharedMetrics, CONTENT_TYPE};
+use crate::services::state::AppState;
 
 /// Middleware: counts each request under its matched route (`(unmatched)`
 /// when no route matched, so that probing random paths adds no series).
@@ -37,7 +37,10 @@ pub async fn track_requests(
 
 /// `GET /metrics`: the Prometheus text format.
 pub async fn serve(State(state): State<AppState>) -> Response {
-    let text = Metrics::render(&state).await;
+    let text = state
+        .metrics
+        .render(&state.store, state.ingest.depth())
+        .await;
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
 }
 
@@ -49,13 +52,13 @@ pub struct SseClient(SharedMetrics);
 impl SseClient {
     /// Counts a stream opened on `state`'s node.
     pub fn open(state: &AppState) -> Self {
-        state.metrics.sse_clients.inc();
+        state.metrics.count_sse_client(true);
         Self(state.metrics.clone())
     }
 }
 
 impl Drop for SseClient {
     fn drop(&mut self) {
-        self.0.sse_clients.dec();
+        self.0.count_sse_client(false);
     }
 }

@@ -11,11 +11,9 @@ use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
 use domain::PhoneNumber;
 
-use crate::error::ApiError;
+use crate::services::ServiceError;
 
 /// More keys than this and full buckets are swept out before adding one.
 const MAX_KEYS: usize = 100_000;
@@ -92,8 +90,8 @@ impl<K: Eq + Hash + Clone> Buckets<K> {
     }
 }
 
-/// Refused: too many requests lately. Answered 429 `rate_limited`
-/// (problem+json) with `Retry-After` in whole seconds.
+/// Refused: too many requests lately; a [`ServiceError`] of kind
+/// `RateLimited` (HTTP answers 429 with `Retry-After` in whole seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimited(pub Duration);
 
@@ -105,15 +103,13 @@ impl RateLimited {
     }
 }
 
-impl IntoResponse for RateLimited {
-    fn into_response(self) -> Response {
-        let seconds = self.seconds();
-        let error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+impl From<RateLimited> for ServiceError {
+    fn from(limited: RateLimited) -> Self {
+        let seconds = limited.seconds();
+        ServiceError::rate_limited(
+            limited.0,
             format!("too many requests; try again in {seconds} seconds"),
-        );
-        ([(header::RETRY_AFTER, seconds.to_string())], error).into_response()
+        )
     }
 }
 

@@ -11,11 +11,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::http::rate_limit::SimulatorLimits;
 use crate::metrics::Metrics;
 use crate::realtime::Hub;
 use crate::services::accounts::LoginLimiter;
-use crate::services::inbound::IngestQueue;
+use crate::services::inbound::{IngestParts, IngestQueue};
+use crate::services::rate_limit::SimulatorLimits;
 
 /// What every handler can reach, passed as axum state: no globals, so tests
 /// can run many apps side by side in one process.
@@ -70,19 +70,25 @@ impl AppState {
     /// (`demo`) use it too, so they run the same services as the server.
     /// Starts the node's inbound writer task, so it needs a Tokio runtime.
     pub fn new(store: Store, settings: Settings) -> Self {
-        IngestQueue::start(|ingest| Self {
+        let parts = IngestParts {
             store,
-            settings: Arc::new(settings),
             clock: Clock::default(),
             hub: Hub::default(),
+            metrics: Arc::default(),
+        };
+        Self {
+            ingest: IngestQueue::start(parts.clone()),
+            store: parts.store,
+            settings: Arc::new(settings),
+            clock: parts.clock,
+            hub: parts.hub,
             shutdown: CancellationToken::new(),
             login_limiter: Arc::default(),
-            metrics: Arc::default(),
+            metrics: parts.metrics,
             simulator_limits: Arc::default(),
             node: uuid::Uuid::now_v7().to_string().into(),
             http: http_client(),
             jobs_enqueued: Arc::default(),
-            ingest,
-        })
+        }
     }
 }

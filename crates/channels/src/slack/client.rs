@@ -1,0 +1,188 @@
+//! Slack's Web API, the calls notifications need: `chat.postMessage`,
+//! `chat.update`, `chat.delete`, `views.open` and `users.info`. Every call is
+//! a POST with the bot token as a bearer token; Slack answers 200 with
+//! `{"ok": false, "error": "…"}` for a refusal and 429 with `Retry-After`
+//! when it wants us to slow down.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::Error;
+
+/// Slack's Web API unless configured otherwise (`slack_api_base`).
+pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
+
+/// How long to wait on a 429 that names no time.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// Refusals that say Slack itself failed: worth trying again.
+const TRANSIENT_ERRORS: &[&str] = &[
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "ratelimited",
+];
+
+/// A bot token's client of one Slack workspace.
+#[derive(Clone)]
+pub struct SlackClient {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+// Written by hand so that the token never reaches a log.
+impl std::fmt::Debug for SlackClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A message posted: where it is, to update or delete it later.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PostedMessage {
+    /// The channel's id (`C…`, or `D…` for a direct message).
+    pub channel: String,
+    /// The message's timestamp, its id within the channel.
+    pub ts: String,
+}
+
+/// A Slack user, as far as Switchboard cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackUser {
+    /// `U…`.
+    pub id: String,
+    /// The email of their profile (needs the `users:read.email` scope).
+    pub email: Option<String>,
+}
+
+impl SlackClient {
+    /// A client of `base` (`https://slack.com/api`) with the bot `token`,
+    /// over the caller's shared `http` client (its timeouts apply).
+    pub fn new(base: &str, token: &str, http: reqwest::Client) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            http,
+        }
+    }
+
+    /// Posts a message with `text` (the notification's plain fallback) and `blocks`.
+    pub async fn post_message(
+        &self,
+        channel: &str,
+        text: &str,
+        blocks: &Value,
+    ) -> Result<PostedMessage, Error> {
+        let body =
+            json!({"channel": channel, "text": text, "blocks": blocks, "unfurl_links": false});
+        let answer = self.call("chat.postMessage", &body).await?;
+        serde_json::from_value(answer)
+            .map_err(|e| Error::UnexpectedResponse(format!("chat.postMessage: {e}")))
+    }
+
+    /// Replaces a message's text and blocks.
+    pub async fn update(
+        &self,
+        message: &PostedMessage,
+        text: &str,
+        blocks: &Value,
+    ) -> Result<(), Error> {
+        let body =
+            json!({"channel": message.channel, "ts": message.ts, "text": text, "blocks": blocks});
+        self.call("chat.update", &body).await.map(drop)
+    }
+
+    /// Deletes a message; one already gone counts as deleted.
+    pub async fn delete(&self, message: &PostedMessage) -> Result<(), Error> {
+        let body = json!({"channel": message.channel, "ts": message.ts});
+        match self.call("chat.delete", &body).await {
+            Err(Error::Permanent { code, .. }) if code.as_deref() == Some("message_not_found") => {
+                Ok(())
+            }
+            other => other.map(drop),
+        }
+    }
+
+    /// Opens `view` (a modal) for the user whose interaction gave `trigger_id`.
+    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), Error> {
+        let body = json!({"trigger_id": trigger_id, "view": view});
+        self.call("views.open", &body).await.map(drop)
+    }
+
+    /// The user `id`, with the email of their profile.
+    pub async fn user(&self, id: &str) -> Result<SlackUser, Error> {
+        let answer = self.call("users.info", &json!({"user": id})).await?;
+        let user = &answer["user"];
+        let id = user["id"]
+            .as_str()
+            .ok_or_else(|| Error::UnexpectedResponse("users.info without a user id".into()))?;
+        Ok(SlackUser {
+            id: id.to_string(),
+            email: user["profile"]["email"].as_str().map(str::to_string),
+        })
+    }
+
+    /// One Web API call; the answer when `ok` is true.
+    async fn call(&self, method: &str, body: &Value) -> Result<Value, Error> {
+        let response = self
+            .http
+            .post(format!("{}/{method}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| Error::Transient(format!("{method}: {e}")))?;
+        let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(Error::RateLimited(retry_after(response.headers())));
+        }
+        if status.is_server_error() {
+            return Err(Error::Transient(format!("{method}: HTTP {status}")));
+        }
+        let answer: Value = response
+            .json()
+            .await
+            .map_err(|e| Error::UnexpectedResponse(format!("{method}: {e}")))?;
+        if answer["ok"].as_bool() == Some(true) {
+            return Ok(answer);
+        }
+        let code = answer["error"]
+            .as_str()
+            .unwrap_or("unknown_error")
+            .to_string();
+        if TRANSIENT_ERRORS.contains(&code.as_str()) {
+            return Err(Error::Transient(format!("{method}: {code}")));
+        }
+        Err(Error::Permanent {
+            message: format!("{method}: {code}"),
+            code: Some(code),
+        })
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Duration {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)
+}
+
+/// Whether a refusal means the token no longer works (the app was removed,
+/// the token revoked): admins must reconnect Slack, retrying will not help.
+pub fn is_token_problem(error: &Error) -> bool {
+    matches!(
+        error.provider_code(),
+        Some(
+            "invalid_auth" | "token_revoked" | "account_inactive" | "not_authed" | "token_expired"
+        )
+    )
+}

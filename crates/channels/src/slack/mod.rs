@@ -1,0 +1,13 @@
+//! Slack, for notifications: the Web API calls ([`client`]), the Block Kit
+//! of a notification ([`blocks`]), the signature of the requests Slack sends
+//! ([`signature`]) and the interactions they carry ([`interactions`]).
+
+pub mod blocks;
+pub mod client;
+pub mod interactions;
+pub mod signature;
+
+pub use blocks::Notification;
+pub use client::{PostedMessage, SlackClient, SlackUser, DEFAULT_API_BASE};
+pub use interactions::{parse as parse_interaction, Interaction};
+pub use signature::{sign, verify, SignatureError};
