@@ -61,13 +61,31 @@
     clearTimeout(queueTimer);
     queueTimer = setTimeout(function () {
       var sep = back ? "&" : "?";
-      refresh($("queue"), "/w/" + ws + "/queue" + back + (conversation ? sep + "open=" + conversation : "")).then(markActive);
+      // Keep the reader's place: as many rows as are loaded, the same
+      // scroll, the same rows ticked.
+      var list = $("queue-list");
+      var keep = list ? list.scrollTop : 0;
+      var shown = Math.min(500, Math.max(100, rows().length));
+      var ticked = selectedIds();
+      refresh($("queue"), "/w/" + ws + "/queue" + back + sep + "limit=" + shown + (conversation ? "&open=" + conversation : "")).then(function () {
+        markActive();
+        var fresh = $("queue-list");
+        if (fresh) fresh.scrollTop = keep;
+        restoreSelection(ticked);
+        watchMore();
+      });
       refreshSidebar();
     }, 250);
   }
   function refreshSidebar() { refresh($("sidebar"), "/w/" + ws + "/sidebar" + back).then(enableDrag); }
   function refreshHead() {
     return refresh($("head"), "/w/" + ws + "/c/" + conversation + "/head" + back).then(applyLockState);
+  }
+  function refreshDetails() {
+    var pane = $("details-body");
+    // Someone typing a subject, tags or a link keeps what they typed.
+    if (!pane || pane.contains(document.activeElement)) return Promise.resolve();
+    return refresh(pane, "/w/" + ws + "/c/" + conversation + "/details" + back);
   }
   function refreshTimeline() {
     var tl = $("timeline");
@@ -89,6 +107,7 @@
           } else {
             refreshTimeline();
             refreshHead();
+            refreshDetails();
           }
         }
         if (!QUIET[kind]) refreshQueue();
@@ -107,7 +126,7 @@
     var at = list.findIndex(function (r) { return r.dataset.conversation === conversation; });
     var next = list[Math.min(list.length - 1, Math.max(0, at + step))];
     if (at === -1) next = list[0];
-    if (next) window.location.href = next.getAttribute("href");
+    if (next) openInPlace(next.getAttribute("href"), true);
   }
 
   // ---- Composer and the reply lock ----------------------------------------
@@ -200,6 +219,8 @@
       sendButton.disabled = false;
       if (r.ok) {
         body.value = "";
+        // Says so to the counter under the box (and lets go of the lock).
+        body.dispatchEvent(new Event("input", { bubbles: true }));
         $("stale").hidden = true;
         releaseLock();
         return r.json().then(function (posted) {
@@ -221,7 +242,17 @@
     }).catch(function () { sendButton.disabled = false; showError("Couldn't reach the server. Check your connection and try again."); });
   }
 
-  if (form) {
+  // Binds the composer of the conversation on the page; called again when
+  // another conversation is opened in place (its pane's elements are new).
+  function bindComposer() {
+    form = $("composer");
+    body = $("composer-body");
+    sendButton = $("send");
+    holding = false;
+    lastRenew = 0;
+    clearTimeout(idleTimer);
+    clearTimeout(releaseTimer);
+    if (!form) return;
     form.addEventListener("change", function (e) { if (e.target.name === "kind") setMode(e.target.value); });
     body.addEventListener("input", function () {
       activity();
@@ -235,17 +266,18 @@
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); submit(false); });
     $("send-anyway").addEventListener("click", function () { submit(true); });
-    // Someone typing when the prompt opens lands on "I'm still here" (its
-    // default), and Esc keeps the lock too: only "Let it go" or silence
-    // releases it.
-    $("keep-working").addEventListener("click", function () { $("still-working").close(); activity(); takeLock(true); });
-    $("still-working").addEventListener("cancel", function () { activity(); takeLock(true); });
-    $("release-now").addEventListener("click", function () { $("still-working").close(); releaseLock(); });
-    window.addEventListener("pagehide", releaseLock);
     applyLockState();
     var tl = $("timeline");
     if (tl && !window.location.hash) tl.scrollTop = tl.scrollHeight;
   }
+  bindComposer();
+  // Someone typing when the prompt opens lands on "I'm still here" (its
+  // default), and Esc keeps the lock too: only "Let it go" or silence
+  // releases it.
+  $("keep-working").addEventListener("click", function () { $("still-working").close(); activity(); takeLock(true); });
+  $("still-working").addEventListener("cancel", function () { activity(); takeLock(true); });
+  $("release-now").addEventListener("click", function () { $("still-working").close(); releaseLock(); });
+  window.addEventListener("pagehide", releaseLock);
 
   // ---- Keyboard shortcuts --------------------------------------------------
   function click(id) { var b = $(id); if (b && !b.disabled) b.click(); }
@@ -303,6 +335,216 @@
     });
   }
   enableDrag();
+
+  // ---- The details pane: shown or hidden, remembered per browser --------
+  // On wide screens it is a column (hidden when collapsed); on middling ones
+  // an overlay (shown when open); on phones a view of its own, reached by
+  // its link's #details like any other pane, so the script stays out.
+  var WIDE = window.matchMedia("(min-width: 1280px)");
+  var PHONE = window.matchMedia("(max-width: 760px)");
+  var DETAILS_KEY = "switchboard.details-collapsed";
+  function storedCollapsed() {
+    try { return window.localStorage.getItem(DETAILS_KEY) === "1"; } catch (_) { return false; }
+  }
+  app.classList.toggle("details-collapsed", storedCollapsed());
+  function toggleDetails(show) {
+    if (WIDE.matches) {
+      var collapsed = show === undefined ? !app.classList.contains("details-collapsed") : !show;
+      app.classList.toggle("details-collapsed", collapsed);
+      try { window.localStorage.setItem(DETAILS_KEY, collapsed ? "1" : "0"); } catch (_) { /* private mode */ }
+    } else {
+      app.classList.toggle("details-open", show === undefined ? !app.classList.contains("details-open") : show);
+    }
+  }
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest ? e.target.closest("#details-toggle, #details-close") : null;
+    if (!toggle || PHONE.matches) return;
+    e.preventDefault();
+    toggleDetails(toggle.id === "details-close" ? false : undefined);
+  });
+
+  // ---- The queue at any length: more rows as the list is scrolled --------
+  // The "Show more" row is a plain link to the next page without the
+  // script; with it, the next rows are fetched and appended when the row
+  // comes into view (or is clicked).
+  var loadingMore = false;
+  function loadMore() {
+    var more = $("queue-more");
+    if (!more || loadingMore) return;
+    var link = more.querySelector("a");
+    loadingMore = true;
+    var sep = back ? "&" : "?";
+    var url = "/w/" + ws + "/queue" + back + sep + "after=" + encodeURIComponent(link.dataset.after) +
+      (conversation ? "&open=" + conversation : "");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        loadingMore = false;
+        if (html === null) return;
+        // Server-rendered (escaped by askama), like every refreshed pane.
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var list = $("queue-list");
+        if (!list || !more.parentNode) return;
+        more.parentNode.removeChild(more);
+        doc.querySelectorAll("#queue-list > li").forEach(function (li) {
+          if (li.classList.contains("queue-empty")) return;
+          var row = li.querySelector(".row");
+          // A conversation that moved up meanwhile is already listed.
+          if (row && list.querySelector('.row[data-conversation="' + row.dataset.conversation + '"]')) return;
+          list.appendChild(document.importNode(li, true));
+        });
+        watchMore();
+      }, function () { loadingMore = false; });
+  }
+  var moreObserver = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) loadMore();
+  }, { rootMargin: "200px" }) : null;
+  function watchMore() {
+    var more = $("queue-more");
+    if (!moreObserver) return;
+    moreObserver.disconnect();
+    if (more) moreObserver.observe(more);
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("#queue-more a") : null;
+    if (!link) return;
+    e.preventDefault();
+    loadMore();
+  });
+  // A new order applies at once.
+  document.addEventListener("change", function (e) {
+    if (e.target.id === "queue-sort" && e.target.form) e.target.form.submit();
+  });
+  watchMore();
+
+  // ---- Bulk: tick rows, then assign them to me, mark them done or tag them
+  // Each goes through the API as one action would, so the same permission
+  // rules apply one by one; what was refused is said with the first reason.
+  app.classList.add("js-bulk");
+  var bulkNotice = "";
+  function selectedIds() {
+    return Array.prototype.map.call(document.querySelectorAll("#queue-list .row-check:checked"), function (c) { return c.value; });
+  }
+  function restoreSelection(ids) {
+    document.querySelectorAll("#queue-list .row-check").forEach(function (c) { c.checked = ids.indexOf(c.value) !== -1; });
+    updateBulk();
+  }
+  function updateBulk() {
+    var bar = $("bulk-bar");
+    if (!bar) return;
+    var n = selectedIds().length;
+    bar.hidden = n === 0 && !bulkNotice;
+    $("bulk-count").textContent = n ? n + " selected" : "";
+    var error = $("bulk-error");
+    error.textContent = bulkNotice;
+    error.hidden = !bulkNotice;
+    bar.querySelectorAll("button[data-bulk]").forEach(function (b) { b.disabled = n === 0; });
+  }
+  function bulkOne(action, id, tag) {
+    var url = api + "/conversations/" + id;
+    if (action === "assign") return send("POST", url + "/assign", { user_id: tag });
+    if (action !== "tag") return send("POST", url + "/" + action);
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {
+      if (!r.ok) return r;
+      return r.json().then(function (c) {
+        var tags = (c.tags || []).slice();
+        if (tags.indexOf(tag) === -1) tags.push(tag);
+        return send("PUT", url + "/tags", { tags: tags });
+      });
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.classList && e.target.classList.contains("row-check")) { bulkNotice = ""; updateBulk(); }
+  });
+  document.addEventListener("click", function (e) {
+    if (e.target.id === "bulk-clear") { bulkNotice = ""; restoreSelection([]); return; }
+    var button = e.target.closest ? e.target.closest("[data-bulk]") : null;
+    if (!button) return;
+    var ids = selectedIds();
+    var action = button.dataset.bulk;
+    var tag = "";
+    if (action === "tag") {
+      tag = $("bulk-tag").value.trim();
+      if (!tag) { $("bulk-tag").focus(); return; }
+    }
+    if (action === "assign") {
+      tag = $("bulk-assignee").value;
+      if (!tag) { $("bulk-assignee").focus(); return; }
+    }
+    button.disabled = true;
+    var failed = [];
+    Promise.all(ids.map(function (id) {
+      return bulkOne(action, id, tag).then(function (r) {
+        if (r.ok) return null;
+        return r.json().then(function (p) { failed.push(p.detail || "refused"); }, function () { failed.push("refused"); });
+      }, function () { failed.push("couldn't reach the server"); });
+    })).then(function () {
+      bulkNotice = failed.length ? failed.length + " of " + ids.length + " couldn't be changed: " + failed[0] : "";
+      restoreSelection([]);
+      refreshQueue();
+    });
+  });
+  updateBulk();
+
+  // ---- Opening a conversation in place ------------------------------------
+  // A row (or another conversation's link) swaps the conversation and
+  // details panes for the server's rendering of that address, so the queue
+  // keeps its scroll, loaded rows and ticks; the address changes with
+  // pushState, and back/forward swap the panes again. Anything unexpected
+  // (another queue, an error, no script support) is a plain page load.
+  var shownPath = window.location.pathname + window.location.search;
+  function openInPlace(url, push) {
+    if (!window.DOMParser || !window.history || !history.pushState) { window.location.href = url; return; }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { window.location.href = url; return; }
+        // Server-rendered (escaped by askama), like every refreshed pane.
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var next = doc.getElementById("app");
+        var pane = document.querySelector(".pane-conversation");
+        var nextPane = doc.querySelector(".pane-conversation");
+        if (!next || !pane || !nextPane || (next.dataset.back || "") !== back) { window.location.href = url; return; }
+        releaseLock();
+        pane.innerHTML = nextPane.innerHTML;
+        var details = $("details");
+        if (details) details.parentNode.removeChild(details);
+        var nextDetails = doc.getElementById("details");
+        if (nextDetails) app.appendChild(document.importNode(nextDetails, true));
+        conversation = next.dataset.conversation || "";
+        ["conversation", "version"].forEach(function (key) {
+          if (next.dataset[key]) app.dataset[key] = next.dataset[key]; else delete app.dataset[key];
+        });
+        app.dataset.pane = next.dataset.pane || "queue";
+        document.title = doc.title;
+        if (push) history.pushState({ inPlace: true }, "", url);
+        shownPath = window.location.pathname + window.location.search;
+        enhance(pane);
+        if ($("details")) enhance($("details"));
+        bindComposer();
+        markActive();
+        var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+        if (target && target.scrollIntoView) target.scrollIntoView({ block: "center" });
+      })
+      .catch(function () { window.location.href = url; });
+  }
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    var link = e.target.closest ? e.target.closest("#queue-list a.row, a.details-other, #follow-up, #back-to-queue") : null;
+    if (!link) return;
+    // On a phone the pane shown follows the address's fragment (:target),
+    // which pushState does not change: with one set, load the page.
+    if (PHONE.matches && window.location.hash) return;
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    if (url.origin !== window.location.origin) return;
+    e.preventDefault();
+    openInPlace(url.pathname + url.search + url.hash, true);
+  });
+  window.addEventListener("popstate", function () {
+    // A fragment alone (#sidebar, #details on a phone) is not another page.
+    if (window.location.pathname + window.location.search === shownPath) return;
+    openInPlace(window.location.href, false);
+  });
 })();
 
 // ---- Statuses, confirmations and the browser's time zone (issue 10) -------

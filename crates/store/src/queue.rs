@@ -7,15 +7,19 @@
 //! text with numbered binds in `sql`, shared by both backends; only the
 //! full-text condition differs per backend.
 
+mod hits;
 mod keyset;
 mod rows;
 mod sql;
+
+pub use hits::hits;
 
 use std::collections::HashMap;
 
 use domain::text::Word;
 use domain::{
-    Contact, Conversation, InboxId, Message, Priority, Status, Tag, UserId, View, WorkspaceId,
+    Contact, ContactId, Conversation, InboxId, Message, Priority, Status, Tag, UserId, View,
+    WorkspaceId,
 };
 
 use crate::{Backend, Conn, InboxScope, Page, Result, StoreError};
@@ -48,6 +52,8 @@ pub struct ConversationFilter {
     pub unread: Option<bool>,
     /// Conversations whose contact this user owns.
     pub contact_owner: Option<UserId>,
+    /// One contact's conversations.
+    pub contact: Option<ContactId>,
     /// Full-text search over messages, or a part of the contact's name, phone or email.
     pub q: Option<String>,
     /// The order of the list.
@@ -69,6 +75,7 @@ impl ConversationFilter {
             tag: None,
             unread: None,
             contact_owner: None,
+            contact: None,
             q: None,
             sort: Sort::LastActivity,
         }

@@ -27,5 +27,7 @@ mod startup;
 mod story;
 mod twilio;
 mod ui_contacts;
+mod ui_details;
+mod ui_queue;
 mod ui_settings;
 mod webhooks;

@@ -270,4 +270,39 @@ impl Browser {
             .map(|s| s.map(str::to_string).collect())
             .unwrap_or_default()
     }
+
+    /// Sets the window to a phone's size (390×844) or back to a desktop's
+    /// (1440×900), and lets the layout settle.
+    pub async fn resize(&self, phone: bool) {
+        let (w, h) = if phone { (390, 844) } else { (1440, 900) };
+        self.client.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    /// Fails unless the page fits its window's width: nothing scrolls
+    /// sideways (`what` names the page in the failure).
+    pub async fn assert_fits(&self, what: &str) {
+        let widths = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let scroll = widths[0].as_i64().unwrap();
+        let inner = widths[1].as_i64().unwrap();
+        assert!(
+            scroll <= inner,
+            "{what} scrolls sideways: {scroll}px wide in a {inner}px window"
+        );
+    }
+
+    /// Saves the page as it is now as `artifacts/{name}.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
 }

@@ -13,13 +13,18 @@ mod helpers;
 
 mod browser;
 mod compose;
+mod composer;
 mod contacts;
 mod conversation;
+mod details;
 mod flows;
 mod integrations;
 mod new_inbox;
+mod phones;
 mod profile;
+mod queue;
 mod screens;
+mod search;
 mod settings;
 mod sign_in;
 mod team;

@@ -243,6 +243,9 @@ fn common_conditions(
     if let Some(owner) = &filter.contact_owner {
         conditions.push(format!("ct.owner_id = {}", b.text(owner.as_str())));
     }
+    if let Some(contact) = &filter.contact {
+        conditions.push(format!("c.contact_id = {}", b.text(contact.as_str())));
+    }
     if let Some(q) = search_text(filter) {
         conditions.push(search_condition(b, &q, backend));
     }
@@ -288,17 +291,19 @@ fn search_text(filter: &ConversationFilter) -> Option<String> {
 /// `IN` over the union of both, so the planner can semi-join a small id set
 /// instead of testing every conversation against each branch.
 fn search_condition(b: &mut Builder, q: &str, backend: Backend) -> String {
-    let messages = match backend {
-        Backend::Sqlite => format!(
+    let messages = match (backend, fts5_query(q), tsquery_prefixes(q)) {
+        (Backend::Sqlite, Some(words), _) => format!(
             "SELECT m.conversation_id FROM messages_fts \
              JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH {}",
-            b.text(&fts5_query(q))
+            b.text(&words)
         ),
-        Backend::Postgres => format!(
+        (Backend::Postgres, _, Some(words)) => format!(
             "SELECT m.conversation_id FROM messages m \
-             WHERE m.search @@ plainto_tsquery('simple', {})",
-            b.text(q)
+             WHERE m.search @@ to_tsquery('simple', {})",
+            b.text(&words)
         ),
+        // Only punctuation: no message can match, a contact still may.
+        _ => "SELECT m.conversation_id FROM messages m WHERE 1 = 0".to_string(),
     };
     let like = b.text(&format!("%{}%", escape_like(q)));
     let mut contact = vec![
@@ -318,13 +323,42 @@ fn search_condition(b: &mut Builder, q: &str, backend: Backend) -> String {
     )
 }
 
-/// Each word as an FTS5 string ("…", quotes doubled), all required: input
-/// such as `"`, `*`, `NEAR(`, `-x` or `OR` is searched for, never parsed.
-pub(super) fn fts5_query(q: &str) -> String {
-    q.split_whitespace()
-        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The words of a search: runs of letters and digits, lower-cased, as
+/// both full-text indexes cut text into words. Anything else typed (`"`,
+/// `*`, `NEAR(`, `-`, `|`, `&`) only separates words, so nothing is ever
+/// parsed as an operator.
+fn search_words(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Each word as an FTS5 prefix string (`"rinn"*`), all required: a word
+/// typed halfway ("Rinn") finds the whole one ("Rinnai"), as a search box
+/// is used. `None` when there is no word to look for.
+pub(super) fn fts5_query(q: &str) -> Option<String> {
+    let words = search_words(q);
+    (!words.is_empty()).then(|| {
+        words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// The same as a PostgreSQL `tsquery` of quoted prefixes (`'rinn':*`), all
+/// required.
+pub(super) fn tsquery_prefixes(q: &str) -> Option<String> {
+    let words = search_words(q);
+    (!words.is_empty()).then(|| {
+        words
+            .iter()
+            .map(|w| format!("'{w}':*"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    })
 }
 
 /// `%`, `_` and `\` match themselves in a LIKE pattern with `ESCAPE '\'`.
@@ -344,12 +378,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hostile_words_become_fts5_strings() {
+    fn hostile_words_become_fts5_prefixes() {
         assert_eq!(
-            fts5_query(r#"a"b NEAR( -x *"#),
-            r#""a""b" "NEAR(" "-x" "*""#
+            fts5_query(r#"a"b NEAR( -x *"#).as_deref(),
+            Some(r#""a"* "b"* "near"* "x"*"#)
         );
-        assert_eq!(fts5_query("  "), "");
+        assert_eq!(fts5_query("  * \" "), None);
+    }
+
+    #[test]
+    fn words_become_quoted_tsquery_prefixes() {
+        assert_eq!(
+            tsquery_prefixes("Rinn water-heater").as_deref(),
+            Some("'rinn':* & 'water':* & 'heater':*")
+        );
+        assert_eq!(
+            tsquery_prefixes("a' | !b & <->").as_deref(),
+            Some("'a':* & 'b':*")
+        );
+        assert_eq!(tsquery_prefixes("'':*"), None);
     }
 
     #[test]

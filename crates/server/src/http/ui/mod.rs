@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/w/{ws}/c/{id}", get(app::conversation))
         .route("/w/{ws}/c/{id}/head", get(app::head_partial))
         .route("/w/{ws}/c/{id}/timeline", get(app::timeline_partial))
+        .route("/w/{ws}/c/{id}/details", get(app::details_partial))
         .merge(conversation_action_routes())
         .route("/w/{ws}/m/{message}", get(app::permalink))
         .route(
@@ -146,6 +147,11 @@ fn conversation_action_routes() -> Router<AppState> {
         .route("/w/{ws}/c/{id}/do/tags", post(actions::tags))
         .route("/w/{ws}/c/{id}/do/subject", post(actions::subject))
         .route("/w/{ws}/c/{id}/do/message", post(actions::message))
+        .route("/w/{ws}/c/{id}/do/link", post(pages::details::add_link))
+        .route(
+            "/w/{ws}/c/{id}/do/unlink",
+            post(pages::details::remove_link),
+        )
 }
 
 /// The Team and Profile pages, and invitation links.

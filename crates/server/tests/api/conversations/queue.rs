@@ -11,7 +11,33 @@ on_both_backends!(
     the_queue_filters_by_assignee_priority_tag_text_and_unread,
     the_queue_pages_with_a_cursor_and_counts_in_one_answer,
     an_unknown_query_value_is_a_validation_problem_naming_the_parameter,
+    the_queue_lists_one_contacts_conversations_and_finds_words_by_their_start,
 );
+
+async fn the_queue_lists_one_contacts_conversations_and_finds_words_by_their_start(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let (anas, _, _) = three_conversations(&app, &seed).await;
+    let ana = &seed.ana;
+    let detail = get(&app, &seed, ana, &format!("/conversations/{anas}")).await;
+    let contact = detail["contact"]["id"].as_str().unwrap().to_string();
+    let list = |query: String| {
+        let (app, seed) = (&app, &seed);
+        async move { ids(&get(app, seed, ana, &format!("/conversations?{query}")).await) }
+    };
+    assert_eq!(
+        list(format!("contact={contact}&view=all")).await,
+        [anas.as_str()]
+    );
+    // "invo" is the start of "invoice"; "nvoice" is not the start of a word.
+    assert_eq!(list("q=invo".into()).await, [anas.as_str()]);
+    assert_eq!(list("q=INVO%20wro".into()).await, [anas.as_str()]);
+    assert!(list("q=nvoice".into()).await.is_empty());
+}
 
 async fn the_queue_filters_by_assignee_priority_tag_text_and_unread(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -152,6 +178,7 @@ async fn an_unknown_query_value_is_a_validation_problem_naming_the_parameter(bac
         ("limit=ten", "limit"),
         ("inbox=support", "inbox"),
         ("contact_owner=you", "contact_owner"),
+        ("contact=someone", "contact"),
     ] {
         let response = app
             .api(

@@ -22,6 +22,10 @@ async fn search_finds_words_of_any_message_and_parts_of_the_contacts_name_phone_
             ("INVOICE", vec![&s.c6, &s.c1]),
             ("wrong invoice", vec![&s.c1]),
             ("refund", vec![&s.c3]),
+            // A word typed halfway finds the whole one, as a search box is used.
+            ("invo", vec![&s.c6, &s.c1]),
+            ("REFU", vec![&s.c3]),
+            ("wro invo", vec![&s.c1]),
             // Internal notes are searchable too.
             ("vip", vec![&s.c3]),
             ("smith", vec![&s.c2]),
@@ -96,5 +100,39 @@ async fn hostile_search_input_is_searched_for_and_never_breaks_the_query() {
         let mut filter = s.filter(&s.team.ana.id);
         (filter.q, filter.view) = (Some("\"wrong\" invoice*".into()), View::All);
         assert_eq!(ids(&store, &filter).await, ids_of(&[&s.c1]));
+    }
+}
+
+#[tokio::test]
+async fn the_message_a_search_found_is_given_for_each_conversation_it_matched() {
+    for store in support::stores().await {
+        let s = seed(&store).await;
+        let ids = [
+            s.c1.id.clone(),
+            s.c2.id.clone(),
+            s.c3.id.clone(),
+            s.c6.id.clone(),
+        ];
+        let mut r = store.read().await.unwrap();
+        let hits = queue::hits(&mut r.conn(), &ids, "INVO").await.unwrap();
+        let mut found: Vec<_> = hits.keys().cloned().collect();
+        found.sort();
+        let mut expected = vec![s.c1.id.clone(), s.c6.id.clone()];
+        expected.sort();
+        assert_eq!(found, expected, "on {:?}", store.backend());
+        assert!(
+            hits.values()
+                .all(|body| body.to_lowercase().contains("invoice")),
+            "{hits:?}"
+        );
+        // Only punctuation, or no conversation asked about: nothing.
+        assert!(queue::hits(&mut r.conn(), &ids, "\"*")
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(queue::hits(&mut r.conn(), &[], "invoice")
+            .await
+            .unwrap()
+            .is_empty());
     }
 }

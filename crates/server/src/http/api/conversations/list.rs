@@ -59,7 +59,10 @@ pub struct FilterQuery {
     unread: Option<String>,
     /// `me` or a user id: conversations whose contact that user owns.
     contact_owner: Option<String>,
-    /// Full-text search over messages, and the contact's name, phone or email.
+    /// A contact's id: that contact's conversations.
+    contact: Option<String>,
+    /// Full-text search over messages (words as prefixes: `Rinn` finds
+    /// `Rinnai`), and the contact's name, phone or email.
     q: Option<String>,
 }
 
@@ -88,7 +91,10 @@ pub struct ListQuery {
     unread: Option<String>,
     /// `me` or a user id: conversations whose contact that user owns.
     contact_owner: Option<String>,
-    /// Full-text search over messages, and the contact's name, phone or email.
+    /// A contact's id: that contact's conversations.
+    contact: Option<String>,
+    /// Full-text search over messages (words as prefixes: `Rinn` finds
+    /// `Rinnai`), and the contact's name, phone or email.
     q: Option<String>,
     /// `last_activity` (the default), `created`, `priority` or `waiting`.
     #[param(inline, value_type = Option<SortWord>)]
@@ -111,6 +117,7 @@ impl ListQuery {
             tag: self.tag.clone(),
             unread: self.unread.clone(),
             contact_owner: self.contact_owner.clone(),
+            contact: self.contact.clone(),
             q: self.q.clone(),
         }
     }
@@ -136,6 +143,9 @@ impl FilterQuery {
             tag: word(&self.tag).map(Tag::parse).transpose()?,
             unread: word(&self.unread).map(unread).transpose()?,
             contact_owner: word(&self.contact_owner).map(owner).transpose()?,
+            contact: word(&self.contact)
+                .map(|raw| id("contact", raw))
+                .transpose()?,
             q: word(&self.q).map(str::to_string),
             sort: sort
                 .map(str::trim)

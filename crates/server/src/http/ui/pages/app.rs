@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 use domain::{ConversationId, User, Zone};
 
 use super::conversation::{self, Head, HeadPartial, Line, TimelinePartial};
+use super::details::{self, Details, DetailsPartial};
 use super::queue::{self, QueuePane, QueueParams, QueuePartial, Sidebar, SidebarPartial};
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
@@ -24,6 +25,8 @@ pub struct AppPage {
     pub chrome: Chrome,
     /// The page's script.
     pub script: String,
+    /// The message boxes' script (the SMS counter).
+    pub compose_script: String,
     /// The workspace id.
     pub ws: String,
     /// The CSRF token for forms and the script's writes.
@@ -42,6 +45,8 @@ pub struct AppPage {
     pub head: Option<Head>,
     /// Its timeline.
     pub timeline: Vec<Line>,
+    /// The details pane beside it.
+    pub details: Option<Details>,
     /// The queue's query string, kept by every link and form.
     pub back: String,
     /// A notice left by the previous action.
@@ -88,18 +93,20 @@ async fn page(
     let back = params.query(&[]);
     let open_id = open.as_ref().map(ToString::to_string);
     let queue = queue::queue(&state, who, params, title.clone(), open_id.as_deref(), zone).await?;
-    let (head, timeline) = match &open {
+    let (head, timeline, details) = match &open {
         Some(id) => (
             Some(conversation::head(&state, who, id, zone).await?),
             conversation::timeline(&state, who, id, zone).await?,
+            Some(details::details(&state, who, id, &back, zone).await?),
         ),
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), None),
     };
     let page_title = head.as_ref().map_or(title, |h| h.contact_name.clone());
     let (jar, flash) = cookies::take_flash(jar);
     let page = AppPage {
         chrome: Chrome::new(page_title),
         script: assets::url("app.js"),
+        compose_script: assets::url("compose.js"),
         ws: who.workspace_id.to_string(),
         csrf: agent.csrf.clone(),
         me: who.user.id.to_string(),
@@ -109,6 +116,7 @@ async fn page(
         queue,
         head,
         timeline,
+        details,
         back,
         flash,
         zone_known: stored_zone.is_some(),
@@ -126,17 +134,30 @@ pub async fn queue_partial(
     let who = &agent.who;
     let (_, title) = queue::sidebar(&state, who, &params).await?;
     let zone = viewer_zone(&state, &who.user).await?;
-    let queue = queue::queue(&state, who, params, title, open.open.as_deref(), zone).await?;
+    // As many rows as the page has loaded (the list is clamped to 500).
+    let length = open.limit.unwrap_or(100).clamp(1, 500);
+    let queue = queue::queue_of_length(
+        &state,
+        who,
+        params,
+        title,
+        open.open.as_deref(),
+        zone,
+        length,
+    )
+    .await?;
     render(&QueuePartial {
         queue,
         ws: who.workspace_id.to_string(),
     })
 }
 
-/// Which conversation is open, for the queue partial's highlight.
+/// Which conversation is open, for the queue partial's highlight, and how
+/// many rows the page shows now.
 #[derive(Debug, serde::Deserialize)]
 pub struct OpenParam {
     open: Option<String>,
+    limit: Option<u32>,
 }
 
 /// `GET /w/{ws}/sidebar`: the left pane.
@@ -167,6 +188,26 @@ pub async fn head_partial(
         ws: agent.who.workspace_id.to_string(),
         csrf: agent.csrf,
         back: params.query(&[]),
+    })
+}
+
+/// `GET /w/{ws}/c/{id}/details`: the contact, links, subject, priority and tags.
+pub async fn details_partial(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path((_, id)): Path<(String, String)>,
+    Query(params): Query<QueueParams>,
+) -> Result<Html<String>, ApiError> {
+    let id = parse_id(&id)?;
+    let back = params.query(&[]);
+    let who = &agent.who;
+    let zone = viewer_zone(&state, &who.user).await?;
+    render(&DetailsPartial {
+        head: conversation::head(&state, who, &id, zone).await?,
+        details: details::details(&state, who, &id, &back, zone).await?,
+        ws: who.workspace_id.to_string(),
+        csrf: agent.csrf.clone(),
+        back,
     })
 }
 

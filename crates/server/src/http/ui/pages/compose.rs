@@ -36,6 +36,8 @@ pub struct ComposePage {
     pub error: Option<String>,
     /// The conversation this message would continue, as a link.
     pub existing: Option<String>,
+    /// The page's script: the SMS counter and the contact picker.
+    pub compose_script: String,
 }
 
 /// One inbox in the "From" list.
@@ -175,6 +177,7 @@ async fn show(
         form,
         error,
         existing: existing.map(|id| format!("/w/{}/c/{id}", who.workspace_id)),
+        compose_script: crate::http::ui::assets::url("compose.js"),
     };
     Ok(render(&page)?.into_response())
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod compose;
 pub mod contacts;
 pub mod conversation;
+pub mod details;
 pub mod integrations;
 pub mod invite;
 pub mod new_inbox;

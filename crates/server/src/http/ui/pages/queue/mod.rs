@@ -7,7 +7,7 @@ use askama::Template;
 use domain::text::Word;
 use domain::{InboxId, Priority, Status, Tag, UserId, View, Zone};
 use serde::Deserialize;
-use store::queue::{AssigneeFilter, QueueCounts, QueueItem};
+use store::queue::{AssigneeFilter, QueueCounts, QueueItem, Sort};
 
 use crate::http::error::ApiError;
 use crate::http::ui::format::{ago, full_time, initials, status_label};
@@ -18,7 +18,9 @@ use crate::services::conversations::{self, ContactOwner, QueueQuery};
 use crate::services::inboxes;
 use crate::services::state::AppState;
 
+mod highlight;
 mod sidebar;
+pub use highlight::Part;
 pub use sidebar::{sidebar, InboxLink, Sidebar, SidebarPartial};
 
 /// Makes a queue link with some parameters changed.
@@ -44,6 +46,13 @@ pub struct QueueParams {
     pub tag: Option<String>,
     /// `me`: only contacts I own.
     pub owner: Option<String>,
+    /// Words to search for in messages and contacts.
+    pub q: Option<String>,
+    /// `last_activity` (default), `waiting` or `priority`.
+    pub sort: Option<String>,
+    /// Where this page of rows starts: the store's cursor of the previous
+    /// page. Not kept by links (a page of rows is not a place to go back to).
+    pub after: Option<String>,
 }
 
 impl QueueParams {
@@ -74,6 +83,8 @@ impl QueueParams {
             ("priority", &self.priority),
             ("tag", &self.tag),
             ("owner", &self.owner),
+            ("q", &self.q),
+            ("sort", &self.sort),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
@@ -93,6 +104,11 @@ impl QueueParams {
             out.append_pair(k, &v);
         }
         out.finish()
+    }
+
+    /// The search, when there is one.
+    pub fn search(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
     /// As the queue service takes it; unknown words are ignored, not errors,
@@ -118,6 +134,8 @@ impl QueueParams {
                 _ => None,
             },
             contact_owner: (self.owner.as_deref() == Some("me")).then_some(ContactOwner::Me),
+            q: self.search().map(str::to_string),
+            sort: Sort::parse(Self::get(&self.sort, "last_activity")).unwrap_or(Sort::LastActivity),
             ..QueueQuery::default()
         }
     }
@@ -175,6 +193,11 @@ pub struct Row {
     pub assignee: String,
     /// Its inbox (`🛠 Support`), in the All inboxes view only.
     pub inbox: String,
+    /// The name, with search hits marked.
+    pub name_parts: Vec<Part>,
+    /// The preview (the message the search found, when searching), with
+    /// search hits marked.
+    pub preview_parts: Vec<Part>,
 }
 
 /// The middle pane, also served alone as a partial.
@@ -194,6 +217,14 @@ pub struct QueuePane {
     pub filtered: bool,
     /// Where "clear filters" goes.
     pub clear_href: String,
+    /// Whom ticked rows may be assigned to: (id, name); empty for agents,
+    /// who assign to themselves.
+    pub assignees: Vec<(String, String)>,
+    /// The orders the queue can be read in: (word, label, chosen).
+    pub sorts: Vec<(&'static str, &'static str, bool)>,
+    /// The next page of rows: its cursor (the script fetches the rows) and
+    /// its address (a plain link without the script).
+    pub next: Option<(String, String)>,
 }
 
 /// `GET /w/{ws}/queue`: the middle pane alone, for live refreshes.
@@ -215,14 +246,55 @@ pub async fn queue(
     open: Option<&str>,
     zone: Zone,
 ) -> Result<QueuePane, ApiError> {
+    queue_of_length(state, who, params, title, open, zone, QUEUE_LENGTH).await
+}
+
+/// [`queue`] with `length` rows (a live refresh asks for as many as the
+/// page has loaded, so nobody's place in a long queue is lost).
+pub async fn queue_of_length(
+    state: &AppState,
+    who: &Principal,
+    params: QueueParams,
+    title: String,
+    open: Option<&str>,
+    zone: Zone,
+    length: u32,
+) -> Result<QueuePane, ApiError> {
     let ws = who.workspace_id.to_string();
     let now = state.clock.now();
     let query = params.to_query();
     let counts = conversations::counts(state, who, query.clone()).await?;
-    let page = conversations::list(state, who, query, QUEUE_LENGTH, None).await?;
+    let after = params.after.as_deref().filter(|a| !a.is_empty());
+    let page = match conversations::list(state, who, query.clone(), length, after)
+        .await
+        .map_err(ApiError::from)
+    {
+        // A stale or hand-edited cursor: the first page, not an error page.
+        Err(error) if after.is_some() && error.status().is_client_error() => {
+            conversations::list(state, who, query, length, None).await?
+        }
+        page => page?,
+    };
+    let search = params.search().map(str::to_string);
+    let hits = match &search {
+        Some(q) => conversations::search_hits(state, who, &page.items, q).await?,
+        None => HashMap::new(),
+    };
+    let words = search.as_deref().map(highlight::words).unwrap_or_default();
     let suffix = params.query(&[]);
-    let names: HashMap<UserId, String> = people::list(state, who)
-        .await?
+    let everyone = people::list(state, who).await?;
+    // Admins may assign ticked rows to anyone (each inbox's rules still
+    // apply, one conversation at a time).
+    let mut assignees: Vec<(String, String)> = if who.role.is_admin() {
+        everyone
+            .iter()
+            .map(|(user, _)| (user.id.to_string(), user.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    assignees.sort_by_key(|(_, name)| name.to_lowercase());
+    let names: HashMap<UserId, String> = everyone
         .into_iter()
         .map(|(user, _)| (user.id, user.name))
         .collect();
@@ -249,17 +321,55 @@ pub async fn queue(
         now,
         zone,
     };
-    let rows = page.items.iter().map(|item| row(item, &context)).collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|item| {
+            let mut row = row(item, &context);
+            if let Some(hit) = hits.get(&item.conversation.id) {
+                row.preview = hit.clone();
+                row.preview_author = None;
+            }
+            row.name_parts = highlight::parts(&row.name, &words, 80);
+            row.preview_parts = highlight::parts(&row.preview, &words, 140);
+            row
+        })
+        .collect();
     let link = |changes: &[(&str, &str)]| format!("/w/{ws}{}", params.query(changes));
+    let next = page.next_cursor.as_ref().map(|cursor| {
+        let href = link(&[]);
+        let sep = if href.contains('?') { '&' } else { '?' };
+        let encoded: String = url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
+        (cursor.clone(), format!("{href}{sep}after={encoded}"))
+    });
+    let sort = params.sort.as_deref().unwrap_or("last_activity");
+    let sorts = [
+        ("last_activity", "Last activity"),
+        ("waiting", "Waiting longest"),
+        ("priority", "Priority"),
+    ]
+    .into_iter()
+    .map(|(word, label)| (word, label, word == sort))
+    .collect();
     Ok(QueuePane {
+        assignees,
+        sorts,
+        next,
         tabs: tabs(&params, &counts, &link),
         segments: segments(&params, &counts, &link),
         rows,
         filtered: params.unread.is_some()
             || params.priority.is_some()
             || params.tag.is_some()
-            || params.owner.is_some(),
-        clear_href: link(&[("unread", ""), ("priority", ""), ("tag", ""), ("owner", "")]),
+            || params.owner.is_some()
+            || params.search().is_some(),
+        clear_href: link(&[
+            ("unread", ""),
+            ("priority", ""),
+            ("tag", ""),
+            ("owner", ""),
+            ("q", ""),
+        ]),
         params,
         title,
     })
@@ -344,7 +454,7 @@ fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
     };
     let (preview, preview_author) = match &item.last_message {
         Some(m) => (
-            m.body.as_str().chars().take(140).collect(),
+            m.body.as_str().to_string(),
             (m.kind == domain::MessageKind::Outbound).then(|| author(m, who, names)),
         ),
         None => (String::new(), None),
@@ -386,6 +496,8 @@ fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
             None => String::new(),
         },
         inbox: cx.inbox_names.get(&c.inbox_id).cloned().unwrap_or_default(),
+        name_parts: Vec::new(),
+        preview_parts: Vec::new(),
     }
 }
 
