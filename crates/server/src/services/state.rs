@@ -1,4 +1,4 @@
-//! What handlers, services and jobs share: [`AppState`], passed as axum
+//! What handlers, services and jobs share: [`AppState`], passed as the router's
 //! state and to every use case. Building and running the server is in
 //! [`crate::startup`].
 
@@ -17,7 +17,7 @@ use crate::services::accounts::LoginLimiter;
 use crate::services::inbound::{IngestParts, IngestQueue};
 use crate::services::rate_limit::SimulatorLimits;
 
-/// What every handler can reach, passed as axum state: no globals, so tests
+/// What every handler can reach, passed as the router's state: no globals, so tests
 /// can run many apps side by side in one process.
 #[derive(Debug, Clone)]
 pub struct AppState {
