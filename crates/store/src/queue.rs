@@ -11,6 +11,7 @@ mod hits;
 mod keyset;
 mod rows;
 mod sql;
+mod words;
 
 pub use hits::hits;
 

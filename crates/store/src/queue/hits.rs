@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use domain::ConversationId;
 
-use super::sql::{fts5_query, tsquery_prefixes};
+use super::words::{fts5_query, tsquery_prefixes};
 use crate::events::placeholders;
 use crate::{Backend, Conn, Result};
 

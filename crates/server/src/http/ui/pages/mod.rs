@@ -18,3 +18,4 @@ pub mod settings_actions;
 pub mod snooze;
 pub mod status_action;
 pub mod team;
+pub mod timeline;

@@ -1,0 +1,132 @@
+//! The conversation's timeline: messages, notes and events in words,
+//! oldest first, with a separator where a day begins in the viewer's zone.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use domain::text::Word;
+use domain::{ConversationId, MessageKind, Zone};
+
+use crate::http::error::ApiError;
+use crate::http::ui::format::{capitalised, clock_time, day_label, describe, full_time, local_day};
+use crate::services::access::Principal;
+use crate::services::conversations;
+use crate::services::state::AppState;
+
+/// How much of a timeline the page shows.
+const TIMELINE_LENGTH: u32 = 500;
+
+/// One line of the timeline.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// `inbound`, `outbound`, `note`, `event`, or `day` (a separator whose
+    /// text is the day).
+    pub kind: &'static str,
+    /// The message id (for permalinks), empty for events.
+    pub id: String,
+    /// The text (a message's body, or an event in words).
+    pub text: String,
+    /// Who wrote it.
+    pub author: String,
+    /// Short time.
+    pub time: String,
+    /// Full time.
+    pub time_full: String,
+    /// For replies: the delivery status in words.
+    pub delivery: String,
+    /// `failed` when delivery failed, else empty.
+    pub delivery_class: &'static str,
+    /// Why delivery failed.
+    pub failure: String,
+    /// Attachments' URLs.
+    pub media: Vec<String>,
+}
+
+/// `GET /w/{ws}/c/{id}/timeline`.
+#[derive(Debug, Template)]
+#[template(path = "app/timeline_partial.html")]
+pub struct TimelinePartial {
+    /// The lines.
+    pub timeline: Vec<Line>,
+    /// The workspace id.
+    pub ws: String,
+}
+
+/// Loads the timeline, oldest first, times in the viewer's `zone`, with a
+/// `day` line ("Today", "Yesterday", "Mon 30 Nov") where a day begins.
+pub async fn timeline(
+    state: &AppState,
+    who: &Principal,
+    id: &ConversationId,
+    zone: Zone,
+) -> Result<Vec<Line>, ApiError> {
+    let now = state.clock.now();
+    let page = conversations::timeline(state, who, id, None, TIMELINE_LENGTH).await?;
+    let names: HashMap<String, String> = crate::services::accounts::members::list(state, who)
+        .await?
+        .into_iter()
+        .map(|(user, _)| (user.id.to_string(), user.name))
+        .collect();
+    let mut lines = Vec::with_capacity(page.items.len());
+    let mut day = None;
+    for item in page.items {
+        let at = item.event.created_at;
+        let base = Line {
+            kind: "event",
+            id: String::new(),
+            text: String::new(),
+            author: String::new(),
+            time: clock_time(at, zone),
+            time_full: full_time(at, zone),
+            delivery: String::new(),
+            delivery_class: "",
+            failure: String::new(),
+            media: Vec::new(),
+        };
+        let shown = item.message.is_some() || describe(&item.event, &names, zone).is_some();
+        if shown && day != Some(local_day(at, zone)) {
+            day = Some(local_day(at, zone));
+            lines.push(Line {
+                kind: "day",
+                text: day_label(at, now, zone),
+                ..base.clone()
+            });
+        }
+        if let Some(m) = item.message {
+            let author = m
+                .author_id
+                .as_ref()
+                .and_then(|a| names.get(&a.to_string()).cloned())
+                .unwrap_or_default();
+            let failed = matches!(
+                m.delivery.map(|d| d.as_str()),
+                Some("failed" | "undelivered")
+            );
+            lines.push(Line {
+                kind: match m.kind {
+                    MessageKind::Inbound => "inbound",
+                    MessageKind::Outbound => "outbound",
+                    MessageKind::Note => "note",
+                },
+                id: m.id.to_string(),
+                text: m.body.as_str().to_string(),
+                author,
+                delivery: m
+                    .delivery
+                    .map(|d| capitalised(d.as_str()))
+                    .unwrap_or_default(),
+                delivery_class: if failed { "failed" } else { "" },
+                failure: [m.error_message.clone(), m.error_code.clone()]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .unwrap_or_default(),
+                media: m.attachments.iter().map(|a| a.url.clone()).collect(),
+                ..base
+            });
+        } else if let Some(text) = describe(&item.event, &names, zone) {
+            lines.push(Line { text, ..base });
+        }
+    }
+    Ok(lines)
+}
