@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod background;
+pub mod canned;
 pub mod contacts;
 pub mod conversations;
 pub mod error;

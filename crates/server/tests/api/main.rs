@@ -9,6 +9,7 @@
 mod helpers;
 
 mod accounts;
+mod canned;
 mod cli;
 mod contacts;
 mod contract;

@@ -3,6 +3,7 @@
 //! so the OpenAPI document is generated from the same routes that serve.
 
 pub mod accounts;
+pub mod canned;
 pub mod contacts;
 pub mod conversations;
 pub mod events;
@@ -67,6 +68,7 @@ pub fn routes() -> (Router<AppState>, Document) {
         .merge(conversations::routes())
         .merge(events::routes())
         .merge(integrations::routes())
+        .merge(canned::routes())
         .split_for_parts();
     responses::document_refusals(&mut document);
     (router, document)
