@@ -12,6 +12,7 @@
 mod helpers;
 
 mod browser;
+mod canned;
 mod compose;
 mod composer;
 mod contacts;
