@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
 use super::Attempt;
+use crate::services::notifications::Notice;
 use crate::services::state::AppState;
 use crate::services::{self, ServiceError};
 
@@ -36,6 +37,11 @@ pub enum Job {
         event_type: String,
         /// The JSON body, made once so that every retry signs the same bytes.
         body: String,
+    },
+    /// Tell one recipient about one event (`services::notifications`).
+    Notify {
+        /// What, to whom, how.
+        notice: Notice,
     },
 }
 
@@ -93,6 +99,7 @@ impl Job {
             Self::DeliverMessage { .. } => "deliver_message",
             Self::WakeConversation { .. } => "wake_conversation",
             Self::DeliverWebhook { .. } => "deliver_webhook",
+            Self::Notify { .. } => "notify",
         }
     }
 
@@ -107,6 +114,7 @@ impl Job {
             }
             // Svix's schedule: about a day from the first try to the last.
             Self::DeliverWebhook { .. } => job.with_max_attempts(super::webhook::ATTEMPTS),
+            Self::Notify { .. } => job,
         }
     }
 
@@ -147,6 +155,7 @@ impl Job {
                 };
                 super::webhook::run(state, delivery, attempt).await
             }
+            Self::Notify { notice } => super::notify::run(state, notice).await,
         }
     }
 }

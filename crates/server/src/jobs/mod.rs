@@ -11,6 +11,7 @@
 
 mod deliver;
 mod kind;
+mod notify;
 mod webhook;
 
 use std::time::Duration;

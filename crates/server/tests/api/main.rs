@@ -21,6 +21,7 @@ mod health;
 mod inboxes;
 mod locks;
 mod metrics;
+mod notifications;
 mod permissions;
 mod simulator;
 mod startup;
