@@ -13,6 +13,7 @@ pub mod event;
 pub mod ids;
 pub mod inbox;
 pub mod lifecycle;
+pub mod mention;
 pub mod message;
 pub mod permissions;
 pub mod profile;

@@ -23,6 +23,7 @@ pub mod links;
 pub mod locks;
 pub mod log;
 pub mod messages;
+pub mod notifications;
 pub mod notify;
 pub mod presence;
 pub mod queue;

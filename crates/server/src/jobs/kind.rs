@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
 use super::Attempt;
-use crate::services::notifications::{Medium, Notice, Recipient};
+use crate::services::notifications::Notice;
 use crate::services::state::AppState;
 use crate::services::{self, ServiceError};
 
@@ -38,9 +38,9 @@ pub enum Job {
         /// The JSON body, made once so that every retry signs the same bytes.
         body: String,
     },
-    /// Tell one recipient about something that happened.
+    /// Tell one recipient about one event (`services::notifications`).
     Notify {
-        /// Who, how and about what.
+        /// What, to whom, how.
         notice: Notice,
     },
     /// Email an inbound message to its inbox's forwarding address.
@@ -116,12 +116,13 @@ impl Job {
         let payload = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         let job = NewJob::new(self.kind(), payload, run_at);
         match self {
-            Self::DeliverMessage { .. } | Self::ForwardMessage { .. } | Self::Notify { .. } => job,
+            Self::DeliverMessage { .. } | Self::ForwardMessage { .. } => job,
             Self::WakeConversation { conversation_id } => {
                 job.with_conversation(conversation_id.clone())
             }
             // Svix's schedule: about a day from the first try to the last.
             Self::DeliverWebhook { .. } => job.with_max_attempts(super::webhook::ATTEMPTS),
+            Self::Notify { .. } => job,
         }
     }
 
@@ -165,16 +166,7 @@ impl Job {
             Self::ForwardMessage { message_id, to } => {
                 super::email::forward(state, message_id, to).await
             }
-            Self::Notify { notice } => match &notice.recipient {
-                Recipient::Email { .. }
-                | Recipient::Member {
-                    medium: Medium::Email,
-                    ..
-                } => super::email::notify(state, notice).await,
-                _ => Err(JobError::Fail(
-                    "no delivery for this kind of notification".to_string(),
-                )),
-            },
+            Self::Notify { notice } => super::notify::run(state, notice).await,
         }
     }
 }

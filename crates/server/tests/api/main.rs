@@ -23,6 +23,7 @@ mod health;
 mod inboxes;
 mod locks;
 mod metrics;
+mod notifications;
 mod permissions;
 mod simulator;
 mod smtp_sink;

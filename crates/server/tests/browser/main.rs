@@ -21,6 +21,7 @@ mod details;
 mod flows;
 mod integrations;
 mod new_inbox;
+mod notifications;
 mod phones;
 mod profile;
 mod queue;

@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod events;
 pub mod inboxes;
 pub mod integrations;
+pub mod notifications;
 mod responses;
 pub mod words;
 
@@ -36,6 +37,7 @@ Errors are application/problem+json with a stable `code`."
         (name = "conversations", description = "The queue and the buttons people press"),
         (name = "events", description = "Live Server-Sent Events"),
         (name = "integrations", description = "Outgoing webhooks and background jobs (admins)"),
+        (name = "notifications", description = "The caller's notification centre and preferences"),
     )
 )]
 struct ApiDoc;
@@ -69,6 +71,7 @@ pub fn routes() -> (Router<AppState>, Document) {
         .merge(events::routes())
         .merge(integrations::routes())
         .merge(canned::routes())
+        .merge(notifications::routes())
         .split_for_parts();
     responses::document_refusals(&mut document);
     (router, document)

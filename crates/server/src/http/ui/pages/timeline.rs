@@ -40,6 +40,20 @@ pub struct Line {
     pub failure: String,
     /// Attachments' URLs.
     pub media: Vec<String>,
+    /// A note's text in pieces: `(true, name)` for an @mention (shown
+    /// highlighted), `(false, text)` for the rest. Empty for other lines.
+    pub parts: Vec<(bool, String)>,
+}
+
+/// A note's text split at its @mentions (DESIGN: `@[Name](user id)`).
+fn note_parts(text: &str) -> Vec<(bool, String)> {
+    domain::mention::segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            domain::mention::Segment::Text(t) => (false, t.to_string()),
+            domain::mention::Segment::Mention { name, .. } => (true, name.to_string()),
+        })
+        .collect()
 }
 
 /// `GET /w/{ws}/c/{id}/timeline`.
@@ -82,6 +96,7 @@ pub async fn timeline(
             delivery_class: "",
             failure: String::new(),
             media: Vec::new(),
+            parts: Vec::new(),
         };
         let shown = item.message.is_some() || describe(&item.event, &names, zone).is_some();
         if shown && day != Some(local_day(at, zone)) {
@@ -110,6 +125,11 @@ pub async fn timeline(
                 },
                 id: m.id.to_string(),
                 text: m.body.as_str().to_string(),
+                parts: if m.kind == MessageKind::Note {
+                    note_parts(m.body.as_str())
+                } else {
+                    Vec::new()
+                },
                 author,
                 delivery: m
                     .delivery
