@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use domain::{ConversationId, MessageId};
+use domain::{ConversationId, MessageId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
 use super::Attempt;
 use crate::services::state::AppState;
-use crate::services::{self, ServiceError};
+use crate::services::{self, notifications, ServiceError};
 
 /// A unit of background work. The `kind` tag is also the `jobs.kind`
 /// column, for SQL filters and the admins' list.
@@ -36,6 +36,20 @@ pub enum Job {
         event_type: String,
         /// The JSON body, made once so that every retry signs the same bytes.
         body: String,
+    },
+    /// Rewrite the Slack messages showing a conversation with its state now.
+    UpdateSlackMessages {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// Delete a Slack notification (its Hide button).
+    HideSlackMessage {
+        /// The workspace whose Slack connection posted it.
+        workspace_id: WorkspaceId,
+        /// The Slack channel.
+        channel: String,
+        /// The message's `ts`.
+        ts: String,
     },
 }
 
@@ -93,6 +107,8 @@ impl Job {
             Self::DeliverMessage { .. } => "deliver_message",
             Self::WakeConversation { .. } => "wake_conversation",
             Self::DeliverWebhook { .. } => "deliver_webhook",
+            Self::UpdateSlackMessages { .. } => "update_slack_messages",
+            Self::HideSlackMessage { .. } => "hide_slack_message",
         }
     }
 
@@ -107,6 +123,10 @@ impl Job {
             }
             // Svix's schedule: about a day from the first try to the last.
             Self::DeliverWebhook { .. } => job.with_max_attempts(super::webhook::ATTEMPTS),
+            Self::UpdateSlackMessages { conversation_id } => {
+                job.with_conversation(conversation_id.clone())
+            }
+            Self::HideSlackMessage { .. } => job,
         }
     }
 
@@ -147,6 +167,14 @@ impl Job {
                 };
                 super::webhook::run(state, delivery, attempt).await
             }
+            Self::UpdateSlackMessages { conversation_id } => {
+                notifications::slack::refresh(state, conversation_id).await
+            }
+            Self::HideSlackMessage {
+                workspace_id,
+                channel,
+                ts,
+            } => notifications::slack::hide(state, workspace_id, channel, ts).await,
         }
     }
 }

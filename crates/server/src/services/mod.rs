@@ -12,6 +12,7 @@ pub mod inbound;
 pub mod inboxes;
 pub mod jobs;
 pub mod messages;
+pub mod notifications;
 pub mod providers;
 pub mod rate_limit;
 pub mod simulator;

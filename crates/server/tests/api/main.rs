@@ -23,6 +23,7 @@ mod locks;
 mod metrics;
 mod permissions;
 mod simulator;
+mod slack;
 mod startup;
 mod story;
 mod twilio;
