@@ -9,6 +9,7 @@ use slack_standin::Failure;
 use store::Backend;
 use switchboard_server::jobs::JobError;
 use switchboard_server::services::inbound::Ingested;
+use switchboard_server::services::notifications::{slack, Medium, Notice, Recipient, Trigger};
 
 use super::{connected, CHANNEL};
 use crate::helpers::json_of;
@@ -18,6 +19,7 @@ on_both_backends!(
     a_change_made_through_the_api_updates_the_message_in_place,
     a_rate_limited_call_is_retried_after_the_wait_slack_asked_for,
     a_revoked_token_fails_the_job_and_admins_are_told,
+    a_member_who_chose_slack_hears_by_direct_message,
 );
 
 async fn a_notification_shows_the_conversation_with_open_assign_and_hide(backend: Backend) {
@@ -216,4 +218,50 @@ async fn a_revoked_token_fails_the_job_and_admins_are_told(backend: Backend) {
         .text_from_customer(seed, "+14155550123", "Still leaking")
         .await;
     assert!(matches!(next, Ingested::Stored { .. }));
+}
+
+async fn a_member_who_chose_slack_hears_by_direct_message(backend: Backend) {
+    let Some(world) = connected(backend).await else {
+        return;
+    };
+    let seed = &world.seed;
+    let ana = super::slack_user_of(&world.slack, &seed.ana);
+    let notice = |user: &str| Notice {
+        workspace_id: domain::Id::parse(&seed.workspace_id).unwrap(),
+        inbox_id: None,
+        conversation_id: Some(domain::Id::parse(&world.conversation_id).unwrap()),
+        trigger: Trigger::Assigned,
+        recipient: Recipient::Member {
+            user_id: domain::Id::parse(user).unwrap(),
+            medium: Medium::SlackDm,
+        },
+        event_seq: 2,
+    };
+    slack::deliver(&world.app.state, &notice(&seed.ana.id))
+        .await
+        .unwrap();
+    assert_eq!(world.only_message().channel, ana);
+    // Ben has no Slack account with his email: said plainly, not retried.
+    let Err(JobError::Fail(reason)) = slack::deliver(&world.app.state, &notice(&seed.ben.id)).await
+    else {
+        panic!("nobody to write to");
+    };
+    assert!(reason.contains(&seed.ben.email), "{reason}");
+
+    // Once Slack is disconnected, a notification says why it cannot go.
+    let gone = world
+        .app
+        .api(
+            seed,
+            Method::DELETE,
+            "/integrations/slack",
+            Some(&seed.owner),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status(), 204);
+    let Err(JobError::Fail(reason)) = world.notify_channel().await else {
+        panic!("not connected");
+    };
+    assert!(reason.contains("not connected"), "{reason}");
 }
