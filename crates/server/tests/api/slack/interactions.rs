@@ -178,6 +178,18 @@ async fn an_unknown_slack_user_is_refused_in_the_modal(backend: Backend) {
     let answer: Value = json_of(world.interact(&form).await, 200).await;
     let why = answer["errors"]["assignee"].as_str().unwrap();
     assert!(why.contains("not a member"), "{answer}");
+    // Slack failing to say who someone is: said in the modal, never a 5xx.
+    world
+        .slack
+        .fail_next("users.info", slack_standin::Failure::ServerError);
+    let form = submitted(
+        &world.conversation_id,
+        &ana,
+        json!({"priority": {"value": {"type": "static_select", "selected_option": {"value": "high"}}}}),
+    );
+    let answer: Value = json_of(world.interact(&form).await, 200).await;
+    let why = answer["errors"]["assignee"].as_str().unwrap();
+    assert!(why.contains("try again"), "{answer}");
     let detail = world.conversation(&seed.ana).await;
     assert_eq!(detail["priority"], "none");
     assert!(detail["assignee_id"].is_null());

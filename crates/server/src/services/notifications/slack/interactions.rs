@@ -12,6 +12,9 @@
 //!   permissions; a refusal is shown in the modal (`response_action: errors`).
 //!   The message itself is then updated by the `slack` reaction.
 
+use std::future::Future;
+use std::time::Duration;
+
 use channels::slack::blocks::{ASSIGN_ACTION, HIDE_ACTION, OPEN_ACTION};
 use channels::slack::{Interaction, SlackClient};
 use domain::{Action, ConversationId, EmailAddress, MessageBody, MessageKind, UserId};
@@ -26,6 +29,10 @@ use crate::services::conversations;
 use crate::services::messages::{self, Post};
 use crate::services::state::AppState;
 use crate::services::{ErrorKind, ServiceError};
+
+/// How long one Slack call made while Slack waits may take: Slack gives up
+/// on an interaction after three seconds.
+const SLACK_CALL_WAIT: Duration = Duration::from_millis(1_200);
 
 /// An interaction as received: the raw body and the two headers.
 #[derive(Debug, Clone)]
@@ -173,10 +180,8 @@ async fn open_modal(
             ServiceError::malformed("bad_interaction", "assign: no such conversation")
         })?;
     drop(reader);
-    if let Err(error) = client(state, connection)
-        .open_view(trigger_id, &modal::view(&conversation))
-        .await
-    {
+    let view = modal::view(&conversation);
+    if let Err(error) = in_time(client(state, connection).open_view(trigger_id, &view)).await {
         // The person sees no modal and can press again; Slack is answered.
         tracing::info!(%error, "Slack did not open the Assign modal");
     }
@@ -192,11 +197,18 @@ async fn submit(
     submitted: Submitted,
 ) -> Result<Reply, ServiceError> {
     let client = client(state, connection);
-    let Some(who) = member(state, &client, connection, slack_user).await? else {
-        return Ok(errors(
-            modal::ASSIGNEE,
-            "Your Slack account's email is not a member of this Switchboard workspace.",
-        ));
+    let who = match member(state, &client, connection, slack_user).await {
+        Ok(Some(who)) => who,
+        Ok(None) => {
+            return Ok(errors(
+                modal::ASSIGNEE,
+                "Your Slack account's email is not a member of this Switchboard workspace.",
+            ))
+        }
+        Err(error) if matches!(error.kind(), ErrorKind::Unavailable) => {
+            return Ok(errors(modal::ASSIGNEE, error.detail()))
+        }
+        Err(error) => return Err(error),
     };
     let outcome = apply(state, &client, connection, &who, id, submitted).await;
     match outcome {
@@ -349,7 +361,7 @@ async fn member(
     connection: &Connection,
     slack_user: &str,
 ) -> Result<Option<Principal>, ServiceError> {
-    let user = match client.user(slack_user).await {
+    let user = match in_time(client.user(slack_user)).await {
         Ok(user) => user,
         Err(error) if error.provider_code() == Some("user_not_found") => return Ok(None),
         Err(error) => {
@@ -374,6 +386,19 @@ async fn member(
         workspace_id: connection.workspace_id.clone(),
         role,
     }))
+}
+
+/// A Slack call, given up (as an outage) when Slack would stop waiting for us.
+async fn in_time<T>(
+    call: impl Future<Output = Result<T, channels::Error>>,
+) -> Result<T, channels::Error> {
+    tokio::time::timeout(SLACK_CALL_WAIT, call)
+        .await
+        .unwrap_or_else(|_| {
+            Err(channels::Error::Transient(
+                "Slack did not answer in time".into(),
+            ))
+        })
 }
 
 /// Slack's answer that shows `message` under the modal's `block`.
