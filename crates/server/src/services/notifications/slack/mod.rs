@@ -12,6 +12,7 @@
 pub mod connection;
 pub mod interactions;
 mod modal;
+mod submission;
 
 use channels::slack::{Notification, PostedMessage, SlackClient};
 use domain::{Conversation, ConversationId, WorkspaceId};
