@@ -26,6 +26,16 @@ async fn a_notification_shows_the_conversation_with_open_assign_and_hide(backend
     let Some(world) = connected(backend).await else {
         return;
     };
+    // A channel Slack does not know: given up at once, saying why.
+    world
+        .slack
+        .fail_next("chat.postMessage", Failure::Error("channel_not_found"));
+    assert_eq!(
+        world.notify_channel().await,
+        Err(JobError::Fail(
+            "Slack refused: chat.postMessage: channel_not_found".into()
+        ))
+    );
     world.notify_channel().await.unwrap();
     let message = world.only_message();
     assert_eq!(message.channel, CHANNEL);

@@ -210,9 +210,22 @@ async fn slack_outcome<T>(
                 after.as_secs()
             ),
         },
-        other if other.is_transient() => JobError::retry(other.to_string()),
-        other => JobError::Fail(other.to_string()),
+        other if other.is_transient() => JobError::retry(slack_words(&other)),
+        other => JobError::Fail(slack_words(&other)),
     })
+}
+
+/// A Slack error in words for the admins' job list (the crate's own words
+/// are about SMS providers).
+fn slack_words(error: &channels::Error) -> String {
+    match error {
+        channels::Error::Transient(what) => format!("Slack is unavailable for now: {what}"),
+        channels::Error::Permanent { message, .. } => format!("Slack refused: {message}"),
+        channels::Error::UnexpectedResponse(what) => {
+            format!("Slack's answer could not be read: {what}")
+        }
+        other => format!("Slack: {other}"),
+    }
 }
 
 /// What a notification of the conversation shows now; `None` when the
