@@ -30,6 +30,7 @@ pub mod queue;
 pub mod secret;
 pub mod sessions;
 pub mod simulator;
+pub mod slack;
 pub mod stats;
 pub mod testing;
 mod time;

@@ -21,6 +21,7 @@ mod deliveries;
 mod forwarding;
 mod lifecycle;
 mod notifications;
+mod slack;
 mod webhooks;
 
 use std::time::Duration;
@@ -53,6 +54,8 @@ pub enum Reaction {
     Forwarding,
     /// Events tell the people and channels the notification rules name.
     Notifications,
+    /// Slack notifications follow their conversation's state.
+    Slack,
 }
 
 /// A job a reaction wants for one event.
@@ -70,12 +73,13 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
         Self::Forwarding,
         Self::Notifications,
+        Self::Slack,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -86,6 +90,7 @@ impl Reaction {
             Self::Webhooks => "webhooks",
             Self::Forwarding => "forwarding",
             Self::Notifications => "notifications",
+            Self::Slack => "slack",
         }
     }
 
@@ -101,6 +106,7 @@ impl Reaction {
             Self::Webhooks => webhooks::plan(conn, events).await,
             Self::Forwarding => forwarding::plan(conn, events).await,
             Self::Notifications => notifications::plan(conn, events).await,
+            Self::Slack => slack::plan(conn, events).await,
         }
     }
 }

@@ -27,6 +27,7 @@ mod notifications;
 mod permissions;
 mod simulator;
 mod smtp_sink;
+mod slack;
 mod startup;
 mod story;
 mod twilio;

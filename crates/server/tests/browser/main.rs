@@ -29,4 +29,5 @@ mod screens;
 mod search;
 mod settings;
 mod sign_in;
+mod slack;
 mod team;

@@ -263,6 +263,13 @@ pub fn rows() -> Vec<Row> {
         ws(POST, "/webhooks", [201, 201, 403, 403, 401, 404])
             .json(|_| json!({ "url": "https://erp.example.com/in", "event_types": ["message"] })),
         ws(DELETE, "/webhooks/{id}", [204, 204, 403, 403, 401, 404]),
+        // Slack: the matrix's app has no Slack stand-in, so a well-formed
+        // token is never sent; one not shaped like a bot token is refused
+        // before Slack is asked, and disconnecting needs a connection.
+        ws(GET, "/integrations/slack", [200, 200, 403, 403, 401, 404]),
+        ws(PUT, "/integrations/slack", [422, 422, 403, 403, 401, 404])
+            .json(|_| json!({ "bot_token": "not-a-bot-token", "signing_secret": "s" })),
+        ws(DELETE, "/integrations/slack", [404, 404, 403, 403, 401, 404]),
         ws(
             GET,
             "/webhooks/{id}/deliveries",
