@@ -5,6 +5,7 @@
 mod connect;
 mod deliver;
 mod interactions;
+mod story;
 
 use reqwest::Method;
 use serde_json::{json, Value};
