@@ -210,8 +210,12 @@
 
   function submit(force) {
     var text = body.value;
-    if (!text.trim()) return;
+    var files = window.switchboardAttachments;
+    var attached = mode() === "reply" && files ? files.ids() : [];
+    if (mode() === "reply" && files && files.busy()) { showError("Wait for the files to finish uploading."); return; }
+    if (!text.trim() && !attached.length) return;
     var payload = { kind: mode(), body: text };
+    if (attached.length) payload.attachments = attached.map(function (id) { return { media_id: id }; });
     if (!force && mode() === "reply") payload.expected_version = Number($("expected-version").value);
     sendButton.disabled = true;
     showError("");
@@ -219,6 +223,7 @@
       sendButton.disabled = false;
       if (r.ok) {
         body.value = "";
+        if (attached.length) files.clear();
         // Says so to the counter under the box (and lets go of the lock).
         body.dispatchEvent(new Event("input", { bubbles: true }));
         $("stale").hidden = true;

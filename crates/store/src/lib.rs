@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod links;
 pub mod locks;
 pub mod log;
+pub mod media;
 pub mod messages;
 pub mod notify;
 pub mod presence;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod inbound;
 pub mod inboxes;
 pub mod jobs;
+pub mod media;
 pub mod messages;
 pub mod providers;
 pub mod rate_limit;

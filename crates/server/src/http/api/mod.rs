@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod events;
 pub mod inboxes;
 pub mod integrations;
+pub mod media;
 mod responses;
 pub mod words;
 
@@ -58,8 +59,9 @@ impl Modify for Security {
     }
 }
 
-/// Every API route with the document that describes them.
-pub fn routes() -> (Router<AppState>, Document) {
+/// Every API route with the document that describes them: the routes
+/// under the server's body limit, then the upload routes (which read more).
+pub fn routes() -> (Router<AppState>, Router<AppState>, Document) {
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::routes())
         .merge(inboxes::routes())
@@ -67,12 +69,15 @@ pub fn routes() -> (Router<AppState>, Document) {
         .merge(conversations::routes())
         .merge(events::routes())
         .merge(integrations::routes())
+        .merge(media::routes())
         .split_for_parts();
+    let (uploads, upload_document) = media::upload_routes().split_for_parts();
+    document.merge(upload_document);
     responses::document_refusals(&mut document);
-    (router, document)
+    (router, uploads, document)
 }
 
 /// The OpenAPI document (`switchboard openapi`, `GET /api/v1/openapi.json`).
 pub fn document() -> Document {
-    routes().1
+    routes().2
 }

@@ -27,6 +27,8 @@ pub struct AppPage {
     pub script: String,
     /// The message boxes' script (the SMS counter).
     pub compose_script: String,
+    /// The reply box's attachments script.
+    pub attach_script: String,
     /// The workspace id.
     pub ws: String,
     /// The CSRF token for forms and the script's writes.
@@ -107,6 +109,7 @@ async fn page(
         chrome: Chrome::new(page_title),
         script: assets::url("app.js"),
         compose_script: assets::url("compose.js"),
+        attach_script: assets::url("attach.js"),
         ws: who.workspace_id.to_string(),
         csrf: agent.csrf.clone(),
         me: who.user.id.to_string(),
