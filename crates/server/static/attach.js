@@ -26,12 +26,14 @@
     if (!list) return;
     var item = document.createElement("li");
     item.className = "attachment uploading";
-    var url = null;
     if (IMAGES.indexOf(file.type) !== -1) {
-      url = URL.createObjectURL(file);
+      // A data: URL, which the page's Content-Security-Policy allows for
+      // images (blob: it does not).
       var img = document.createElement("img");
-      img.src = url;
       img.alt = file.name;
+      var reader = new FileReader();
+      reader.onload = function () { img.src = reader.result; };
+      reader.readAsDataURL(file);
       item.appendChild(img);
     } else {
       var name = document.createElement("span");
@@ -44,10 +46,7 @@
     remove.className = "attachment-remove";
     remove.textContent = "×";
     remove.setAttribute("aria-label", "Remove " + file.name);
-    remove.addEventListener("click", function () {
-      item.remove();
-      if (url) URL.revokeObjectURL(url);
-    });
+    remove.addEventListener("click", function () { item.remove(); });
     item.appendChild(remove);
     list.appendChild(item);
     fetch(api + "/media", {
@@ -63,7 +62,6 @@
       });
     }).catch(function (error) {
       item.remove();
-      if (url) URL.revokeObjectURL(url);
       showError(error && error.message && error.message.indexOf(file.name) === 0
         ? error.message : file.name + ": couldn't upload. Check your connection and try again.");
     });
@@ -108,11 +106,7 @@
         function (li) { return li.dataset.mediaId; });
     },
     clear: function () {
-      document.querySelectorAll("#attachments li").forEach(function (li) {
-        var img = li.querySelector("img");
-        if (img && img.src.indexOf("blob:") === 0) URL.revokeObjectURL(img.src);
-        li.remove();
-      });
+      document.querySelectorAll("#attachments li").forEach(function (li) { li.remove(); });
     }
   };
 })();
