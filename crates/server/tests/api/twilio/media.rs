@@ -8,6 +8,8 @@ use serde_json::json;
 use store::Backend;
 
 use super::{story, Story, CUSTOMER};
+
+mod timeline;
 use crate::helpers::{assert_problem, json_of, Seed, TestApp, TestUser};
 
 on_both_backends!(
