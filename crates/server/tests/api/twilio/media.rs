@@ -16,7 +16,7 @@ on_both_backends!(
     uploads_take_pictures_and_refuse_what_twilio_would_not_send,
     a_reply_with_a_picture_reaches_twilio_as_a_media_url_that_works_until_it_expires,
     a_reply_may_only_carry_this_workspaces_uploads_and_at_most_ten,
-    uploads_no_reply_carries_are_deleted_after_a_day,
+    uploads_no_reply_carries_are_deleted_after_a_day_and_so_are_deleted_messages_files,
 );
 
 /// The PNG the tests send (testdata/media/tap.png).
@@ -319,7 +319,9 @@ async fn a_reply_may_only_carry_this_workspaces_uploads_and_at_most_ten(backend:
     assert_ne!(urls[0], urls[1]);
 }
 
-async fn uploads_no_reply_carries_are_deleted_after_a_day(backend: Backend) {
+async fn uploads_no_reply_carries_are_deleted_after_a_day_and_so_are_deleted_messages_files(
+    backend: Backend,
+) {
     let Some(s) = story(backend).await else {
         return;
     };
@@ -339,7 +341,9 @@ async fn uploads_no_reply_carries_are_deleted_after_a_day(backend: Backend) {
             Some(reply(&sent)),
         )
         .await;
-    let message = json_of(posted, 201).await["message"]["id"]
+    let posted = json_of(posted, 201).await;
+    let message = posted["message"]["id"].as_str().unwrap().to_string();
+    let url = posted["message"]["attachments"][0]["url"]
         .as_str()
         .unwrap()
         .to_string();
@@ -376,4 +380,35 @@ async fn uploads_no_reply_carries_are_deleted_after_a_day(backend: Backend) {
         )
         .await;
     assert_eq!(again.status(), 201);
+
+    // The customer is deleted with their conversations: the links die with
+    // the messages, and the sweep then deletes the file.
+    let contact = s.contact(CUSTOMER).await;
+    let deleted = s
+        .app
+        .api(
+            &s.seed,
+            Method::DELETE,
+            &format!("/contacts/{}", contact["id"].as_str().unwrap()),
+            Some(&s.seed.admin),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), 204);
+    let gone = s.app.client.get(&url).send().await.unwrap();
+    assert_eq!(gone.status(), 404);
+    switchboard_server::jobs::sweep(&s.app.state).await.unwrap();
+    s.text(CUSTOMER, "Me again").await;
+    let fresh = s.conversation_of(CUSTOMER).await;
+    let refused = s
+        .app
+        .api(
+            &s.seed,
+            Method::POST,
+            &format!("/conversations/{fresh}/messages"),
+            Some(&s.seed.ana),
+            Some(reply(&sent)),
+        )
+        .await;
+    assert_problem(refused, 422, "validation").await;
 }
