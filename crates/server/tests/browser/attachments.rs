@@ -110,6 +110,9 @@ async fn a_picture_picked_in_the_reply_box_shows_in_the_timeline_and_on_the_cust
         browser.assert_fits("the timeline with a picture").await;
     }
     browser.resize(false).await;
+    browser.client.goto(&page).await.unwrap();
+    // The queue says what a reply with only a picture is.
+    browser.wait_for_text(".row-preview", "Attachment").await;
     // The page shows what it sent; the other side is the phone's.
     assert_eq!(
         browser
