@@ -29,6 +29,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(message_file))
 }
 
+/// A file's bytes, as they are.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
+
 /// An uploaded file.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MediaView {
@@ -47,7 +52,7 @@ pub struct MediaView {
 /// deleted after a day.
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/media", tag = "conversations",
     params(("ws" = String, Path, description = "Workspace id")),
-    request_body(content = Vec<u8>, content_type = "image/png",
+    request_body(content = FileBytes, content_type = "image/png",
         description = "The file's bytes; Content-Type says what it is"),
     security(("session" = []), ("token" = [])),
     responses((status = 201, body = MediaView, description = "Stored"),
@@ -84,7 +89,10 @@ async fn upload(
         ("id" = String, Path, description = "Message id"),
         ("index" = u32, Path, description = "The attachment's place, from 0")),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file, with its stored type",
+            content((FileBytes = "image/jpeg"), (FileBytes = "image/png"), (FileBytes = "image/gif"),
+                (FileBytes = "video/mp4"), (FileBytes = "audio/mpeg"),
+                (FileBytes = "application/pdf"), (FileBytes = "text/vcard"))),
         (status = 404, description = "No such message or file, or one the caller may not see")))]
 async fn message_file(
     State(state): State<AppState>,
