@@ -9,6 +9,7 @@ use store::Backend;
 
 use super::{story, Story, CUSTOMER};
 
+mod simulator;
 mod sweep;
 mod timeline;
 use crate::helpers::{assert_problem, json_of, Seed, TestApp, TestUser};
