@@ -167,15 +167,21 @@ impl MediaType {
     }
 }
 
-/// Checks that files of `sizes` may go in one message: at most
-/// [`MAX_PER_MESSAGE`] and [`MAX_BYTES`] in all.
-pub fn check_message(sizes: &[u64]) -> Result<(), crate::DomainError> {
-    if sizes.len() > MAX_PER_MESSAGE {
+/// Checks that `count` files may go in one message: at most [`MAX_PER_MESSAGE`].
+pub fn check_count(count: usize) -> Result<(), crate::DomainError> {
+    if count > MAX_PER_MESSAGE {
         return Err(crate::DomainError::invalid(
             "attachments",
             format!("at most {MAX_PER_MESSAGE} files per message"),
         ));
     }
+    Ok(())
+}
+
+/// Checks that files of `sizes` may go in one message: at most
+/// [`MAX_PER_MESSAGE`] and [`MAX_BYTES`] in all.
+pub fn check_message(sizes: &[u64]) -> Result<(), crate::DomainError> {
+    check_count(sizes.len())?;
     let total: u64 = sizes.iter().sum();
     if total > MAX_BYTES {
         return Err(crate::DomainError::invalid(

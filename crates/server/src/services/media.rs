@@ -62,9 +62,7 @@ pub(crate) async fn for_message(
     workspace: &WorkspaceId,
     ids: &[MediaId],
 ) -> Result<Vec<Media>, ServiceError> {
-    if ids.len() > rules::MAX_PER_MESSAGE {
-        rules::check_message(&vec![0; ids.len()])?;
-    }
+    rules::check_count(ids.len())?;
     let mut found = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         let media = store::media::get(conn, workspace, id)
