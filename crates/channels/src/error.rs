@@ -11,7 +11,7 @@ use thiserror::Error;
 pub enum Error {
     /// The provider could not be reached or was briefly unable to answer
     /// (connection error, timeout, HTTP 5xx, HTTP 429). Retry with backoff.
-    #[error("the SMS provider is unavailable for now: {0}")]
+    #[error("the provider is unavailable for now: {0}")]
     Transient(String),
     /// The provider asked us to slow down (HTTP 429) and said for how long
     /// (`Retry-After`): the call may be made again after that, not before.
@@ -20,7 +20,7 @@ pub enum Error {
     /// The provider refused the request (HTTP 4xx). Retrying will not help;
     /// `code` (Twilio's error code, for example `21211`) and `message` are
     /// kept verbatim so the agent sees why.
-    #[error("the SMS provider refused the request{}: {message}", code_suffix(code.as_deref()))]
+    #[error("the provider refused the request{}: {message}", code_suffix(code.as_deref()))]
     Permanent {
         /// The provider's error code, when it gave one.
         code: Option<String>,
@@ -29,7 +29,7 @@ pub enum Error {
     },
     /// The provider answered with success but in a shape this crate cannot
     /// read. Not retried: the request may well have taken effect.
-    #[error("the SMS provider's answer could not be read: {0}")]
+    #[error("the provider's answer could not be read: {0}")]
     UnexpectedResponse(String),
     /// A webhook or an argument lacks a field it must have.
     #[error("missing field {0}")]
@@ -43,7 +43,7 @@ pub enum Error {
         reason: String,
     },
     /// The provider client was configured with something unusable.
-    #[error("invalid SMS provider configuration: {0}")]
+    #[error("invalid provider configuration: {0}")]
     Config(String),
 }
 
@@ -91,7 +91,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the SMS provider refused the request (error 21211): Invalid 'To' Phone Number"
+            "the provider refused the request (error 21211): Invalid 'To' Phone Number"
         );
         assert_eq!(e.provider_code(), Some("21211"));
         assert!(!e.is_transient());

@@ -6,11 +6,13 @@
 //! - [`simulator`]: the built-in phone simulator as a provider.
 //! - [`optout`]: STOP / START / HELP keywords.
 //! - [`webhooks`]: Standard Webhooks signatures for outgoing webhooks.
+//! - [`email`]: email out over SMTP (notifications, forwarded messages).
 //! - [`slack`]: Slack's Web API, Block Kit notifications, signed interactions.
 //!
 //! Everything here parses at the edge into domain types (`PhoneNumber`,
 //! `DeliveryStatus`, `Attachment`); raw provider strings do not travel inward.
 
+pub mod email;
 pub mod error;
 pub mod optout;
 pub mod simulator;

@@ -4,6 +4,7 @@
 //! Nothing here does I/O or is async: the store persists these types, the
 //! services decide with these functions, the HTTP layer parses into them.
 
+pub mod canned;
 pub mod channel;
 pub mod contact;
 pub mod conversation;
@@ -20,6 +21,7 @@ pub mod text;
 pub mod user;
 pub mod workspace;
 
+pub use canned::CannedReply;
 pub use channel::{Channel, ChannelKind, Provider};
 pub use contact::{Contact, EmailAddress, PhoneNumber};
 pub use conversation::{Conversation, Link, LinkKind, Priority, Status, Tag, View};
@@ -40,6 +42,8 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// Ids of each aggregate: distinct types over the same time-ordered text.
 pub type WorkspaceId = Id<Workspace>;
+/// A saved reply's id.
+pub type CannedReplyId = Id<CannedReply>;
 /// Id of a [`User`].
 pub type UserId = Id<User>;
 /// Id of an [`Inbox`].

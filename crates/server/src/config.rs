@@ -39,6 +39,7 @@ const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_LIVE_RECHECK_SECS: u64 = 30;
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
 const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 10;
+const DEFAULT_MAIL_FROM: &str = "Switchboard <switchboard@localhost>";
 
 /// The effective configuration of one Switchboard process.
 ///
@@ -104,6 +105,13 @@ pub struct Settings {
     /// `127.0.0.1:9090`, out of the public's reach) instead of on `listen`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_listen: Option<SocketAddr>,
+    /// The SMTP server notification and forwarded emails go out through
+    /// (`smtp://host:port`, `smtp://…?tls=required`, `smtps://host:port`,
+    /// with `user:password@` when it wants them). Unset: no email is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<Secret>,
+    /// The sender of those emails (`Switchboard <support@example.com>`).
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -128,6 +136,8 @@ impl Default for Settings {
             webhook_allow_private: false,
             lease_secs: 120,
             metrics_listen: None,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_string(),
         }
     }
 }
@@ -255,7 +265,29 @@ impl Settings {
         {
             return invalid("twilio_api_base", "must start with http:// or https://");
         }
-        Ok(())
+        self.check_email()
+    }
+}
+
+impl Settings {
+    /// `mail_from` must be an address; `smtp_url`, when set, an SMTP URL
+    /// lettre can use (checked here so that a typo stops the start, not the
+    /// first email hours later).
+    fn check_email(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: String| Err(ConfigError::Invalid { key, message });
+        if let Err(error) = channels::email::check_sender(&self.mail_from) {
+            return invalid("mail_from", error.to_string());
+        }
+        let Some(url) = &self.smtp_url else {
+            return Ok(());
+        };
+        if !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://")) {
+            return invalid("smtp_url", "must start with smtp:// or smtps://".into());
+        }
+        match channels::email::Mailer::new(url.expose(), &self.mail_from) {
+            Ok(_) => Ok(()),
+            Err(error) => invalid("smtp_url", error.to_string()),
+        }
     }
 }
 
@@ -295,4 +327,5 @@ fn defaults() -> Figment {
         .merge(Serialized::default("simulator", true))
         .merge(Serialized::default("webhook_allow_private", false))
         .merge(Serialized::default("lease_secs", 120))
+        .merge(Serialized::default("mail_from", DEFAULT_MAIL_FROM))
 }

@@ -190,6 +190,9 @@ fn values_that_break_a_rule_are_refused_with_the_key() {
         ("SWITCHBOARD_MAX_BODY_BYTES", "10"),
         ("SWITCHBOARD_AUTO_CLOSE_AFTER_SECS", "59"),
         ("SWITCHBOARD_AUTO_CLOSE_AFTER_SECS", "99999999999"),
+        ("SWITCHBOARD_SMTP_URL", "mail.example.com:25"),
+        ("SWITCHBOARD_SMTP_URL", "smtp://"),
+        ("SWITCHBOARD_MAIL_FROM", "not an address"),
     ] {
         figment::Jail::expect_with(|jail| {
             jail.clear_env();
@@ -220,6 +223,27 @@ fn the_database_password_is_redacted_in_debug_and_in_print_config() {
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(
             printed.contains("database_url = \"postgres://app:***@db.internal/sb\""),
+            "{printed}"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn the_smtp_password_is_never_printed() {
+    figment::Jail::expect_with(|jail| {
+        jail.clear_env();
+        jail.set_env(
+            "SWITCHBOARD_SMTP_URL",
+            "smtps://app:hunter2@mail.example.com:465",
+        );
+        jail.set_env("SWITCHBOARD_MAIL_FROM", "Acme <support@acme.test>");
+        let settings = load(None, &Overrides::default())?;
+        assert!(!format!("{settings:?}").contains("hunter2"));
+        let printed = settings.to_redacted_toml().unwrap();
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(
+            printed.contains("mail_from = \"Acme <support@acme.test>\""),
             "{printed}"
         );
         Ok(())

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
 use super::Attempt;
+use crate::services::notifications::{Medium, Notice, Recipient};
 use crate::services::state::AppState;
 use crate::services::{self, ServiceError};
 
@@ -36,6 +37,18 @@ pub enum Job {
         event_type: String,
         /// The JSON body, made once so that every retry signs the same bytes.
         body: String,
+    },
+    /// Tell one recipient about something that happened.
+    Notify {
+        /// Who, how and about what.
+        notice: Notice,
+    },
+    /// Email an inbound message to its inbox's forwarding address.
+    ForwardMessage {
+        /// The inbound message.
+        message_id: MessageId,
+        /// The address, as the inbox said when the message came in.
+        to: String,
     },
 }
 
@@ -93,6 +106,8 @@ impl Job {
             Self::DeliverMessage { .. } => "deliver_message",
             Self::WakeConversation { .. } => "wake_conversation",
             Self::DeliverWebhook { .. } => "deliver_webhook",
+            Self::ForwardMessage { .. } => "forward_message",
+            Self::Notify { .. } => "notify",
         }
     }
 
@@ -101,7 +116,7 @@ impl Job {
         let payload = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         let job = NewJob::new(self.kind(), payload, run_at);
         match self {
-            Self::DeliverMessage { .. } => job,
+            Self::DeliverMessage { .. } | Self::ForwardMessage { .. } | Self::Notify { .. } => job,
             Self::WakeConversation { conversation_id } => {
                 job.with_conversation(conversation_id.clone())
             }
@@ -147,6 +162,19 @@ impl Job {
                 };
                 super::webhook::run(state, delivery, attempt).await
             }
+            Self::ForwardMessage { message_id, to } => {
+                super::email::forward(state, message_id, to).await
+            }
+            Self::Notify { notice } => match &notice.recipient {
+                Recipient::Email { .. }
+                | Recipient::Member {
+                    medium: Medium::Email,
+                    ..
+                } => super::email::notify(state, notice).await,
+                _ => Err(JobError::Fail(
+                    "no delivery for this kind of notification".to_string(),
+                )),
+            },
         }
     }
 }

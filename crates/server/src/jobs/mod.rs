@@ -10,6 +10,7 @@
 //! events into jobs; this module only runs them.
 
 mod deliver;
+mod email;
 mod kind;
 mod webhook;
 

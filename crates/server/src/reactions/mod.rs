@@ -18,6 +18,7 @@
 
 mod consumer;
 mod deliveries;
+mod forwarding;
 mod lifecycle;
 mod webhooks;
 
@@ -47,6 +48,8 @@ pub enum Reaction {
     Lifecycle,
     /// Events go to the workspace's outgoing-webhook endpoints.
     Webhooks,
+    /// Inbound messages are emailed to their inbox's forwarding address.
+    Forwarding,
 }
 
 /// A job a reaction wants for one event.
@@ -64,7 +67,12 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 3] = [Self::Deliveries, Self::Lifecycle, Self::Webhooks];
+    pub const ALL: [Self; 4] = [
+        Self::Deliveries,
+        Self::Lifecycle,
+        Self::Webhooks,
+        Self::Forwarding,
+    ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
     pub fn name(self) -> &'static str {
@@ -72,6 +80,7 @@ impl Reaction {
             Self::Deliveries => "deliveries",
             Self::Lifecycle => "lifecycle",
             Self::Webhooks => "webhooks",
+            Self::Forwarding => "forwarding",
         }
     }
 
@@ -85,6 +94,7 @@ impl Reaction {
             Self::Deliveries => Ok(deliveries::plan(events)),
             Self::Lifecycle => Ok(lifecycle::plan(events)),
             Self::Webhooks => webhooks::plan(conn, events).await,
+            Self::Forwarding => forwarding::plan(conn, events).await,
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod background;
+pub mod canned;
 pub mod contacts;
 pub mod conversations;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod inboxes;
 pub mod jobs;
 pub mod media;
 pub mod messages;
+pub mod notifications;
 pub mod providers;
 pub mod rate_limit;
 pub mod simulator;

@@ -46,6 +46,8 @@ pub struct AppState {
     pub jobs_enqueued: Arc<Notify>,
     /// This node's Prometheus metrics (`GET /metrics`).
     pub metrics: Arc<Metrics>,
+    /// The SMTP server emails go out through, when `smtp_url` is set.
+    pub mailer: Option<channels::email::Mailer>,
 }
 
 /// How long connecting to anyone outside may take.
@@ -76,7 +78,15 @@ impl AppState {
             hub: Hub::default(),
             metrics: Arc::default(),
         };
+        // The settings were checked at load time; a mailer that still cannot
+        // be made leaves email off (the jobs that need it say so).
+        let mailer = settings.smtp_url.as_ref().and_then(|url| {
+            channels::email::Mailer::new(url.expose(), &settings.mail_from)
+                .inspect_err(|error| tracing::error!(%error, "email is off: smtp_url or mail_from cannot be used"))
+                .ok()
+        });
         Self {
+            mailer,
             ingest: IngestQueue::start(parts.clone()),
             store: parts.store,
             settings: Arc::new(settings),

@@ -9,12 +9,14 @@
 mod helpers;
 
 mod accounts;
+mod canned;
 mod cli;
 mod contacts;
 mod contract;
 mod conversations;
 mod demo;
 mod edges;
+mod email;
 mod errors;
 mod events;
 mod health;
@@ -23,6 +25,7 @@ mod locks;
 mod metrics;
 mod permissions;
 mod simulator;
+mod smtp_sink;
 mod startup;
 mod story;
 mod twilio;

@@ -13,6 +13,7 @@ mod helpers;
 
 mod attachments;
 mod browser;
+mod canned;
 mod compose;
 mod composer;
 mod contacts;

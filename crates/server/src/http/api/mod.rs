@@ -3,6 +3,7 @@
 //! so the OpenAPI document is generated from the same routes that serve.
 
 pub mod accounts;
+pub mod canned;
 pub mod contacts;
 pub mod conversations;
 pub mod events;
@@ -69,6 +70,7 @@ pub fn routes() -> (Router<AppState>, Router<AppState>, Document) {
         .merge(conversations::routes())
         .merge(events::routes())
         .merge(integrations::routes())
+        .merge(canned::routes())
         .merge(media::routes())
         .split_for_parts();
     let (uploads, upload_document) = media::upload_routes().split_for_parts();

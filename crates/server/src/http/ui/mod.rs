@@ -104,6 +104,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/compose", get(pages::compose::link))
         .merge(integration_routes())
+        .route(
+            "/w/{ws}/replies",
+            get(pages::canned::show).post(pages::canned::add),
+        )
+        .route("/w/{ws}/replies/{id}", post(pages::canned::edit))
+        .route("/w/{ws}/replies/{id}/delete", post(pages::canned::remove))
         .merge(team_routes())
 }
 

@@ -35,6 +35,8 @@ pub struct Fixture {
     pub link_id: String,
     /// An outgoing webhook endpoint of the workspace.
     pub webhook_id: String,
+    /// A shared canned reply (made by the admin).
+    pub canned_reply_id: String,
     /// A second API token of each of the cast, by user id: the one a caller revokes.
     pub spare_tokens: HashMap<String, String>,
     /// A number no channel has, for connecting one.
@@ -87,6 +89,18 @@ impl Fixture {
             .await;
         let webhook: Value = json_of(response, 201).await;
         let media_message_id = reply_with_picture(app, &seed, &conversation_id).await;
+        let shared =
+            json!({ "shortcut": "welcome", "body": "Hi {{contact.first_name}}!", "shared": true });
+        let response = app
+            .api(
+                &seed,
+                Method::POST,
+                "/canned-replies",
+                Some(&seed.admin),
+                Some(shared),
+            )
+            .await;
+        let canned: Value = json_of(response, 201).await;
         let spare_tokens = spare_tokens(app, &seed).await;
         if password {
             app.set_password(&seed.ana, PASSWORD).await;
@@ -98,6 +112,7 @@ impl Fixture {
             contact_id: conversation.contact_id.to_string(),
             link_id: link["id"].as_str().expect("a link id").to_string(),
             webhook_id: webhook["id"].as_str().expect("a webhook id").to_string(),
+            canned_reply_id: canned["id"].as_str().expect("a reply id").to_string(),
             spare_tokens,
             free_number: free_number(),
             unique: uuid::Uuid::now_v7().simple().to_string(),
@@ -158,6 +173,7 @@ impl Fixture {
             "contacts" => self.contact_id.clone(),
             "messages" => self.message_id.clone(),
             "webhooks" => self.webhook_id.clone(),
+            "canned-replies" => self.canned_reply_id.clone(),
             // Nobody's invitation: each caller may act on their own only.
             "invitations" => "0190f000-0000-7000-8000-000000000000".to_string(),
             other => panic!("teach the matrix's fixture what an id under /{other}/ names"),

@@ -275,6 +275,13 @@ pub fn rows() -> Vec<Row> {
             "/webhooks/{id}/deliveries",
             [200, 200, 403, 403, 401, 404],
         ),
+        // ---- Canned replies: everyone keeps their own; the shared one is the admins' ----
+        ws(GET, "/canned-replies", [200, 200, 200, 200, 401, 404]),
+        ws(POST, "/canned-replies", [201, 201, 201, 201, 401, 404])
+            .json(|_| json!({ "shortcut": "thanks", "body": "Thanks, {{contact.first_name}}!" })),
+        ws(PATCH, "/canned-replies/{id}", [200, 200, 403, 403, 401, 404])
+            .json(|_| json!({ "body": "Hello {{contact.first_name}}!" })),
+        ws(DELETE, "/canned-replies/{id}", [204, 204, 403, 403, 401, 404]),
         // ---- Inboxes ----
         // Oscar's list is empty, not refused.
         ws(GET, "/inboxes", [200, 200, 200, 200, 401, 404]),

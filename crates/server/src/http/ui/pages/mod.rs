@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod app;
 pub mod auth;
+pub mod canned;
 pub mod compose;
 pub mod contacts;
 pub mod conversation;
