@@ -14,6 +14,7 @@ pub mod ids;
 pub mod inbox;
 pub mod lifecycle;
 pub mod media;
+pub mod mention;
 pub mod message;
 pub mod permissions;
 pub mod profile;

@@ -86,6 +86,9 @@ pub struct Settings {
     /// Root of Twilio's REST API that replies are sent through. Only tests
     /// and benchmarks change it (to a local stand-in).
     pub twilio_api_base: String,
+    /// Root of Slack's Web API that notifications are posted through. Only
+    /// tests change it (to a local stand-in).
+    pub slack_api_base: String,
     /// The operator's Twilio account, used to search and buy numbers when an
     /// admin creates an inbox. Channels connected by hand carry their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +134,7 @@ impl Default for Settings {
             run_jobs: true,
             simulator: true,
             twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
+            slack_api_base: channels::slack::DEFAULT_API_BASE.to_string(),
             twilio_account_sid: None,
             twilio_auth_token: None,
             webhook_allow_private: false,
@@ -323,6 +327,10 @@ fn defaults() -> Figment {
         .merge(Serialized::default(
             "twilio_api_base",
             DEFAULT_TWILIO_API_BASE,
+        ))
+        .merge(Serialized::default(
+            "slack_api_base",
+            channels::slack::DEFAULT_API_BASE,
         ))
         .merge(Serialized::default("simulator", true))
         .merge(Serialized::default("webhook_allow_private", false))

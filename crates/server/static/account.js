@@ -1,4 +1,5 @@
-// The Team, Profile and invitation pages: copy an invitation link, and
+// The Team, Profile, invitation and Integrations pages: copy an invitation
+// link or the Slack app manifest, and
 // preselect the browser's time zone where none is chosen yet. The pages
 // work without this file.
 (function () {
@@ -7,13 +8,14 @@
   // Copy buttons: the text to copy is in the element named by data-copy-from.
   document.querySelectorAll("[data-copy-from]").forEach(function (button) {
     button.hidden = false;
+    var label = button.textContent;
     button.addEventListener("click", function () {
       var source = document.getElementById(button.dataset.copyFrom);
       if (!source) return;
       var text = source.value || source.textContent;
-      var done = function (label) {
-        button.textContent = label;
-        setTimeout(function () { button.textContent = "Copy link"; }, 1500);
+      var done = function (said) {
+        button.textContent = said;
+        setTimeout(function () { button.textContent = label; }, 1500);
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(text).then(function () { done("Copied"); }, function () {

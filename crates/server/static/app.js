@@ -97,6 +97,12 @@
   if (window.EventSource) {
     // The browser resends Last-Event-ID on reconnect: the server resumes there.
     var source = new EventSource(api + "/events");
+    // The caller's own notifications: the bell (notify.js) shows them.
+    source.addEventListener("notification", function (e) {
+      var data;
+      try { data = JSON.parse(e.data); } catch (_) { return; }
+      document.dispatchEvent(new CustomEvent("switchboard:notification", { detail: data }));
+    });
     KINDS.forEach(function (kind) {
       source.addEventListener(kind, function (e) {
         var data;
@@ -214,6 +220,8 @@
     var attached = mode() === "reply" && files ? files.ids() : [];
     if (mode() === "reply" && files && files.busy()) { showError("Wait for the files to finish uploading."); return; }
     if (!text.trim() && !attached.length) return;
+    // Mentions picked in a note are sent in their stored form (notify.js).
+    if (mode() === "note" && window.switchboardMentions) text = window.switchboardMentions.encode(text);
     var payload = { kind: mode(), body: text };
     if (attached.length) payload.attachments = attached.map(function (id) { return { media_id: id }; });
     if (!force && mode() === "reply") payload.expected_version = Number($("expected-version").value);

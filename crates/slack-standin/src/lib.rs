@@ -2,7 +2,8 @@
 //!
 //! [`SlackStandin::start`] serves `POST /api/{method}` on `127.0.0.1` and a
 //! free port for the methods notifications use — `chat.postMessage`,
-//! `chat.update`, `chat.delete`, `views.open`, `users.info` — checking the
+//! `chat.update`, `chat.delete`, `views.open`, `users.info`,
+//! `users.lookupByEmail`, `auth.test` — checking the
 //! bearer token and each method's required arguments the way Slack does,
 //! and answering `{"ok": true, …}` or `{"ok": false, "error": "…"}` (HTTP 200).
 //! Every call is recorded ([`SlackStandin::calls`]). The next calls can be
@@ -22,6 +23,12 @@ use tokio::task::JoinHandle;
 
 /// The bot token the stand-in accepts.
 pub const BOT_TOKEN: &str = "xoxb-standin-0000-token";
+/// The Slack workspace's id `auth.test` answers (interactions carry it).
+pub const TEAM_ID: &str = "T0STANDIN";
+/// The Slack workspace's name `auth.test` answers.
+pub const TEAM_NAME: &str = "Stand-in Slack";
+/// The bot's user name `auth.test` answers.
+pub const BOT_USER: &str = "switchboard";
 /// The signing secret it signs interactions with.
 pub const SIGNING_SECRET: &str = "standin-signing-secret-0123456789";
 

@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::{Failure, HeldMessage, Inner, RecordedCall, BOT_TOKEN};
+use crate::{Failure, HeldMessage, Inner, RecordedCall, BOT_TOKEN, BOT_USER, TEAM_ID, TEAM_NAME};
 
 type Shared = Arc<Mutex<Inner>>;
 
@@ -151,6 +151,27 @@ fn answer(
                 StatusCode::OK,
                 json!({"ok": true, "view": {"id": "V0STANDIN"}}),
             )
+        }
+        "auth.test" => (
+            StatusCode::OK,
+            json!({"ok": true, "url": "https://standin.slack.com/", "team": TEAM_NAME,
+                   "user": BOT_USER, "team_id": TEAM_ID, "user_id": "U0STANDINBOT"}),
+        ),
+        "users.lookupByEmail" => {
+            let Some(email) = text("email") else {
+                return refuse("users_not_found");
+            };
+            match inner
+                .users
+                .iter()
+                .find(|(_, e)| e.eq_ignore_ascii_case(email))
+            {
+                Some((id, email)) => (
+                    StatusCode::OK,
+                    json!({"ok": true, "user": {"id": id, "profile": {"email": email}}}),
+                ),
+                None => refuse("users_not_found"),
+            }
         }
         "users.info" => {
             let Some(user) = text("user") else {

@@ -1,5 +1,6 @@
 //! Slack's Web API, the calls notifications need: `chat.postMessage`,
-//! `chat.update`, `chat.delete`, `views.open` and `users.info`. Every call is
+//! `chat.update`, `chat.delete`, `views.open`, `users.info`,
+//! `users.lookupByEmail`, and `auth.test` to check a token when connecting. Every call is
 //! a POST with the bot token as a bearer token; Slack answers 200 with
 //! `{"ok": false, "error": "…"}` for a refusal and 429 with `Retry-After`
 //! when it wants us to slow down.
@@ -52,6 +53,17 @@ pub struct PostedMessage {
     pub channel: String,
     /// The message's timestamp, its id within the channel.
     pub ts: String,
+}
+
+/// Who a bot token is (`auth.test`): checked when an admin connects Slack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    /// The Slack workspace's id (`T…`): interactions name it.
+    pub team_id: String,
+    /// The Slack workspace's name.
+    pub team: String,
+    /// The bot's user name.
+    pub bot_user: String,
 }
 
 /// A Slack user, as far as Switchboard cares.
@@ -115,6 +127,38 @@ impl SlackClient {
     pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), Error> {
         let body = json!({"trigger_id": trigger_id, "view": view});
         self.call("views.open", &body).await.map(drop)
+    }
+
+    /// Who the token is: the team and the bot user (`auth.test`).
+    pub async fn auth_test(&self) -> Result<BotIdentity, Error> {
+        let answer = self.call("auth.test", &json!({})).await?;
+        let field = |name: &str| answer[name].as_str().unwrap_or_default().to_string();
+        let team_id = field("team_id");
+        if team_id.is_empty() {
+            return Err(Error::UnexpectedResponse(
+                "auth.test without a team_id".into(),
+            ));
+        }
+        Ok(BotIdentity {
+            team_id,
+            team: field("team"),
+            bot_user: field("user"),
+        })
+    }
+
+    /// The Slack user whose profile has `email` (`users.lookupByEmail`):
+    /// where a member's direct messages go. `None` when nobody has it.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<String>, Error> {
+        match self
+            .call("users.lookupByEmail", &json!({"email": email}))
+            .await
+        {
+            Ok(answer) => Ok(answer["user"]["id"].as_str().map(str::to_string)),
+            Err(Error::Permanent { code, .. }) if code.as_deref() == Some("users_not_found") => {
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// The user `id`, with the email of their profile.

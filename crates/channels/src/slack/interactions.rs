@@ -127,12 +127,50 @@ struct ViewState {
     values: BTreeMap<String, BTreeMap<String, InputValue>>,
 }
 
-/// Reads the form body Slack POSTed (`payload=<url-encoded JSON>`).
-pub fn parse(form_body: &[u8]) -> Result<Interaction, BadInteraction> {
-    let payload = url::form_urlencoded::parse(form_body)
+#[derive(Deserialize)]
+struct TeamOnly {
+    #[serde(default)]
+    team: Option<Team>,
+    #[serde(default)]
+    user: Option<UserTeam>,
+}
+
+#[derive(Deserialize)]
+struct Team {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct UserTeam {
+    #[serde(default)]
+    team_id: Option<String>,
+}
+
+/// The Slack team (workspace) an interaction comes from: `team.id`, else
+/// the user's `team_id`. Read before the signature is checked, to find
+/// whose signing secret checks it; nothing else of the payload is trusted
+/// until then.
+pub fn team_of(form_body: &[u8]) -> Result<String, BadInteraction> {
+    let payload = payload_field(form_body)?;
+    let read: TeamOnly = serde_json::from_str(&payload)
+        .map_err(|e| BadInteraction(format!("the payload is not an interaction: {e}")))?;
+    read.team
+        .map(|t| t.id)
+        .or_else(|| read.user.and_then(|u| u.team_id))
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| BadInteraction("the payload names no team".into()))
+}
+
+fn payload_field(form_body: &[u8]) -> Result<String, BadInteraction> {
+    url::form_urlencoded::parse(form_body)
         .find(|(name, _)| name == "payload")
         .map(|(_, value)| value.into_owned())
-        .ok_or_else(|| BadInteraction("the form has no payload field".into()))?;
+        .ok_or_else(|| BadInteraction("the form has no payload field".into()))
+}
+
+/// Reads the form body Slack POSTed (`payload=<url-encoded JSON>`).
+pub fn parse(form_body: &[u8]) -> Result<Interaction, BadInteraction> {
+    let payload = payload_field(form_body)?;
     let payload: Payload = serde_json::from_str(&payload)
         .map_err(|e| BadInteraction(format!("the payload is not an interaction: {e}")))?;
     match payload.kind.as_str() {

@@ -8,6 +8,8 @@ pub mod interactions;
 pub mod signature;
 
 pub use blocks::Notification;
-pub use client::{PostedMessage, SlackClient, SlackUser, DEFAULT_API_BASE};
-pub use interactions::{parse as parse_interaction, Interaction};
+pub use client::{
+    is_token_problem, BotIdentity, PostedMessage, SlackClient, SlackUser, DEFAULT_API_BASE,
+};
+pub use interactions::{parse as parse_interaction, team_of, BadInteraction, Interaction};
 pub use signature::{sign, verify, SignatureError};

@@ -94,3 +94,27 @@ async fn a_slack_user_is_found_with_the_email_of_their_profile() {
         .unwrap();
     assert_eq!(standin.calls_to("views.open").len(), 1);
 }
+
+#[tokio::test]
+async fn a_token_says_whose_it_is_and_a_wrong_one_is_refused() {
+    let (standin, client) = standin_and_client().await;
+    let identity = client.auth_test().await.unwrap();
+    assert_eq!(identity.team_id, slack_standin::TEAM_ID);
+    assert_eq!(identity.team, slack_standin::TEAM_NAME);
+    assert_eq!(identity.bot_user, slack_standin::BOT_USER);
+    let wrong = SlackClient::new(&standin.api_base, "xoxb-wrong", reqwest::Client::new());
+    let refused = wrong.auth_test().await.unwrap_err();
+    assert_eq!(refused.provider_code(), Some("invalid_auth"));
+    assert!(is_token_problem(&refused));
+}
+
+#[tokio::test]
+async fn a_member_is_found_in_slack_by_email_or_not_at_all() {
+    let (standin, client) = standin_and_client().await;
+    standin.add_user("U0ANA", "ana@example.com");
+    assert_eq!(
+        client.user_by_email("Ana@Example.com").await.unwrap(),
+        Some("U0ANA".to_string())
+    );
+    assert_eq!(client.user_by_email("ben@example.com").await.unwrap(), None);
+}

@@ -125,3 +125,19 @@ fn a_customers_text_cannot_mention_the_channel_or_link_elsewhere() {
     assert_eq!(actions, ["Open", "Assign", "Hide"]);
     assert_eq!(n.blocks()[3]["elements"][0]["url"], n.url);
 }
+
+#[test]
+fn the_team_of_an_interaction_is_read_before_anything_else() {
+    for file in [
+        "slack/block_actions_payload.json",
+        "slack/view_submission_payload.json",
+    ] {
+        let v = testdata_json(file);
+        let raw = v["raw_form_body"].as_str().unwrap();
+        assert_eq!(slack::team_of(raw.as_bytes()).unwrap(), "T111", "{file}");
+    }
+    let without = "payload=%7B%22type%22%3A%22block_actions%22%7D";
+    let refused = slack::team_of(without.as_bytes()).unwrap_err();
+    assert!(refused.to_string().contains("no team"), "{refused}");
+    assert!(slack::team_of(b"").is_err());
+}

@@ -72,7 +72,8 @@ pub fn build(state: AppState) -> Router {
     // ingest benchmark measured them at a few percent of a webhook's cost).
     // Only the problem+json rewrite applies, so that a body over the limit
     // or a timeout is answered in the same shape as every other refusal.
-    let hooks = time_limit(body_limit(hooks::twilio::routes(), max_body), timeout)
+    let hooks = hooks::twilio::routes().merge(hooks::slack::routes());
+    let hooks = time_limit(body_limit(hooks, max_body), timeout)
         .layer(middleware::from_fn(problem::problem_for_bare_errors));
     // `layer` calls, inner first: each turns the stack back into a plain
     // route, which keeps the middleware's types simple. `Router::layer` runs

@@ -3,14 +3,14 @@
 
 use std::time::Duration;
 
-use domain::{ConversationId, MessageId};
+use domain::{ConversationId, MessageId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
 use super::Attempt;
-use crate::services::notifications::{Medium, Notice, Recipient};
+use crate::services::notifications::Notice;
 use crate::services::state::AppState;
-use crate::services::{self, ServiceError};
+use crate::services::{self, notifications, ServiceError};
 
 /// A unit of background work. The `kind` tag is also the `jobs.kind`
 /// column, for SQL filters and the admins' list.
@@ -38,9 +38,9 @@ pub enum Job {
         /// The JSON body, made once so that every retry signs the same bytes.
         body: String,
     },
-    /// Tell one recipient about something that happened.
+    /// Tell one recipient about one event (`services::notifications`).
     Notify {
-        /// Who, how and about what.
+        /// What, to whom, how.
         notice: Notice,
     },
     /// Email an inbound message to its inbox's forwarding address.
@@ -49,6 +49,20 @@ pub enum Job {
         message_id: MessageId,
         /// The address, as the inbox said when the message came in.
         to: String,
+    },
+    /// Rewrite the Slack messages showing a conversation with its state now.
+    UpdateSlackMessages {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// Delete a Slack notification (its Hide button).
+    HideSlackMessage {
+        /// The workspace whose Slack connection posted it.
+        workspace_id: WorkspaceId,
+        /// The Slack channel.
+        channel: String,
+        /// The message's `ts`.
+        ts: String,
     },
 }
 
@@ -108,6 +122,8 @@ impl Job {
             Self::DeliverWebhook { .. } => "deliver_webhook",
             Self::ForwardMessage { .. } => "forward_message",
             Self::Notify { .. } => "notify",
+            Self::UpdateSlackMessages { .. } => "update_slack_messages",
+            Self::HideSlackMessage { .. } => "hide_slack_message",
         }
     }
 
@@ -116,12 +132,17 @@ impl Job {
         let payload = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         let job = NewJob::new(self.kind(), payload, run_at);
         match self {
-            Self::DeliverMessage { .. } | Self::ForwardMessage { .. } | Self::Notify { .. } => job,
+            Self::DeliverMessage { .. } | Self::ForwardMessage { .. } => job,
             Self::WakeConversation { conversation_id } => {
                 job.with_conversation(conversation_id.clone())
             }
             // Svix's schedule: about a day from the first try to the last.
             Self::DeliverWebhook { .. } => job.with_max_attempts(super::webhook::ATTEMPTS),
+            Self::Notify { .. } => job,
+            Self::UpdateSlackMessages { conversation_id } => {
+                job.with_conversation(conversation_id.clone())
+            }
+            Self::HideSlackMessage { .. } => job,
         }
     }
 
@@ -165,16 +186,15 @@ impl Job {
             Self::ForwardMessage { message_id, to } => {
                 super::email::forward(state, message_id, to).await
             }
-            Self::Notify { notice } => match &notice.recipient {
-                Recipient::Email { .. }
-                | Recipient::Member {
-                    medium: Medium::Email,
-                    ..
-                } => super::email::notify(state, notice).await,
-                _ => Err(JobError::Fail(
-                    "no delivery for this kind of notification".to_string(),
-                )),
-            },
+            Self::Notify { notice } => super::notify::run(state, notice).await,
+            Self::UpdateSlackMessages { conversation_id } => {
+                notifications::slack::refresh(state, conversation_id).await
+            }
+            Self::HideSlackMessage {
+                workspace_id,
+                channel,
+                ts,
+            } => notifications::slack::hide(state, workspace_id, channel, ts).await,
         }
     }
 }

@@ -12,6 +12,7 @@
 mod deliver;
 mod email;
 mod kind;
+mod notify;
 mod webhook;
 
 use std::time::Duration;

@@ -20,6 +20,8 @@ mod consumer;
 mod deliveries;
 mod forwarding;
 mod lifecycle;
+mod notifications;
+mod slack;
 mod webhooks;
 
 use std::time::Duration;
@@ -50,6 +52,10 @@ pub enum Reaction {
     Webhooks,
     /// Inbound messages are emailed to their inbox's forwarding address.
     Forwarding,
+    /// Events tell the people and channels the notification rules name.
+    Notifications,
+    /// Slack notifications follow their conversation's state.
+    Slack,
 }
 
 /// A job a reaction wants for one event.
@@ -67,11 +73,13 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 6] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
         Self::Forwarding,
+        Self::Notifications,
+        Self::Slack,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -81,6 +89,8 @@ impl Reaction {
             Self::Lifecycle => "lifecycle",
             Self::Webhooks => "webhooks",
             Self::Forwarding => "forwarding",
+            Self::Notifications => "notifications",
+            Self::Slack => "slack",
         }
     }
 
@@ -95,6 +105,8 @@ impl Reaction {
             Self::Lifecycle => Ok(lifecycle::plan(events)),
             Self::Webhooks => webhooks::plan(conn, events).await,
             Self::Forwarding => forwarding::plan(conn, events).await,
+            Self::Notifications => notifications::plan(conn, events).await,
+            Self::Slack => slack::plan(conn, events).await,
         }
     }
 }

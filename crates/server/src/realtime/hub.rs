@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
 use domain::Event;
+use store::notifications::Notification;
 use tokio::sync::{broadcast, watch, Notify};
 
 /// How many events a slow subscriber may fall behind before it must resume
@@ -23,6 +24,8 @@ pub struct Hub {
     tailer: Arc<Tailer>,
     /// Wakes this node's reactions.
     appended: Arc<Notify>,
+    /// New in-app notifications, for their recipients' live feeds.
+    notifications: broadcast::Sender<Arc<Notification>>,
 }
 
 /// Whether the tailer runs, whether it has its starting place, its nudge,
@@ -46,6 +49,7 @@ impl Hub {
     /// must catch up from the store (tests use a small one to see that happen).
     pub fn with_capacity(capacity: usize) -> Self {
         let (sender, _) = broadcast::channel(capacity.max(1));
+        let (notifications, _) = broadcast::channel(capacity.max(1));
         Self {
             sender,
             tailer: Arc::new(Tailer {
@@ -55,7 +59,19 @@ impl Hub {
                 durable_seq: AtomicI64::new(0),
             }),
             appended: Arc::default(),
+            notifications,
         }
+    }
+
+    /// Says that this in-app notification was just committed: its
+    /// recipient's open feeds on this node show it.
+    pub fn publish_notification(&self, notification: Notification) {
+        let _ = self.notifications.send(Arc::new(notification));
+    }
+
+    /// Every in-app notification published from now on (feeds filter theirs).
+    pub fn subscribe_notifications(&self) -> broadcast::Receiver<Arc<Notification>> {
+        self.notifications.subscribe()
     }
 
     /// Says that these events were just committed and are durable: the

@@ -12,10 +12,12 @@ use chrono::{DateTime, Utc};
 use domain::{Event, EventKind};
 use futures_util::{stream, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::http::api::notifications::NotificationView;
 use crate::http::auth::{Credential, InWorkspaceWith};
 use crate::http::error::ApiError;
 use crate::http::metrics::SseClient;
@@ -107,6 +109,10 @@ async fn events(
         Credential::Session { raw, .. } => sse::Proof::Session(raw),
         Credential::Token { id } => sse::Proof::Token(id),
     };
+    // The caller's own in-app notifications ride along as `notification`
+    // messages (no id: they are not events and are not replayed; the
+    // centre's list has them all).
+    let notifications = own_notifications(&state, &who);
     let feed = sse::open(&state, who, proof, last).await?;
     // The first message tells the client how soon to come back, and that the
     // subscription is live: anything committed from now on will arrive.
@@ -117,10 +123,47 @@ async fn events(
         let _open = &client;
         Ok(message(&event))
     });
-    Ok(
-        Sse::new(stream::once(async move { Ok(hello) }).chain(events))
-            .keep_alive(KeepAlive::new().interval(KEEP_ALIVE)),
-    )
+    // The stream ends when the feed does (logged out, left the workspace):
+    // its end is marked so that the notifications end with it.
+    let ends = events.map(Some).chain(stream::once(async { None }));
+    let live = stream::select(ends, notifications.map(Some))
+        .take_while(|item| std::future::ready(item.is_some()))
+        .filter_map(std::future::ready);
+    Ok(Sse::new(stream::once(async move { Ok(hello) }).chain(live))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+/// The in-app notifications for `who` published on this node from now on,
+/// as SSE messages; ends with the node.
+fn own_notifications(
+    state: &AppState,
+    who: &crate::services::access::Principal,
+) -> impl Stream<Item = Result<SseEvent, Infallible>> + Send + 'static {
+    let receiver = state.hub.subscribe_notifications();
+    let user = who.user.id.clone();
+    let workspace = who.workspace_id.clone();
+    let shutdown = state.shutdown.clone();
+    stream::unfold(receiver, move |mut receiver| {
+        let (user, workspace, shutdown) = (user.clone(), workspace.clone(), shutdown.clone());
+        async move {
+            loop {
+                let received = tokio::select! {
+                    () = shutdown.cancelled() => return None,
+                    received = receiver.recv() => received,
+                };
+                match received {
+                    Ok(n) if n.user_id == user && n.workspace_id == workspace => {
+                        let view = NotificationView::from(n.as_ref());
+                        let message = SseEvent::default().event("notification");
+                        let message = message.clone().json_data(view).unwrap_or(message);
+                        return Some((Ok(message), receiver));
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    })
 }
 
 /// One SSE message for `event`.

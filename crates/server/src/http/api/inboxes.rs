@@ -5,6 +5,7 @@
 
 mod channels;
 mod members;
+mod notify;
 mod personal;
 mod views;
 
@@ -41,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(personal::routes())
         .merge(members::routes())
         .merge(channels::routes())
+        .merge(notify::routes())
 }
 
 /// `POST /inboxes`.

@@ -10,6 +10,7 @@ pub mod events;
 pub mod inboxes;
 pub mod integrations;
 pub mod media;
+pub mod notifications;
 mod responses;
 pub mod words;
 
@@ -37,6 +38,7 @@ Errors are application/problem+json with a stable `code`."
         (name = "conversations", description = "The queue and the buttons people press"),
         (name = "events", description = "Live Server-Sent Events"),
         (name = "integrations", description = "Outgoing webhooks and background jobs (admins)"),
+        (name = "notifications", description = "The caller's notification centre and preferences"),
     )
 )]
 struct ApiDoc;
@@ -72,6 +74,7 @@ pub fn routes() -> (Router<AppState>, Router<AppState>, Document) {
         .merge(integrations::routes())
         .merge(canned::routes())
         .merge(media::routes())
+        .merge(notifications::routes())
         .split_for_parts();
     let (uploads, upload_document) = media::upload_routes().split_for_parts();
     document.merge(upload_document);

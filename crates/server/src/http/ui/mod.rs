@@ -113,7 +113,7 @@ pub fn routes() -> Router<AppState> {
         .merge(team_routes())
 }
 
-/// The integrations page (admins): webhooks and background jobs.
+/// The integrations page (admins): webhooks, Slack and background jobs.
 fn integration_routes() -> Router<AppState> {
     use pages::integrations;
     Router::new()
@@ -129,6 +129,14 @@ fn integration_routes() -> Router<AppState> {
         .route(
             "/w/{ws}/integrations/webhooks/{id}/delete",
             post(integrations::remove),
+        )
+        .route(
+            "/w/{ws}/integrations/slack",
+            post(pages::slack_settings::connect),
+        )
+        .route(
+            "/w/{ws}/integrations/slack/disconnect",
+            post(pages::slack_settings::disconnect),
         )
 }
 

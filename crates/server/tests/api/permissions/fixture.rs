@@ -174,8 +174,9 @@ impl Fixture {
             "messages" => self.message_id.clone(),
             "webhooks" => self.webhook_id.clone(),
             "canned-replies" => self.canned_reply_id.clone(),
+            // Nobody's notification: each caller may read their own only.
             // Nobody's invitation: each caller may act on their own only.
-            "invitations" => "0190f000-0000-7000-8000-000000000000".to_string(),
+            "notifications" | "invitations" => "0190f000-0000-7000-8000-000000000000".to_string(),
             other => panic!("teach the matrix's fixture what an id under /{other}/ names"),
         }
     }

@@ -270,6 +270,13 @@ pub fn rows() -> Vec<Row> {
         ws(POST, "/webhooks", [201, 201, 403, 403, 401, 404])
             .json(|_| json!({ "url": "https://erp.example.com/in", "event_types": ["message"] })),
         ws(DELETE, "/webhooks/{id}", [204, 204, 403, 403, 401, 404]),
+        // Slack: the matrix's app has no Slack stand-in, so a well-formed
+        // token is never sent; one not shaped like a bot token is refused
+        // before Slack is asked, and disconnecting needs a connection.
+        ws(GET, "/integrations/slack", [200, 200, 403, 403, 401, 404]),
+        ws(PUT, "/integrations/slack", [422, 422, 403, 403, 401, 404])
+            .json(|_| json!({ "bot_token": "not-a-bot-token", "signing_secret": "s" })),
+        ws(DELETE, "/integrations/slack", [404, 404, 403, 403, 401, 404]),
         ws(
             GET,
             "/webhooks/{id}/deliveries",
@@ -342,6 +349,11 @@ pub fn rows() -> Vec<Row> {
         // endpoint documents).
         ws(PUT, "/inboxes/{id}/mute", [422, 422, 204, 404, 401, 404])
             .json(|_| json!({ "muted": true })),
+        // "Notify users and channels" is inbox policy: admins only.
+        ws(GET, "/inboxes/{id}/notify", [200, 200, 403, 404, 401, 404]),
+        ws(PUT, "/inboxes/{id}/notify", [200, 200, 403, 404, 401, 404])
+            .json(|f| json!({ "notify_throttle_secs": 60,
+                "targets": [{ "type": "member", "user_id": f.seed.ben.id }] })),
         ws(
             PUT,
             "/inboxes/{id}/registration",
@@ -370,6 +382,29 @@ pub fn rows() -> Vec<Row> {
             "/invitations/{id}",
             [404, 404, 403, 403, 401, 404],
         ),
+        // ---- Each person's own notifications in the workspace ----
+        ws(GET, "/me/notifications", [200, 200, 200, 200, 401, 404]),
+        ws(
+            POST,
+            "/me/notifications/read-all",
+            [204, 204, 204, 204, 401, 404],
+        ),
+        ws(
+            POST,
+            "/me/notifications/{id}/read",
+            [404, 404, 404, 404, 401, 404],
+        ),
+        ws(
+            GET,
+            "/me/notification-preferences",
+            [200, 200, 200, 200, 401, 404],
+        ),
+        ws(
+            PUT,
+            "/me/notification-preferences",
+            [200, 200, 200, 200, 401, 404],
+        )
+        .json(|_| json!({ "inbound": "off" })),
         // ---- Permalinks ----
         ws(GET, "/messages/{id}", [200, 200, 200, 404, 401, 404]),
         // ---- Media: any member uploads; a message's files go with the message ----

@@ -167,7 +167,7 @@ async fn a_reply_with_a_picture_reaches_twilio_as_a_media_url_that_works_until_i
     assert!(!token.contains(&media), "{url}");
     assert!(token.len() >= 32, "{url}");
 
-    assert_eq!(s.app.run_due_jobs().await, 1);
+    assert!(s.app.run_due_jobs().await >= 1);
     let sent = s.standin.sent_messages();
     assert_eq!(sent.len(), 1);
     assert!(
@@ -294,7 +294,9 @@ async fn a_reply_may_only_carry_this_workspaces_uploads_and_at_most_ten(backend:
     }
     // Nothing was written, nothing sent.
     assert_eq!(s.messages(&conversation).await.len(), before);
-    assert_eq!(s.app.run_due_jobs().await, 0);
+    // (Other work, such as notifications of the customer's text, may run.)
+    s.app.run_due_jobs().await;
+    assert!(s.standin.sent_messages().is_empty());
 
     // The same upload may go out again: each reply gets its own link.
     let mut urls = Vec::new();

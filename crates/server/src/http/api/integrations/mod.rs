@@ -1,7 +1,8 @@
 //! What an admin connects the workspace to and watches run: outgoing
-//! webhooks and the background jobs.
+//! webhooks, Slack and the background jobs.
 
 pub mod jobs;
+pub mod slack;
 pub mod webhooks;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -13,4 +14,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(webhooks::routes())
         .merge(jobs::routes())
+        .merge(slack::routes())
 }

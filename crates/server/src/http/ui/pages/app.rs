@@ -29,6 +29,8 @@ pub struct AppPage {
     pub compose_script: String,
     /// The reply box's attachments script.
     pub attach_script: String,
+    /// The bell's and the @mention picker's script.
+    pub notify_script: String,
     /// The workspace id.
     pub ws: String,
     /// The CSRF token for forms and the script's writes.
@@ -110,6 +112,7 @@ async fn page(
         script: assets::url("app.js"),
         compose_script: assets::url("compose.js"),
         attach_script: assets::url("attach.js"),
+        notify_script: assets::url("notify.js"),
         ws: who.workspace_id.to_string(),
         csrf: agent.csrf.clone(),
         me: who.user.id.to_string(),

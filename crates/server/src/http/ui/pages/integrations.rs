@@ -1,4 +1,5 @@
-//! `/w/{ws}/integrations` (admins): the workspace's outgoing webhooks —
+//! `/w/{ws}/integrations` (admins): Slack (`slack_settings`), the
+//! workspace's outgoing webhooks —
 //! register one (its signing secret is shown once, on the page that answers
 //! the form), remove one, read one's recent deliveries — and its background
 //! jobs by state, with attempts and the last error, so an admin can see what
@@ -15,6 +16,7 @@ use store::jobs::{Job, JobStatus};
 use store::webhooks::{Delivery, Endpoint};
 
 use super::settings::{shown_on_page, Frame};
+use super::slack_settings::{self, SlackSection};
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
 use crate::http::ui::format::full_time;
@@ -55,6 +57,8 @@ pub struct IntegrationsPage {
     pub jobs: Vec<JobRow>,
     /// The next page of jobs.
     pub jobs_next: Option<String>,
+    /// The Slack connection.
+    pub slack: SlackSection,
 }
 
 /// An endpoint as the page lists it.
@@ -163,7 +167,7 @@ pub struct IntegrationsQuery {
 }
 
 /// Builds the page; `form`, `secret` and `error` come from a posted form.
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     agent: &Agent,
     query: &IntegrationsQuery,
@@ -180,6 +184,7 @@ async fn page(
     let jobs = background::list(state, who, status, cursor, JOBS_PER_PAGE).await?;
     let ws = who.workspace_id.to_string();
     let zone = viewer_zone(state, &who.user).await?;
+    let slack = slack_settings::section(state, agent, zone, posted.slack_error).await?;
     Ok(IntegrationsPage {
         chrome: Chrome::new("Integrations"),
         frame: Frame::of(agent),
@@ -199,16 +204,28 @@ async fn page(
             let c: String = url::form_urlencoded::byte_serialize(c.as_bytes()).collect();
             format!("/w/{ws}/integrations?jobs={}&cursor={c}", status.as_str())
         }),
+        slack,
     })
 }
 
 /// What a posted form left for the page to show.
 #[derive(Debug, Default)]
-struct Posted {
+pub(super) struct Posted {
     form: WebhookForm,
     secret: Option<String>,
     error: Option<String>,
     notice: Option<String>,
+    slack_error: Option<String>,
+}
+
+impl Posted {
+    /// The page after the Slack connect form was refused for `why`.
+    pub(super) fn slack_refused(why: String) -> Self {
+        Self {
+            slack_error: Some(why),
+            ..Self::default()
+        }
+    }
 }
 
 /// `GET /w/{ws}/integrations`.

@@ -16,6 +16,7 @@ pub mod profile;
 pub mod queue;
 pub mod settings;
 pub mod settings_actions;
+pub mod slack_settings;
 pub mod snooze;
 pub mod status_action;
 pub mod team;

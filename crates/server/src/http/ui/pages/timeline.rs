@@ -40,6 +40,9 @@ pub struct Line {
     pub failure: String,
     /// Attachments.
     pub media: Vec<MediaLine>,
+    /// A note's text in pieces: `(true, name)` for an @mention (shown
+    /// highlighted), `(false, text)` for the rest. Empty for other lines.
+    pub parts: Vec<(bool, String)>,
 }
 
 /// An attachment in the timeline.
@@ -65,6 +68,17 @@ fn media_lines(ws: &str, m: &domain::Message) -> Vec<MediaLine> {
                 a.url.clone()
             },
             is_image: domain::MediaType::parse(&a.content_type).is_ok_and(|t| t.is_image()),
+        })
+        .collect()
+}
+
+/// A note's text split at its @mentions (DESIGN: `@[Name](user id)`).
+fn note_parts(text: &str) -> Vec<(bool, String)> {
+    domain::mention::segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            domain::mention::Segment::Text(t) => (false, t.to_string()),
+            domain::mention::Segment::Mention { name, .. } => (true, name.to_string()),
         })
         .collect()
 }
@@ -109,6 +123,7 @@ pub async fn timeline(
             delivery_class: "",
             failure: String::new(),
             media: Vec::new(),
+            parts: Vec::new(),
         };
         let shown = item.message.is_some() || describe(&item.event, &names, zone).is_some();
         if shown && day != Some(local_day(at, zone)) {
@@ -137,6 +152,11 @@ pub async fn timeline(
                 },
                 id: m.id.to_string(),
                 text: m.body.as_str().to_string(),
+                parts: if m.kind == MessageKind::Note {
+                    note_parts(m.body.as_str())
+                } else {
+                    Vec::new()
+                },
                 author,
                 delivery: m
                     .delivery

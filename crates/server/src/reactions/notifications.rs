@@ -1,0 +1,135 @@
+//! Committed events become notices: the rules
+//! (`services::notifications::rules`) say who hears of each event, and each
+//! notice is one [`Job::Notify`]. Nothing is written on the inbound path;
+//! the throttle is applied when the job runs.
+
+use std::collections::HashMap;
+
+use domain::{EventKind, InboxId, InboxMember, MessageKind, Status, UserId, WorkspaceId};
+use store::log::LoggedEvent;
+use store::Conn;
+
+use super::Planned;
+use crate::jobs::Job;
+use crate::services::notifications::rules::{self, Choices};
+use crate::services::notifications::settings::{self, InboxNotify};
+use crate::services::notifications::{preferences, Notice, Recipient, Trigger};
+use crate::services::ServiceError;
+
+/// What one batch has read already: most events of a batch share an inbox.
+#[derive(Default)]
+struct Known {
+    inboxes: HashMap<InboxId, (Vec<InboxMember>, InboxNotify)>,
+    choices: HashMap<(WorkspaceId, Trigger), Choices>,
+}
+
+impl Known {
+    async fn inbox(
+        &mut self,
+        conn: &mut Conn<'_>,
+        id: &InboxId,
+    ) -> Result<&(Vec<InboxMember>, InboxNotify), ServiceError> {
+        if !self.inboxes.contains_key(id) {
+            let members = store::inboxes::members(conn, id).await?;
+            let stored = store::notifications::settings(conn, id).await?;
+            let notify = settings::resolve(stored, &members);
+            self.inboxes.insert(id.clone(), (members, notify));
+        }
+        self.inboxes
+            .get(id)
+            .ok_or_else(|| ServiceError::internal("inbox cache"))
+    }
+
+    async fn choices(
+        &mut self,
+        conn: &mut Conn<'_>,
+        workspace: &WorkspaceId,
+        trigger: Trigger,
+    ) -> Result<Choices, ServiceError> {
+        let key = (workspace.clone(), trigger);
+        if !self.choices.contains_key(&key) {
+            let choices = preferences::choices(conn, workspace, trigger).await?;
+            self.choices.insert(key.clone(), choices);
+        }
+        self.choices
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ServiceError::internal("choices cache"))
+    }
+}
+
+/// One notify job per recipient of each event.
+pub async fn plan(
+    conn: &mut Conn<'_>,
+    events: &[LoggedEvent],
+) -> Result<Vec<Planned>, ServiceError> {
+    let mut known = Known::default();
+    let mut planned = Vec::new();
+    for LoggedEvent { event, .. } in events {
+        let actor = event.actor_id.as_ref();
+        let ws = &event.workspace_id;
+        let (trigger, recipients) = match &event.kind {
+            EventKind::Message {
+                message_kind: MessageKind::Inbound,
+                ..
+            } => {
+                let choices = known.choices(conn, ws, Trigger::Inbound).await?;
+                let (members, notify) = known.inbox(conn, &event.inbox_id).await?;
+                let told = rules::inbound(&notify.targets, members, actor, &choices);
+                (Trigger::Inbound, told)
+            }
+            EventKind::Message {
+                message_id,
+                message_kind: MessageKind::Note,
+            } => {
+                let Some(note) = store::messages::get(conn, message_id).await? else {
+                    continue;
+                };
+                let mentioned = domain::mention::mentioned(note.body.as_str());
+                if mentioned.is_empty() {
+                    continue;
+                }
+                let choices = known.choices(conn, ws, Trigger::Mentioned).await?;
+                let (members, _) = known.inbox(conn, &event.inbox_id).await?;
+                let author = note.author_id.as_ref().or(actor);
+                let told = rules::mentioned(&mentioned, author, members, &choices);
+                (Trigger::Mentioned, told)
+            }
+            EventKind::Assigned { assignee_id: to } | EventKind::Transferred { to_id: to, .. } => {
+                let choices = known.choices(conn, ws, Trigger::Assigned).await?;
+                let told = rules::assigned(to, actor, &choices);
+                (Trigger::Assigned, told.into_iter().collect())
+            }
+            EventKind::StatusChanged {
+                from: Status::Snoozed,
+                to,
+                ..
+            } if *to != Status::Snoozed => {
+                let assignee: Option<UserId> =
+                    store::conversations::get(conn, &event.conversation_id)
+                        .await?
+                        .and_then(|c| c.assignee_id);
+                let choices = known.choices(conn, ws, Trigger::SnoozeWoke).await?;
+                let told = rules::snooze_woke(assignee.as_ref(), actor, &choices);
+                (Trigger::SnoozeWoke, told.into_iter().collect())
+            }
+            _ => continue,
+        };
+        planned.extend(recipients.into_iter().map(|recipient: Recipient| Planned {
+            seq: event.seq,
+            workspace_id: ws.clone(),
+            job: Job::Notify {
+                notice: Notice {
+                    workspace_id: ws.clone(),
+                    inbox_id: Some(event.inbox_id.clone()),
+                    conversation_id: Some(event.conversation_id.clone()),
+                    trigger,
+                    recipient,
+                    event_seq: event.seq,
+                },
+            },
+            run_at: event.created_at,
+        }));
+    }
+    Ok(planned)
+}

@@ -1,0 +1,105 @@
+//! The notification bell: a customer's text counts up live, the list opens
+//! the conversation and marks it read — at 1440×900 and 390×844.
+
+use crate::browser::{app_and_browser, customer_texts};
+
+#[tokio::test]
+async fn the_bell_counts_a_text_live_and_its_list_opens_the_conversation() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let ws = &seed.workspace_id;
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    for (phone, from, text) in [
+        (false, "+14155550161", "The boiler is leaking"),
+        (true, "+14155550162", "Do you open on Sundays?"),
+    ] {
+        browser
+            .client
+            .goto(&format!("{}/w/{ws}", app.address))
+            .await
+            .unwrap();
+        browser.resize(phone).await;
+        browser.wait_for("#bell").await;
+        assert!(!browser.is_shown("#bell-count").await, "nothing unread yet");
+        customer_texts(&app, &seed, from, text).await;
+        // The queue shows it live: the page's event stream is open.
+        browser.wait_for_text("#queue", text).await;
+        app.run_due_jobs().await;
+        // Live: no reload.
+        browser.wait_for_text("#bell-count", "1").await;
+        browser.click("#bell").await;
+        browser.wait_for_text("#bell-list", text).await;
+        browser.assert_fits("the open notification list").await;
+        browser.click("#bell-list .bell-item a").await;
+        browser.wait_for_text("#timeline", text).await;
+        assert!(browser.path_segments().await.contains(&"c".to_string()));
+        // Opened is read.
+        browser.wait_for("#bell").await;
+        assert!(!browser.is_shown("#bell-count").await, "read once opened");
+    }
+}
+
+/// Ben mentions Ana in a note by picking her from the `@` list; the note
+/// shows the mention highlighted and Ana's bell counts it.
+#[tokio::test]
+async fn typing_at_in_a_note_offers_the_inbox_members_and_the_mention_reaches_them() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let ws = &seed.workspace_id;
+    for (phone, from) in [(false, "+14155550163"), (true, "+14155550164")] {
+        let conversation = app.new_conversation(&seed, from, "Hi there").await;
+        app.run_due_jobs().await;
+        browser.sign_in_as(&app, &seed.ben.id).await;
+        browser
+            .client
+            .goto(&format!("{}/w/{ws}/c/{conversation}", app.address))
+            .await
+            .unwrap();
+        browser.resize(phone).await;
+        browser.click("label.composer-tab:has(#mode-note)").await;
+        browser.type_into("#composer-body", "Over to @An").await;
+        browser.wait_for_text("#mention-picker", "Ana Lima").await;
+        browser.assert_fits("the mention picker").await;
+        // Enter picks the highlighted member.
+        browser
+            .wait_for("#composer-body")
+            .await
+            .send_keys("\u{E007}")
+            .await
+            .unwrap();
+        assert_eq!(browser.value("#composer-body").await, "Over to @Ana Lima ");
+        browser
+            .wait_for("#composer-body")
+            .await
+            .send_keys("<b>please</b>")
+            .await
+            .unwrap();
+        browser.click("#send").await;
+        browser
+            .wait_for_text("#timeline mark.mention", "@Ana Lima")
+            .await;
+        // Escaped: the customer-visible markup stays text.
+        browser
+            .wait_for_text("#timeline", "@Ana Lima <b>please</b>")
+            .await;
+        app.run_due_jobs().await;
+
+        browser.sign_in_as(&app, &seed.ana.id).await;
+        browser
+            .client
+            .goto(&format!("{}/w/{ws}", app.address))
+            .await
+            .unwrap();
+        browser.resize(phone).await;
+        // The text and the mention, both unread.
+        browser.wait_for_text("#bell-count", "2").await;
+        browser.click("#bell").await;
+        browser
+            .wait_for_text("#bell-list", "mentioned you: Over to @Ana Lima")
+            .await;
+        browser.click("#bell-read-all").await;
+        browser.wait_for("#bell").await;
+    }
+}
