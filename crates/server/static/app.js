@@ -216,10 +216,14 @@
 
   function submit(force) {
     var text = body.value;
-    if (!text.trim()) return;
+    var files = window.switchboardAttachments;
+    var attached = mode() === "reply" && files ? files.ids() : [];
+    if (mode() === "reply" && files && files.busy()) { showError("Wait for the files to finish uploading."); return; }
+    if (!text.trim() && !attached.length) return;
     // Mentions picked in a note are sent in their stored form (notify.js).
     if (mode() === "note" && window.switchboardMentions) text = window.switchboardMentions.encode(text);
     var payload = { kind: mode(), body: text };
+    if (attached.length) payload.attachments = attached.map(function (id) { return { media_id: id }; });
     if (!force && mode() === "reply") payload.expected_version = Number($("expected-version").value);
     sendButton.disabled = true;
     showError("");
@@ -227,6 +231,7 @@
       sendButton.disabled = false;
       if (r.ok) {
         body.value = "";
+        if (attached.length) files.clear();
         // Says so to the counter under the box (and lets go of the lock).
         body.dispatchEvent(new Event("input", { bubbles: true }));
         $("stale").hidden = true;

@@ -17,6 +17,8 @@
   const STORE_THREAD = "switchboard.simulator.thread";
   // Area codes in use, so the fictional 555-01xx numbers are valid numbers.
   const AREA_CODES = ["206", "212", "303", "312", "415", "503", "512", "617", "702", "737"];
+  // Shown as pictures; never SVG, which could carry script.
+  const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif"];
   const STATUS_LABELS = {
     queued: "Sending…",
     sending: "Sending…",
@@ -259,6 +261,24 @@
     const bubble = document.createElement("div");
     bubble.className = "bubble";
     bubble.textContent = message.body;
+    // Pictures the team sent (MMS), at their public link; anything else
+    // arrives as a link, the way a phone offers a file.
+    (message.media || []).forEach(function (file, i) {
+      const link = document.createElement("a");
+      link.className = "bubble-media";
+      link.href = file.url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      if (IMAGE_TYPES.indexOf(file.content_type) !== -1) {
+        const img = document.createElement("img");
+        img.src = file.url;
+        img.alt = "Picture " + (i + 1);
+        link.appendChild(img);
+      } else {
+        link.textContent = "Attachment " + (i + 1);
+      }
+      bubble.appendChild(link);
+    });
     item.appendChild(bubble);
 
     const meta = document.createElement("div");

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod links;
 pub mod locks;
 pub mod log;
+pub mod media;
 pub mod messages;
 pub mod notifications;
 pub mod notify;

@@ -5,7 +5,9 @@
 //! inbound path as a provider webhook (`messages`, `conversations`, …).
 
 use domain::text::Word;
-use domain::{DeliveryStatus, Id, MessageBody, MessageId, PhoneNumber, Timestamp, WorkspaceId};
+use domain::{
+    Attachment, DeliveryStatus, Id, MessageBody, MessageId, PhoneNumber, Timestamp, WorkspaceId,
+};
 
 use crate::time::from_millis;
 use crate::{Conn, Result, StoreError};
@@ -47,6 +49,8 @@ pub struct PhoneMessage {
     pub inbox_number: PhoneNumber,
     /// The text.
     pub body: MessageBody,
+    /// Its pictures and files (a reply's at their public links).
+    pub attachments: Vec<Attachment>,
     /// Where a reply is on its way; `None` for what the phone sent.
     pub delivery_status: Option<DeliveryStatus>,
     /// Why a reply failed, when it did.
@@ -97,6 +101,7 @@ struct PhoneMessageRow {
     kind: String,
     address: String,
     body: String,
+    attachments: String,
     delivery_status: Option<String>,
     error_message: Option<String>,
     created_at: i64,
@@ -113,6 +118,8 @@ fn phone_message_from_row(row: PhoneMessageRow) -> Result<PhoneMessage> {
         direction,
         inbox_number: PhoneNumber::from_trusted(row.address),
         body: MessageBody::from_trusted(row.body),
+        attachments: serde_json::from_str(&row.attachments)
+            .map_err(|e| StoreError::corrupt("messages.attachments", e))?,
         delivery_status: row
             .delivery_status
             .map(|s| DeliveryStatus::parse(&s))
@@ -140,7 +147,8 @@ pub async fn phone_messages(
     limit: u32,
 ) -> Result<Vec<PhoneMessage>> {
     let mut rows = crate::on_backend!(conn, c => sqlx::query_as::<_, PhoneMessageRow>(
-        "SELECT m.id, m.kind, ch.address, m.body, m.delivery_status, m.error_message, \
+        "SELECT m.id, m.kind, ch.address, m.body, m.attachments, m.delivery_status, \
+         m.error_message, \
          m.created_at \
          FROM contacts ct \
          JOIN conversations c ON c.contact_id = ct.id \

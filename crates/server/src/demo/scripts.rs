@@ -225,6 +225,7 @@ async fn write(
         Post {
             kind,
             body: MessageBody::parse(body, false)?,
+            attachments: Vec::new(),
             expected_version: None,
         },
     )

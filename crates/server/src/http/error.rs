@@ -227,6 +227,7 @@ impl From<ServiceError> for ApiError {
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, None),
             ErrorKind::Conflict => (StatusCode::CONFLICT, None),
             ErrorKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
+            ErrorKind::Unsupported => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
             ErrorKind::RateLimited(wait) => (StatusCode::TOO_MANY_REQUESTS, Some(wait)),
             ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, None),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, None),

@@ -8,6 +8,7 @@ pub mod error;
 pub mod health;
 pub mod hooks;
 pub mod json_body;
+pub mod media;
 pub mod metrics;
 pub mod problem;
 pub mod query;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::Json;
 
-use super::{api, health, hooks, problem, session_renewal, simulator_api, ui};
+use super::{api, health, hooks, media, problem, session_renewal, simulator_api, ui};
 use crate::http::metrics;
 use crate::services::state::AppState;
 
@@ -28,7 +28,7 @@ pub fn build(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
 
-    let (api, document) = api::routes();
+    let (api, api_uploads, document) = api::routes();
     let document = Arc::new(document);
     let routes = Router::new()
         .route("/healthz", get(health::healthz))
@@ -39,6 +39,8 @@ pub fn build(state: AppState) -> Router {
         )
         .merge(api)
         .route("/static/{file}", get(ui::assets::serve))
+        // Sent files by their public, expiring link (Twilio's `MediaUrl`).
+        .route("/media/{token}", get(media::public))
         // The agent web app: pages over the same services as the API.
         .merge(ui::routes())
         .fallback(problem::not_found);
@@ -64,7 +66,7 @@ pub fn build(state: AppState) -> Router {
     // File uploads read a larger body than any file they keep, so that a file
     // too big is answered on its form (`ui::upload`).
     let upload_body = max_body.max(ui::upload::UPLOAD_BODY_BYTES);
-    let uploads = body_limit(ui::upload_routes(), upload_body);
+    let uploads = body_limit(ui::upload_routes().merge(api_uploads), upload_body);
     // Provider webhooks: verified by signature, not by session, and answered
     // to a provider, not a browser: none of the web app's layers below (the
     // ingest benchmark measured them at a few percent of a webhook's cost).
@@ -161,8 +163,9 @@ fn request_span(request: &Request) -> Span {
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // An invitation's link carries its secret in the path: log the route.
-    let path = if route.starts_with("/invite/") {
+    // An invitation's or a sent file's link carries its secret in the
+    // path: log the route.
+    let path = if route.starts_with("/invite/") || route.starts_with("/media/") {
         route
     } else {
         request.uri().path()

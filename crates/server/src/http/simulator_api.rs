@@ -65,6 +65,8 @@ pub struct PhoneMessageView {
     pub inbox_number: String,
     /// The text, exactly as written: the page shows it as text, never as markup.
     pub body: String,
+    /// Pictures and files: `{url, content_type}`; a reply's at its public link.
+    pub media: Vec<PhoneMediaView>,
     /// A reply's delivery status (`queued` … `delivered`, `failed`); `null` for the phone's own.
     pub delivery_status: Option<&'static str>,
     /// Why a reply failed.
@@ -83,6 +85,14 @@ impl From<PhoneMessage> for PhoneMessageView {
             },
             inbox_number: m.inbox_number.to_string(),
             body: m.body.as_str().to_string(),
+            media: m
+                .attachments
+                .into_iter()
+                .map(|a| PhoneMediaView {
+                    url: a.url,
+                    content_type: a.content_type,
+                })
+                .collect(),
             delivery_status: m.delivery_status.map(Word::as_str),
             error: m.error,
             created_at: m
@@ -90,6 +100,15 @@ impl From<PhoneMessage> for PhoneMessageView {
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         }
     }
+}
+
+/// A picture or file on the phone.
+#[derive(Debug, Serialize)]
+pub struct PhoneMediaView {
+    /// Where it is.
+    pub url: String,
+    /// Its MIME type.
+    pub content_type: String,
 }
 
 /// What a phone has sent and received.

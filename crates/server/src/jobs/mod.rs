@@ -102,7 +102,8 @@ pub async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
     Ok(count)
 }
 
-/// The periodic chores that are not per-conversation jobs.
+/// The periodic chores that are not per-conversation jobs (auto-close,
+/// expired sessions and presence, finished jobs, unsent uploads).
 pub async fn sweep(state: &AppState) -> Result<(), ServiceError> {
     let closed = services::jobs::close_resolved(state, 500).await?;
     if closed > 0 {
@@ -113,9 +114,14 @@ pub async fn sweep(state: &AppState) -> Result<(), ServiceError> {
     store::sessions::delete_expired(&mut tx, now).await?;
     store::presence::purge_expired(&mut tx, now).await?;
     let pruned = store::jobs::prune_finished(&mut tx, now - KEEP_FINISHED, 5_000).await?;
+    let unsent =
+        store::media::prune_unsent(&mut tx, now - services::media::KEEP_UNSENT, 500).await?;
     tx.commit().await?;
     if pruned > 0 {
         tracing::debug!(pruned, "pruned finished jobs");
+    }
+    if unsent > 0 {
+        tracing::debug!(unsent, "deleted uploads no message carries");
     }
     Ok(())
 }

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Conflict,
     /// The input is larger than the limit.
     TooLarge,
+    /// The input is of a type that is not taken (a file's content type).
+    Unsupported,
     /// Too many attempts; try again after the given time.
     RateLimited(Duration),
     /// Something outside us (a provider, the database) did not answer: worth retrying.
@@ -93,6 +95,11 @@ impl ServiceError {
     /// The input is over a size limit.
     pub fn too_large(detail: impl Into<String>) -> Self {
         Self::new(ErrorKind::TooLarge, "payload_too_large", detail)
+    }
+
+    /// The input's type is not one that is taken.
+    pub fn unsupported(detail: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unsupported, "unsupported_media_type", detail)
     }
 
     /// Too many attempts: come back after `retry_after`.

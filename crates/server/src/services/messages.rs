@@ -1,13 +1,14 @@
 //! Replies and internal notes.
 
 use domain::{
-    Action, Contact, Conversation, ConversationId, Event, EventKind, Inbox, Message, MessageBody,
-    MessageId, MessageKind, Registration, Status, Timestamp, Trigger, UserId,
+    Action, Contact, Conversation, ConversationId, Event, EventKind, Inbox, MediaId, Message,
+    MessageBody, MessageId, MessageKind, Registration, Status, Timestamp, Trigger, UserId,
 };
 use store::{Conn, StoreError, Tx};
 
 use super::access::{self, Principal};
 use super::conversations::apply_trigger;
+use super::media::{self, Outgoing};
 use crate::services::state::AppState;
 use crate::services::ServiceError;
 
@@ -21,6 +22,8 @@ pub struct Post {
     pub kind: MessageKind,
     /// The text.
     pub body: MessageBody,
+    /// Uploads to send with a reply (MMS); the text may then be empty.
+    pub attachments: Vec<MediaId>,
     /// The conversation version the writer saw; a reply written against a
     /// version older than the latest customer-visible message (the
     /// customer's, or a teammate's reply) is refused as stale.
@@ -44,6 +47,18 @@ pub async fn post(
             "kind: must be reply or note",
         ));
     }
+    if post.kind == MessageKind::Note && !post.attachments.is_empty() {
+        return Err(ServiceError::invalid(
+            "validation",
+            "attachments: only a reply carries files (they are sent to the customer)",
+        ));
+    }
+    if post.attachments.is_empty() && post.body.as_str().trim().is_empty() {
+        return Err(ServiceError::invalid(
+            "validation",
+            "body: must not be empty",
+        ));
+    }
     for _ in 0..ATTEMPTS {
         let now = state.clock.now();
         let mut reader = state.store.read().await?;
@@ -61,8 +76,10 @@ pub async fn post(
                 ));
             }
         }
+        let files = media::for_message(&mut conn, &who.workspace_id, &post.attachments).await?;
         drop(reader);
-        let draft = Draft::new(&current, &who.user.id, &post, now)?;
+        let draft = Draft::new(&current, &who.user.id, &post, now)?
+            .with_files(files, &state.settings.public_url);
         let mut tx = state.store.begin().await?;
         match draft.write(&mut tx, &current, now).await {
             Err(StoreError::VersionConflict) => continue,
@@ -146,6 +163,7 @@ pub(crate) struct Draft {
     next: Conversation,
     status: Option<EventKind>,
     message: Message,
+    files: Vec<Outgoing>,
 }
 
 /// What [`Draft::write`] stored, to commit and publish.
@@ -196,7 +214,20 @@ impl Draft {
             next,
             status,
             message,
+            files: Vec::new(),
         })
+    }
+
+    /// Attaches `files` to the message, each under a new public link on
+    /// `public_url` (what Twilio fetches).
+    pub(crate) fn with_files(mut self, files: Vec<domain::Media>, public_url: &str) -> Self {
+        self.files = files.into_iter().map(Outgoing::new).collect();
+        self.message.attachments = self
+            .files
+            .iter()
+            .map(|f| f.attachment(public_url))
+            .collect();
+        self
     }
 
     /// Writes the status change, the message and (for a reply) its delivery
@@ -211,6 +242,7 @@ impl Draft {
             mut next,
             status,
             message,
+            files,
         } = self;
         let author = message.author_id.clone();
         let mut events = Vec::new();
@@ -230,6 +262,18 @@ impl Draft {
         }
         events
             .push(store::messages::insert(tx, &message, current.channel_id.as_ref(), &next).await?);
+        let expires_at = now + media::LINK_LIFETIME;
+        for (position, file) in files.iter().enumerate() {
+            store::media::link(
+                tx,
+                &file.token,
+                &file.media.id,
+                &message.id,
+                position,
+                expires_at,
+            )
+            .await?;
+        }
         // The insert moved the conversation's version on.
         next.version += 1;
         Ok(Written {

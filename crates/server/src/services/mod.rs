@@ -12,6 +12,7 @@ pub mod error;
 pub mod inbound;
 pub mod inboxes;
 pub mod jobs;
+pub mod media;
 pub mod messages;
 pub mod notifications;
 pub mod providers;

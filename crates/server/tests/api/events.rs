@@ -364,6 +364,7 @@ async fn a_feed_that_fell_behind_the_hub_catches_up_from_the_store(backend: Back
     // Five notes: the first also opens the conversation. Six events, unread.
     for n in 0..5 {
         let note = Post {
+            attachments: Vec::new(),
             kind: domain::MessageKind::Note,
             body: domain::MessageBody::parse(&format!("note {n}"), false).unwrap(),
             expected_version: None,

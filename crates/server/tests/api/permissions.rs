@@ -159,6 +159,9 @@ async fn run(
         Body::Empty => request,
         Body::Json(body) => request.json(&body(&fixture)),
         Body::Csv(text) => request.header(CONTENT_TYPE, "text/csv").body(text),
+        Body::Png => request
+            .header(CONTENT_TYPE, "image/png")
+            .body(crate::twilio::media::png()),
     };
     let response = request.send().await.expect("the request reaches the app");
     let got = response.status().as_u16();

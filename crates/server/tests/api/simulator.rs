@@ -167,6 +167,7 @@ async fn a_delivered_reply_shows_on_the_phone_with_its_status(backend: Backend) 
 
     let ana = principal(&app, &seed, &seed.ana).await;
     let reply = Post {
+        attachments: Vec::new(),
         kind: domain::MessageKind::Outbound,
         body: domain::MessageBody::parse("Hi! How can we help?", false).unwrap(),
         expected_version: None,
@@ -175,6 +176,7 @@ async fn a_delivered_reply_shows_on_the_phone_with_its_status(backend: Backend) 
         .await
         .unwrap();
     let note = Post {
+        attachments: Vec::new(),
         kind: domain::MessageKind::Note,
         body: domain::MessageBody::parse("Regular customer", false).unwrap(),
         expected_version: None,

@@ -4,6 +4,7 @@
 
 mod bench;
 mod inbound;
+pub(crate) mod media;
 mod numbers;
 mod optout;
 mod outbound;

@@ -13,6 +13,7 @@ mod inboxes;
 mod jobs;
 mod locks;
 mod log;
+mod media;
 mod messages;
 mod migrations;
 mod presence;

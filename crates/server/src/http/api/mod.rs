@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod events;
 pub mod inboxes;
 pub mod integrations;
+pub mod media;
 pub mod notifications;
 mod responses;
 pub mod words;
@@ -61,8 +62,9 @@ impl Modify for Security {
     }
 }
 
-/// Every API route with the document that describes them.
-pub fn routes() -> (Router<AppState>, Document) {
+/// Every API route with the document that describes them: the routes
+/// under the server's body limit, then the upload routes (which read more).
+pub fn routes() -> (Router<AppState>, Router<AppState>, Document) {
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::routes())
         .merge(inboxes::routes())
@@ -71,13 +73,16 @@ pub fn routes() -> (Router<AppState>, Document) {
         .merge(events::routes())
         .merge(integrations::routes())
         .merge(canned::routes())
+        .merge(media::routes())
         .merge(notifications::routes())
         .split_for_parts();
+    let (uploads, upload_document) = media::upload_routes().split_for_parts();
+    document.merge(upload_document);
     responses::document_refusals(&mut document);
-    (router, document)
+    (router, uploads, document)
 }
 
 /// The OpenAPI document (`switchboard openapi`, `GET /api/v1/openapi.json`).
 pub fn document() -> Document {
-    routes().1
+    routes().2
 }

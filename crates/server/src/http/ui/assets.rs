@@ -39,6 +39,11 @@ const ASSETS: &[Asset] = &[
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/app.js")),
     ),
     Asset::new(
+        "attach.js",
+        "application/javascript; charset=utf-8",
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/attach.js")),
+    ),
+    Asset::new(
         "account.js",
         "application/javascript; charset=utf-8",
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/account.js")),

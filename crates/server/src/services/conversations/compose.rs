@@ -193,6 +193,7 @@ async fn attempt(
     let post = Post {
         kind: MessageKind::Outbound,
         body: compose.body.clone(),
+        attachments: Vec::new(),
         expected_version: None,
     };
     let written = Draft::new(&current, &who.user.id, &post, now)?

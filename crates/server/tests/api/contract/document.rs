@@ -149,7 +149,9 @@ fn the_schemas_carry_the_limits_the_server_enforces() {
     );
     assert_eq!(property(&doc, "NewTokenRequest", "name")["minLength"], 1);
     assert_eq!(property(&doc, "AddLink", "external_id")["maxLength"], 200);
-    assert_eq!(property(&doc, "PostBody", "body")["minLength"], 1);
+    // A reply's text may be empty when it carries files (MMS).
+    assert_eq!(property(&doc, "PostBody", "body")["maxLength"], 65_536);
+    assert_eq!(property(&doc, "PostBody", "attachments")["maxItems"], 10);
     assert_eq!(
         property(&doc, "UpdateInbox", "auto_close_secs")["minimum"],
         60

@@ -27,6 +27,8 @@ pub struct Fixture {
     pub conversation_id: String,
     /// The customer's inbound message.
     pub message_id: String,
+    /// Ana's reply carrying a picture (`/messages/{id}/media/{index}`).
+    pub media_message_id: String,
     /// The customer, who has that conversation.
     pub contact_id: String,
     /// A link on the conversation.
@@ -86,6 +88,7 @@ impl Fixture {
             )
             .await;
         let webhook: Value = json_of(response, 201).await;
+        let media_message_id = reply_with_picture(app, &seed, &conversation_id).await;
         let shared =
             json!({ "shortcut": "welcome", "body": "Hi {{contact.first_name}}!", "shared": true });
         let response = app
@@ -105,6 +108,7 @@ impl Fixture {
         Fixture {
             conversation_id,
             message_id: message.id.to_string(),
+            media_message_id,
             contact_id: conversation.contact_id.to_string(),
             link_id: link["id"].as_str().expect("a link id").to_string(),
             webhook_id: webhook["id"].as_str().expect("a webhook id").to_string(),
@@ -140,7 +144,9 @@ impl Fixture {
         for segment in template.split('/') {
             let filled = match segment {
                 "{ws}" => self.seed.workspace_id.clone(),
+                "{id}" if template.ends_with("/media/{index}") => self.media_message_id.clone(),
                 "{id}" => self.id_under(previous, actor),
+                "{index}" => "0".to_string(),
                 "{user}" => self.seed.ben.id.clone(),
                 "{ch}" => self.seed.channel.id.to_string(),
                 "{link}" => self.link_id.clone(),
@@ -174,6 +180,30 @@ impl Fixture {
             other => panic!("teach the matrix's fixture what an id under /{other}/ names"),
         }
     }
+}
+
+/// Ana uploads a picture and replies with it; returns the reply's id.
+async fn reply_with_picture(app: &TestApp, seed: &Seed, conversation_id: &str) -> String {
+    let response = crate::twilio::media::upload(
+        app,
+        seed,
+        &seed.ana,
+        "image/png",
+        crate::twilio::media::png(),
+    )
+    .await;
+    let media: Value = json_of(response, 201).await;
+    let reply =
+        json!({ "kind": "reply", "body": "", "attachments": [{ "media_id": media["media_id"] }] });
+    let path = format!("/conversations/{conversation_id}/messages");
+    let response = app
+        .api(seed, Method::POST, &path, Some(&seed.ana), Some(reply))
+        .await;
+    let posted: Value = json_of(response, 201).await;
+    posted["message"]["id"]
+        .as_str()
+        .expect("a message id")
+        .to_string()
 }
 
 /// A second token for each of the cast, so that revoking one leaves the

@@ -22,6 +22,8 @@ pub enum Body {
     Json(fn(&Fixture) -> Value),
     /// A CSV file (`Content-Type: text/csv`).
     Csv(&'static str),
+    /// The test PNG (`Content-Type: image/png`).
+    Png,
 }
 
 /// One endpoint of the OpenAPI document and what each caller must get.
@@ -52,6 +54,11 @@ impl Row {
 
     fn csv(mut self, body: &'static str) -> Self {
         self.body = Body::Csv(body);
+        self
+    }
+
+    fn png(mut self) -> Self {
+        self.body = Body::Png;
         self
     }
 
@@ -400,5 +407,12 @@ pub fn rows() -> Vec<Row> {
         .json(|_| json!({ "inbound": "off" })),
         // ---- Permalinks ----
         ws(GET, "/messages/{id}", [200, 200, 200, 404, 401, 404]),
+        // ---- Media: any member uploads; a message's files go with the message ----
+        ws(POST, "/media", [201, 201, 201, 201, 401, 404]).png(),
+        ws(
+            GET,
+            "/messages/{id}/media/{index}",
+            [200, 200, 200, 404, 401, 404],
+        ),
     ]
 }

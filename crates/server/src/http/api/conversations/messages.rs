@@ -5,7 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{
-    ApiCode, ChannelId, DomainError, InboxId, MessageBody, MessageId, MessageKind, PhoneNumber,
+    ApiCode, ChannelId, DomainError, InboxId, MediaId, MessageBody, MessageId, MessageKind,
+    PhoneNumber,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -124,16 +125,26 @@ pub struct PostBody {
     /// `reply` (sent to the customer) or `note` (internal).
     #[schema(value_type = PostKindWord, example = "reply")]
     kind: String,
-    /// The text: not blank, at most 64 KiB of UTF-8.
-    #[schema(min_length = 1, max_length = 65_536)]
-    body: String,
-    /// Not supported yet: send an empty list or leave it out.
+    /// The text: at most 64 KiB of UTF-8; not blank unless the reply has attachments.
     #[serde(default)]
-    #[schema(max_items = 0)]
-    attachments: Vec<serde_json::Value>,
+    #[schema(max_length = 65_536)]
+    body: String,
+    /// Files for a reply (MMS), uploaded first with `POST /media`: at most
+    /// 10 and 5 MB in all. An upload may be sent again in other replies.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    attachments: Vec<AttachmentRef>,
     /// The `version` the writer saw: a reply is refused as stale when the
     /// customer wrote since.
     expected_version: Option<i64>,
+}
+
+/// An uploaded file to attach.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRef {
+    /// The `media_id` `POST /media` answered.
+    media_id: String,
 }
 
 impl PostBody {
@@ -149,15 +160,20 @@ impl PostBody {
                 })
             }
         };
-        if !self.attachments.is_empty() {
-            return Err(DomainError::invalid(
-                "attachments",
-                "sending attachments is not supported yet",
-            ));
-        }
+        let attachments = self
+            .attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                MediaId::parse(&a.media_id).map_err(|_| {
+                    DomainError::invalid("attachments", format!("item {i}: media_id is not an id"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Post {
             kind,
-            body: MessageBody::parse(&self.body, false)?,
+            body: MessageBody::parse(&self.body, !attachments.is_empty())?,
+            attachments,
             expected_version: self.expected_version,
         })
     }

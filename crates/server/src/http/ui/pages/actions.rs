@@ -293,6 +293,7 @@ pub async fn message(
         let post = Post {
             kind,
             body: MessageBody::parse(&form.body, false)?,
+            attachments: Vec::new(),
             expected_version: form.expected_version,
         };
         messages::post(&state, &agent.who, &id, post)

@@ -27,6 +27,8 @@ pub struct AppPage {
     pub script: String,
     /// The message boxes' script (the SMS counter).
     pub compose_script: String,
+    /// The reply box's attachments script.
+    pub attach_script: String,
     /// The bell's and the @mention picker's script.
     pub notify_script: String,
     /// The workspace id.
@@ -109,6 +111,7 @@ async fn page(
         chrome: Chrome::new(page_title),
         script: assets::url("app.js"),
         compose_script: assets::url("compose.js"),
+        attach_script: assets::url("attach.js"),
         notify_script: assets::url("notify.js"),
         ws: who.workspace_id.to_string(),
         csrf: agent.csrf.clone(),

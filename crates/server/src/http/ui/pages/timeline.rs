@@ -38,11 +38,38 @@ pub struct Line {
     pub delivery_class: &'static str,
     /// Why delivery failed.
     pub failure: String,
-    /// Attachments' URLs.
-    pub media: Vec<String>,
+    /// Attachments.
+    pub media: Vec<MediaLine>,
     /// A note's text in pieces: `(true, name)` for an @mention (shown
     /// highlighted), `(false, text)` for the rest. Empty for other lines.
     pub parts: Vec<(bool, String)>,
+}
+
+/// An attachment in the timeline.
+#[derive(Debug, Clone)]
+pub struct MediaLine {
+    /// Where it opens: a sent file through the API (the member's session),
+    /// a received one at the provider's address.
+    pub href: String,
+    /// Whether it is shown inline: JPEG, PNG and GIF only, never SVG.
+    pub is_image: bool,
+}
+
+/// The attachments of `m` as the timeline shows them. Replies' files are
+/// ours, read through the message (their public link may have expired).
+fn media_lines(ws: &str, m: &domain::Message) -> Vec<MediaLine> {
+    m.attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| MediaLine {
+            href: if m.kind == MessageKind::Outbound {
+                format!("/api/v1/workspaces/{ws}/messages/{}/media/{i}", m.id)
+            } else {
+                a.url.clone()
+            },
+            is_image: domain::MediaType::parse(&a.content_type).is_ok_and(|t| t.is_image()),
+        })
+        .collect()
 }
 
 /// A note's text split at its @mentions (DESIGN: `@[Name](user id)`).
@@ -141,7 +168,7 @@ pub async fn timeline(
                     .flatten()
                     .next()
                     .unwrap_or_default(),
-                media: m.attachments.iter().map(|a| a.url.clone()).collect(),
+                media: media_lines(who.workspace_id.as_str(), &m),
                 ..base
             });
         } else if let Some(text) = describe(&item.event, &names, zone) {

@@ -176,6 +176,7 @@ async fn add_note(
     let post = Post {
         kind: MessageKind::Note,
         body,
+        attachments: Vec::new(),
         expected_version: None,
     };
     messages::post(state, who, id, post).await?;

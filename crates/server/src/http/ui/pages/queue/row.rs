@@ -102,7 +102,7 @@ pub(super) fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
     };
     let (preview, preview_author) = match &item.last_message {
         Some(m) => (
-            m.body.as_str().to_string(),
+            preview_text(m),
             (m.kind == domain::MessageKind::Outbound).then(|| author(m, who, names)),
         ),
         None => (String::new(), None),
@@ -146,6 +146,16 @@ pub(super) fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
         inbox: cx.inbox_names.get(&c.inbox_id).cloned().unwrap_or_default(),
         name_parts: Vec::new(),
         preview_parts: Vec::new(),
+    }
+}
+
+/// A message on one line: its text, or its files when it has none (an
+/// MMS with only a picture).
+fn preview_text(m: &domain::Message) -> String {
+    match m.attachments.len() {
+        n if n == 0 || !m.body.as_str().trim().is_empty() => m.body.as_str().to_string(),
+        1 => "📎 Attachment".to_string(),
+        n => format!("📎 {n} attachments"),
     }
 }
 
