@@ -165,6 +165,10 @@ fn team_routes() -> Router<AppState> {
         .route("/w/{ws}/team/revoke", post(team::revoke))
         .route("/w/{ws}/profile", get(profile::page).post(profile::save))
         .route("/w/{ws}/profile/password", post(profile::change_password))
+        .route(
+            "/w/{ws}/profile/notifications",
+            post(pages::profile_notifications::save),
+        )
         .route("/invite/{token}", get(invite::page).post(invite::accept))
         .route("/invite/{token}/join", post(invite::join))
 }
