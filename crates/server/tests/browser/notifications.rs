@@ -144,3 +144,53 @@ async fn a_member_chooses_how_to_hear_of_each_trigger_on_the_profile_page() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(!browser.is_shown("#bell-count").await);
 }
+
+/// An admin edits the inbox's "Notify users and channels"; a bad address is
+/// refused by name and nothing is saved.
+#[tokio::test]
+async fn an_admin_chooses_who_hears_of_an_inbox_in_its_settings() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let settings = format!(
+        "{}/w/{}/inboxes/{}/settings",
+        app.address, seed.workspace_id, seed.inbox_id
+    );
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    browser.client.goto(&settings).await.unwrap();
+    browser.resize(true).await;
+    browser.wait_for("#notify-form").await;
+    browser.assert_fits("the notify card").await;
+    browser.resize(false).await;
+    browser
+        .click(&format!("#notify-form input[value='{}']", seed.ana.id))
+        .await;
+    browser
+        .type_into("#notify-slack", "C0123ABCD support")
+        .await;
+    browser.type_into("#notify-emails", "not-an-address").await;
+    browser.click("#save-notify").await;
+    browser.wait_for_text("#settings-error", "address").await;
+    // The refused card shows what is stored again.
+    browser
+        .click(&format!("#notify-form input[value='{}']", seed.ana.id))
+        .await;
+    browser
+        .type_into("#notify-slack", "C0123ABCD support")
+        .await;
+    browser
+        .type_into("#notify-emails", "team@example.com")
+        .await;
+    browser.type_into("#notify-throttle", "60").await;
+    browser.click("#save-notify").await;
+    browser.wait_for_text("#notice", "Saved.").await;
+    assert_eq!(browser.value("#notify-slack").await, "C0123ABCD support");
+    assert_eq!(browser.value("#notify-throttle").await, "60");
+    let ana_ticked = browser
+        .wait_for(&format!("#notify-form input[value='{}']", seed.ana.id))
+        .await
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(ana_ticked.as_deref(), Some("false"));
+}
