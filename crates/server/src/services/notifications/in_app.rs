@@ -58,7 +58,11 @@ pub async fn summary(conn: &mut Conn<'_>, notice: &Notice) -> Result<String, Ser
                 }),
             None => None,
         },
-        None => None,
+        // No conversation: the inbox's name says which one (registration).
+        None => match &notice.inbox_id {
+            Some(id) => store::inboxes::get(conn, id).await?.map(|i| i.name),
+            None => None,
+        },
     };
     let what = match notice.trigger {
         Trigger::Inbound | Trigger::Mentioned => {
