@@ -22,6 +22,7 @@ on_both_backends!(
     a_mention_in_a_note_tells_the_mentioned_member_only,
     a_new_notification_arrives_on_the_live_feed,
     a_completed_registration_tells_the_admins_by_their_choice,
+    a_notification_reaches_a_feed_served_by_another_node,
 );
 
 /// `user`'s centre.
@@ -315,9 +316,28 @@ async fn a_new_notification_arrives_on_the_live_feed(backend: Backend) {
         return;
     };
     let seed = app.seed().await;
-    let mut feed = app.events(&seed, &seed.ana, None).await;
+    let feed = app.events(&seed, &seed.ana, None).await;
+    expect_notification(&app, &seed, feed).await;
+}
+
+async fn a_notification_reaches_a_feed_served_by_another_node(backend: Backend) {
+    // SQLite is one process: there is no other node.
+    if backend == Backend::Sqlite {
+        return;
+    }
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let other = app.second_node().await;
+    let feed = other.events(&seed, &seed.ana, None).await;
+    expect_notification(&app, &seed, feed).await;
+}
+
+/// A customer texts; once `app` runs the jobs, `feed` carries Ana's notification.
+async fn expect_notification(app: &TestApp, seed: &Seed, mut feed: crate::helpers::SseClient) {
     let conversation = app
-        .new_conversation(&seed, "+14155550129", "Are you open?")
+        .new_conversation(seed, "+14155550129", "Are you open?")
         .await;
     app.run_due_jobs().await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

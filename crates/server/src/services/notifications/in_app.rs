@@ -35,8 +35,12 @@ pub async fn deliver(state: &AppState, notice: &Notice, user: &UserId) -> Result
         read_at: None,
     };
     let added = store::notifications::insert(&mut tx, &notification).await?;
+    // On PostgreSQL every node (this one too) hears of it on commit and
+    // pushes it to its own feeds; on SQLite this node is the only one.
+    let announced =
+        added && store::notify::announce_notification(&mut tx, &notification.id).await?;
     tx.commit().await?;
-    if added {
+    if added && !announced {
         state.hub.publish_notification(notification);
     }
     Ok(())
