@@ -211,6 +211,17 @@ pub async fn insert(tx: &mut Tx<'_>, n: &Notification) -> Result<bool> {
     Ok(added > 0)
 }
 
+/// One notification by id.
+#[tracing::instrument(skip_all, fields(id), err(level = "debug"))]
+pub async fn get(conn: &mut Conn<'_>, id: &str) -> Result<Option<Notification>> {
+    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE id = $1");
+    let row: Option<Row> = crate::on_backend!(conn, c => sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut **c)
+        .await)?;
+    row.map(from_row).transpose()
+}
+
 /// The user's notifications, newest first, older than `before` (an id).
 #[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn list(

@@ -37,6 +37,34 @@ pub(crate) async fn notify(tx: &mut Tx<'_>, workspace: &WorkspaceId, seq: i64) -
     Ok(())
 }
 
+/// What a node announced on [`CHANNEL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announced {
+    /// An appended event.
+    Event(Notice),
+    /// A new in-app notification (its id), for its recipient's live feeds
+    /// on every node.
+    Notification(String),
+}
+
+/// Announces a new in-app notification to every node (this one included)
+/// when `tx` commits. `false` on SQLite: one process, the caller publishes
+/// it itself.
+pub async fn announce_notification(tx: &mut Tx<'_>, id: &str) -> Result<bool> {
+    if let Conn::Postgres(c) = tx.conn() {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("{NOTIFICATION} {id}"))
+            .execute(&mut *c)
+            .await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// The first word of a notification's announcement.
+const NOTIFICATION: &str = "notification";
+
 /// A connection listening on [`CHANNEL`].
 pub struct Listener(PgListener);
 
@@ -59,17 +87,24 @@ impl Listener {
         Ok(Some(Self(listener)))
     }
 
-    /// The next announced event. `Ok(None)` means the connection was lost
+    /// The next announcement. `Ok(None)` means the connection was lost
     /// and is being re-established (by the next call): notices sent in
     /// between are lost, so the caller should catch up from the store.
-    pub async fn recv(&mut self) -> Result<Option<Notice>> {
+    pub async fn recv(&mut self) -> Result<Option<Announced>> {
         loop {
             let Some(notification) = self.0.try_recv().await? else {
                 return Ok(None);
             };
             // Anything else on the channel was not sent by [`notify`]: skip it.
-            if let Some(notice) = parse(notification.payload()) {
-                return Ok(Some(notice));
+            let payload = notification.payload();
+            if let Some(id) = payload
+                .strip_prefix(NOTIFICATION)
+                .and_then(|rest| rest.strip_prefix(' '))
+            {
+                return Ok(Some(Announced::Notification(id.to_string())));
+            }
+            if let Some(notice) = parse(payload) {
+                return Ok(Some(Announced::Event(notice)));
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use store::notify::Listener;
+use store::notify::{Announced, Listener};
 
 use super::tail::TailParts;
 
@@ -40,7 +40,8 @@ pub(super) async fn listen(state: TailParts) {
                 received = listener.recv() => received,
             };
             match received {
-                Ok(Some(_)) => state.hub.nudge(),
+                Ok(Some(Announced::Event(_))) => state.hub.nudge(),
+                Ok(Some(Announced::Notification(id))) => publish_notification(&state, &id).await,
                 // The connection dropped: listen afresh.
                 Ok(None) => break,
                 Err(error) => {
@@ -52,6 +53,20 @@ pub(super) async fn listen(state: TailParts) {
         if pause(&state).await {
             return;
         }
+    }
+}
+
+/// Reads an announced in-app notification and hands it to this node's
+/// live feeds. A lost one is only late: the centre's list has it.
+async fn publish_notification(state: &TailParts, id: &str) {
+    let read = async {
+        let mut reader = state.store.read().await?;
+        store::notifications::get(&mut reader.conn(), id).await
+    };
+    match read.await {
+        Ok(Some(notification)) => state.hub.publish_notification(notification),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "cannot read an announced notification"),
     }
 }
 

@@ -246,9 +246,14 @@ pub async fn set_registration(
 ) -> Result<InboxSummary, ServiceError> {
     let mut tx = state.store.begin().await?;
     let mut inbox = access::inbox(&mut tx.conn(), who, id, Action::ManageInboxPolicy).await?;
+    let before = inbox.registration;
     inbox.registration = registration;
     store::inboxes::update(&mut tx, &inbox).await?;
+    // Admins hear that it completed, if and only if this commits.
+    crate::services::notifications::registration::plan(&mut tx, before, &inbox, state.clock.now())
+        .await?;
     tx.commit().await?;
+    state.jobs_enqueued.notify_one();
     let mut reader = state.store.read().await?;
     summary(&mut reader.conn(), who, inbox).await
 }

@@ -21,6 +21,8 @@ on_both_backends!(
     assignment_tells_the_assignee_unless_they_took_it,
     a_mention_in_a_note_tells_the_mentioned_member_only,
     a_new_notification_arrives_on_the_live_feed,
+    a_completed_registration_tells_the_admins_by_their_choice,
+    a_notification_reaches_a_feed_served_by_another_node,
 );
 
 /// `user`'s centre.
@@ -314,9 +316,28 @@ async fn a_new_notification_arrives_on_the_live_feed(backend: Backend) {
         return;
     };
     let seed = app.seed().await;
-    let mut feed = app.events(&seed, &seed.ana, None).await;
+    let feed = app.events(&seed, &seed.ana, None).await;
+    expect_notification(&app, &seed, feed).await;
+}
+
+async fn a_notification_reaches_a_feed_served_by_another_node(backend: Backend) {
+    // SQLite is one process: there is no other node.
+    if backend == Backend::Sqlite {
+        return;
+    }
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let other = app.second_node().await;
+    let feed = other.events(&seed, &seed.ana, None).await;
+    expect_notification(&app, &seed, feed).await;
+}
+
+/// A customer texts; once `app` runs the jobs, `feed` carries Ana's notification.
+async fn expect_notification(app: &TestApp, seed: &Seed, mut feed: crate::helpers::SseClient) {
     let conversation = app
-        .new_conversation(&seed, "+14155550129", "Are you open?")
+        .new_conversation(seed, "+14155550129", "Are you open?")
         .await;
     app.run_due_jobs().await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -333,4 +354,65 @@ async fn a_new_notification_arrives_on_the_live_feed(backend: Backend) {
             break;
         }
     }
+}
+
+async fn a_completed_registration_tells_the_admins_by_their_choice(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let chose = app
+        .api(
+            &seed,
+            Method::PUT,
+            "/me/notification-preferences",
+            Some(&seed.admin),
+            Some(json!({ "registration_completed": "in_app" })),
+        )
+        .await;
+    assert_eq!(chose.status(), 200);
+    let path = format!("/inboxes/{}/registration", seed.inbox_id);
+    for state in ["pending", "approved", "approved"] {
+        let set = app
+            .api(
+                &seed,
+                Method::PUT,
+                &path,
+                Some(&seed.admin),
+                Some(json!({ "state": state })),
+            )
+            .await;
+        assert_eq!(set.status(), 200, "{state}");
+    }
+    app.run_due_jobs().await;
+    // Approved once (the second "approved" changed nothing): one notice.
+    assert_eq!(
+        triggers(&app, &seed, &seed.admin).await,
+        vec!["registration_completed"]
+    );
+    let admin = centre(&app, &seed, &seed.admin).await;
+    assert_eq!(
+        admin["items"][0]["text"],
+        "Support: carrier registration completed"
+    );
+    assert!(
+        triggers(&app, &seed, &seed.ana).await.is_empty(),
+        "agents are not told"
+    );
+    // The owner kept the default, email; on this branch email is not set up,
+    // and the job says so where admins look.
+    let failed = app
+        .api(
+            &seed,
+            Method::GET,
+            "/jobs?state=failed",
+            Some(&seed.admin),
+            None,
+        )
+        .await;
+    let failed = json_of(failed, 200).await;
+    assert!(
+        failed.to_string().contains("email is not configured"),
+        "{failed}"
+    );
 }

@@ -103,3 +103,94 @@ async fn typing_at_in_a_note_offers_the_inbox_members_and_the_mention_reaches_th
         browser.wait_for("#bell").await;
     }
 }
+
+/// Ana turns new-message notifications off on her profile page; a text then
+/// leaves her bell alone.
+#[tokio::test]
+async fn a_member_chooses_how_to_hear_of_each_trigger_on_the_profile_page() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let ws = &seed.workspace_id;
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    for phone in [true, false] {
+        browser
+            .client
+            .goto(&format!("{}/w/{ws}/profile", app.address))
+            .await
+            .unwrap();
+        browser.resize(phone).await;
+        browser.wait_for("#notify-inbound").await;
+        browser.assert_fits("the profile's notifications").await;
+        // Admins only: the registration news.
+        assert!(!browser.is_shown("#notify-registration_completed").await);
+    }
+    browser.set_value("#notify-inbound", "off").await;
+    browser.click("#save-notify").await;
+    browser
+        .wait_for_text("#notice", "Notifications saved.")
+        .await;
+    assert_eq!(browser.value("#notify-inbound").await, "off");
+    assert_eq!(browser.value("#notify-assigned").await, "in_app");
+    app.new_conversation(&seed, "+14155550165", "Anyone there?")
+        .await;
+    app.run_due_jobs().await;
+    browser
+        .client
+        .goto(&format!("{}/w/{ws}", app.address))
+        .await
+        .unwrap();
+    browser.wait_for("#bell").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!browser.is_shown("#bell-count").await);
+}
+
+/// An admin edits the inbox's "Notify users and channels"; a bad address is
+/// refused by name and nothing is saved.
+#[tokio::test]
+async fn an_admin_chooses_who_hears_of_an_inbox_in_its_settings() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let settings = format!(
+        "{}/w/{}/inboxes/{}/settings",
+        app.address, seed.workspace_id, seed.inbox_id
+    );
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    browser.client.goto(&settings).await.unwrap();
+    browser.resize(true).await;
+    browser.wait_for("#notify-form").await;
+    browser.assert_fits("the notify card").await;
+    browser.resize(false).await;
+    browser
+        .click(&format!("#notify-form input[value='{}']", seed.ana.id))
+        .await;
+    browser
+        .type_into("#notify-slack", "C0123ABCD support")
+        .await;
+    browser.type_into("#notify-emails", "not-an-address").await;
+    browser.click("#save-notify").await;
+    browser.wait_for_text("#settings-error", "address").await;
+    // The refused card shows what is stored again.
+    browser
+        .click(&format!("#notify-form input[value='{}']", seed.ana.id))
+        .await;
+    browser
+        .type_into("#notify-slack", "C0123ABCD support")
+        .await;
+    browser
+        .type_into("#notify-emails", "team@example.com")
+        .await;
+    browser.type_into("#notify-throttle", "60").await;
+    browser.click("#save-notify").await;
+    browser.wait_for_text("#notice", "Saved.").await;
+    assert_eq!(browser.value("#notify-slack").await, "C0123ABCD support");
+    assert_eq!(browser.value("#notify-throttle").await, "60");
+    let ana_ticked = browser
+        .wait_for(&format!("#notify-form input[value='{}']", seed.ana.id))
+        .await
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(ana_ticked.as_deref(), Some("false"));
+}

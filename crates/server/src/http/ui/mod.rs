@@ -179,6 +179,10 @@ fn team_routes() -> Router<AppState> {
         .route("/w/{ws}/team/revoke", post(team::revoke))
         .route("/w/{ws}/profile", get(profile::page).post(profile::save))
         .route("/w/{ws}/profile/password", post(profile::change_password))
+        .route(
+            "/w/{ws}/profile/notifications",
+            post(pages::profile_notifications::save),
+        )
         .route("/invite/{token}", get(invite::page).post(invite::accept))
         .route("/invite/{token}/join", post(invite::join))
 }
@@ -190,6 +194,7 @@ fn settings_action_routes() -> Router<AppState> {
     Router::new()
         .route(&format!("{at}/appearance"), post(settings::appearance))
         .route(&format!("{at}/mute"), post(settings::mute))
+        .route(&format!("{at}/notify"), post(settings::save_notify))
         .route(&format!("{at}/policy"), post(settings::policy))
         .route(&format!("{at}/registration"), post(settings::registration))
         .route(&format!("{at}/add-member"), post(settings::add_member))

@@ -35,8 +35,12 @@ pub async fn deliver(state: &AppState, notice: &Notice, user: &UserId) -> Result
         read_at: None,
     };
     let added = store::notifications::insert(&mut tx, &notification).await?;
+    // On PostgreSQL every node (this one too) hears of it on commit and
+    // pushes it to its own feeds; on SQLite this node is the only one.
+    let announced =
+        added && store::notify::announce_notification(&mut tx, &notification.id).await?;
     tx.commit().await?;
-    if added {
+    if added && !announced {
         state.hub.publish_notification(notification);
     }
     Ok(())
@@ -58,7 +62,11 @@ pub async fn summary(conn: &mut Conn<'_>, notice: &Notice) -> Result<String, Ser
                 }),
             None => None,
         },
-        None => None,
+        // No conversation: the inbox's name says which one (registration).
+        None => match &notice.inbox_id {
+            Some(id) => store::inboxes::get(conn, id).await?.map(|i| i.name),
+            None => None,
+        },
     };
     let what = match notice.trigger {
         Trigger::Inbound | Trigger::Mentioned => {

@@ -11,6 +11,7 @@ pub mod centre;
 pub mod email;
 pub mod in_app;
 pub mod preferences;
+pub mod registration;
 pub mod rules;
 pub mod settings;
 pub mod slack;

@@ -13,6 +13,7 @@ pub mod invite;
 pub mod new_inbox;
 pub mod numbers;
 pub mod profile;
+pub mod profile_notifications;
 pub mod queue;
 pub mod settings;
 pub mod settings_actions;

@@ -38,6 +38,10 @@ pub struct ProfilePage {
     pub error: Option<String>,
     /// Why the password form was refused.
     pub password_error: Option<String>,
+    /// How I hear of each trigger: `(trigger word, label, medium word)`.
+    pub notify: Vec<(&'static str, &'static str, &'static str)>,
+    /// The media offered: `(word, label)`.
+    pub media: &'static [(&'static str, &'static str)],
 }
 
 /// The profile form.
@@ -145,7 +149,7 @@ pub async fn change_password(
     }
 }
 
-fn back(agent: &Agent, jar: CookieJar, notice: &str) -> Response {
+pub(super) fn back(agent: &Agent, jar: CookieJar, notice: &str) -> Response {
     let ws = agent.who.workspace_id.to_string();
     let jar = cookies::flash(jar, notice);
     (jar, Redirect::to(&format!("/w/{ws}/profile"))).into_response()
@@ -185,5 +189,7 @@ async fn build(
         notice: None,
         error: None,
         password_error: None,
+        notify: super::profile_notifications::choices(state, agent).await?,
+        media: super::profile_notifications::MEDIA,
     })
 }

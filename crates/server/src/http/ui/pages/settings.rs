@@ -194,6 +194,8 @@ pub struct Settings {
     pub notice: Option<String>,
     /// Why the last change was refused.
     pub error: Option<String>,
+    /// "Notify users and channels" (admins only).
+    pub notify: Option<super::settings_actions::NotifyCard>,
 }
 
 /// `GET /w/{ws}/inboxes/{id}/settings`.
@@ -241,6 +243,15 @@ pub async fn build(
             .collect();
         numbers = numbers::card(state, who, id, search).await?;
     }
+    let notify = if manage {
+        let people: Vec<(String, String)> = member_list
+            .iter()
+            .map(|m| (m.user.id.to_string(), m.user.name.clone()))
+            .collect();
+        Some(super::settings_actions::notify_card(state, who, id, &people).await?)
+    } else {
+        None
+    };
     let (auto_close, auto_close_unit) = auto_close_fields(inbox.auto_close_secs);
     let stored = Values {
         name: inbox.name.clone(),
@@ -288,6 +299,7 @@ pub async fn build(
         next: "settings".into(),
         notice: None,
         error,
+        notify,
     })
 }
 

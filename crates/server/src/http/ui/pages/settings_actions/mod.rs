@@ -26,7 +26,9 @@ use crate::http::ui::{render, Chrome};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
 use crate::services::state::AppState;
 
+mod notify_form;
 mod number_forms;
+pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
 
 /// The path of every settings form: the workspace and the inbox.
