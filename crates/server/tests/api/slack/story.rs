@@ -20,7 +20,13 @@ async fn a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled(backen
     };
     let connect = json!({"bot_token": BOT_TOKEN, "signing_secret": SIGNING_SECRET});
     let answer = app
-        .api(&seed, Method::PUT, "/integrations/slack", Some(&seed.owner), Some(connect))
+        .api(
+            &seed,
+            Method::PUT,
+            "/integrations/slack",
+            Some(&seed.owner),
+            Some(connect),
+        )
         .await;
     json_of(answer, 200).await;
     let path = format!("/inboxes/{}/notify", seed.inbox_id);
@@ -67,7 +73,10 @@ async fn a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled(backen
     app.run_due_jobs().await;
     let world_url = format!("{}/hooks/slack/interactions", app.address);
     let now = app.state.clock.now().timestamp();
-    let answer = slack.send_interaction(&world_url, &press, now).await.unwrap();
+    let answer = slack
+        .send_interaction(&world_url, &press, now)
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 200);
     assert_eq!(slack.calls_to("views.open").len(), 1);
     let values = json!({"assignee": {"value": {"type": "users_select", "selected_user": ana}}});
@@ -79,8 +88,14 @@ async fn a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled(backen
     assert_eq!(answer.text().await.unwrap(), "", "no errors in the modal");
     app.run_due_jobs().await;
     let view = json_of(
-        app.api(&seed, Method::GET, &format!("/conversations/{conversation}"), Some(&seed.ana), None)
-            .await,
+        app.api(
+            &seed,
+            Method::GET,
+            &format!("/conversations/{conversation}"),
+            Some(&seed.ana),
+            None,
+        )
+        .await,
         200,
     )
     .await;
@@ -94,7 +109,10 @@ async fn a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled(backen
         }
     }
     assert!(heard, "the live feed carried the assignment");
-    assert!(!slack.calls_to("chat.update").is_empty(), "updated in place");
+    assert!(
+        !slack.calls_to("chat.update").is_empty(),
+        "updated in place"
+    );
 
     // After the window, the next text posts again.
     app.state.clock.advance(chrono::Duration::seconds(181));
@@ -105,7 +123,10 @@ async fn a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled(backen
 
     // Hide removes the first message.
     let press = pressed("hide", &message, &ben);
-    let answer = slack.send_interaction(&world_url, &press, now).await.unwrap();
+    let answer = slack
+        .send_interaction(&world_url, &press, now)
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 200);
     app.run_due_jobs().await;
     assert_eq!(slack.calls_to("chat.delete").len(), 1);
