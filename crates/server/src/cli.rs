@@ -68,6 +68,13 @@ struct BenchIngestArgs {
     /// Log filter while the bench runs; `info` logs every request and costs throughput.
     #[arg(long, default_value = "warn")]
     log: String,
+    /// Run the reactions and the job worker during the load, as a real node does.
+    #[arg(long)]
+    jobs: bool,
+    /// Notify a Slack channel (a local Slack) of the inbound messages, throttled
+    /// as usual; implies --jobs. Compare with --jobs for what notifying costs.
+    #[arg(long)]
+    notify_slack: bool,
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +244,8 @@ async fn bench_ingest(args: BenchIngestArgs) -> anyhow::Result<()> {
         concurrency: args.concurrency,
         contacts: args.contacts,
         database_url: args.database_url,
+        jobs: args.jobs,
+        notify_slack: args.notify_slack,
     };
     let report = bench::ingest(options).await?;
     println!("{report}");

@@ -8,6 +8,7 @@
 //! checks that each acknowledged `MessageSid` is stored exactly once.
 
 mod load;
+mod notify;
 mod verify;
 
 use std::fmt;
@@ -33,6 +34,11 @@ pub struct IngestOptions {
     /// Where to store: `None` for a new SQLite file in a temporary directory,
     /// else an empty database (for PostgreSQL, one created for the bench).
     pub database_url: Option<String>,
+    /// Run the reactions and the job worker during the load, as a real node does.
+    pub jobs: bool,
+    /// Also notify a Slack channel (a local stand-in) of every inbound
+    /// message, throttled as usual; implies `jobs`.
+    pub notify_slack: bool,
 }
 
 impl Default for IngestOptions {
@@ -42,6 +48,8 @@ impl Default for IngestOptions {
             concurrency: 64,
             contacts: 500,
             database_url: None,
+            jobs: false,
+            notify_slack: false,
         }
     }
 }
@@ -78,6 +86,10 @@ pub struct IngestReport {
     /// fsyncs of the SQLite log during the load: each made every commit
     /// before it durable, so far fewer than messages (0 on PostgreSQL).
     pub fsyncs: u64,
+    /// Whether the reactions and the job worker ran during the load.
+    pub jobs: bool,
+    /// Slack messages posted during the run (`--notify-slack`).
+    pub slack_posts: usize,
 }
 
 impl IngestReport {
@@ -104,10 +116,16 @@ impl fmt::Display for IngestReport {
             "latency: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
             self.p50_ms, self.p90_ms, self.p99_ms, self.max_ms
         )?;
-        write!(
+        writeln!(
             f,
             "check: {} not acknowledged, {} lost, {} duplicated ({} fsyncs)",
             self.failed, self.lost, self.duplicated, self.fsyncs
+        )?;
+        write!(
+            f,
+            "jobs: {}; Slack messages posted: {}",
+            if self.jobs { "running" } else { "off" },
+            self.slack_posts
         )
     }
 }
@@ -127,6 +145,9 @@ pub enum BenchError {
     /// The database failed.
     #[error("database error")]
     Store(#[from] StoreError),
+    /// The local Slack could not start.
+    #[error("cannot start the local Slack: {0}")]
+    Slack(String),
     /// A service refused the setup.
     #[error("cannot set up the bench data")]
     Setup(#[from] ServiceError),
@@ -160,14 +181,21 @@ pub async fn ingest(options: IngestOptions) -> Result<IngestReport, BenchError> 
 pub async fn ingest_on(store: Store, options: &IngestOptions) -> Result<IngestReport, BenchError> {
     check(options)?;
     let backend = store.backend().name();
-    let settings = Settings {
+    let slack = match options.notify_slack {
+        true => Some(notify::local_slack().await?),
+        false => None,
+    };
+    let mut settings = Settings {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         // Rewritten to the bound port by `App::build_with_store`: the
         // webhooks are signed over this address.
         public_url: "http://127.0.0.1:0".to_string(),
-        run_jobs: false,
+        run_jobs: options.jobs || options.notify_slack,
         ..Settings::default()
     };
+    if let Some(slack) = &slack {
+        settings.slack_api_base = slack.api_base.clone();
+    }
     let app = App::build_with_store(settings, store.clone()).await?;
     let state = app.state().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -176,10 +204,22 @@ pub async fn ingest_on(store: Store, options: &IngestOptions) -> Result<IngestRe
     }));
     let outcome = async {
         let fixture = Fixture::create(&state, options.contacts).await?;
+        if slack.is_some() {
+            notify::notify_slack(&state, &fixture).await?;
+        }
         let fsyncs_before = state.store.log_fsyncs();
         let run = load::run(&state, &fixture, options).await?;
         let fsyncs = state.store.log_fsyncs() - fsyncs_before;
         let stored = verify::count(&state, &fixture).await?;
+        if slack.is_some() {
+            // After the clock stopped: let the notifications still queued
+            // go out, so that the count below is the whole run's.
+            for _ in 0..100 {
+                if crate::reactions::run_due(&state).await? == 0 {
+                    break;
+                }
+            }
+        }
         Ok::<_, BenchError>((run, stored, fsyncs))
     }
     .await;
@@ -209,6 +249,8 @@ pub async fn ingest_on(store: Store, options: &IngestOptions) -> Result<IngestRe
         contacts: options.contacts,
         backend,
         fsyncs,
+        jobs: options.jobs || options.notify_slack,
+        slack_posts: slack.map_or(0, |s| s.messages().len()),
     })
 }
 
@@ -268,6 +310,8 @@ mod tests {
             contacts: 1,
             backend: "sqlite",
             fsyncs: 10,
+            jobs: false,
+            slack_posts: 0,
         };
         assert!(report
             .to_json()
