@@ -337,6 +337,24 @@ pub async fn claim_throttle(
     Ok(claimed.is_some())
 }
 
+/// When `target` was last told about the conversation, if ever (the
+/// reaction skips notices the throttle would fold; [`claim_throttle`] decides).
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation, target), err(level = "debug"))]
+pub async fn last_notified(
+    conn: &mut Conn<'_>,
+    conversation: &ConversationId,
+    target: &str,
+) -> Result<Option<Timestamp>> {
+    let at: Option<i64> = crate::on_backend!(conn, c => sqlx::query_scalar(
+        "SELECT notified_at FROM notify_throttle WHERE conversation_id = $1 AND target = $2",
+    )
+    .bind(conversation.as_str())
+    .bind(target)
+    .fetch_optional(&mut **c)
+    .await)?;
+    at.map(from_millis).transpose()
+}
+
 /// The stored data of the event `seq` (its kind's fields as JSON), to find
 /// the message it concerns.
 #[tracing::instrument(skip_all, fields(seq), err(level = "debug"))]

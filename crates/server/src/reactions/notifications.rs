@@ -1,11 +1,17 @@
 //! Committed events become notices: the rules
 //! (`services::notifications::rules`) say who hears of each event, and each
 //! notice is one [`Job::Notify`]. Nothing is written on the inbound path;
-//! the throttle is applied when the job runs.
+//! the throttle is applied when the job runs. So that a burst of texts does
+//! not become a burst of jobs, a notice the throttle would fold (its target
+//! was told, or is about to be by a notice of this batch, within the window
+//! before the event) is not planned at all.
 
 use std::collections::HashMap;
 
-use domain::{EventKind, InboxId, InboxMember, MessageKind, Status, UserId, WorkspaceId};
+use domain::{
+    ConversationId, EventKind, InboxId, InboxMember, MessageKind, Status, Timestamp, UserId,
+    WorkspaceId,
+};
 use store::log::LoggedEvent;
 use store::Conn;
 
@@ -21,6 +27,8 @@ use crate::services::ServiceError;
 struct Known {
     inboxes: HashMap<InboxId, (Vec<InboxMember>, InboxNotify)>,
     choices: HashMap<(WorkspaceId, Trigger), Choices>,
+    /// When each (conversation, target) was or will be told, as far as known.
+    told: HashMap<(ConversationId, String), Option<Timestamp>>,
 }
 
 impl Known {
@@ -38,6 +46,30 @@ impl Known {
         self.inboxes
             .get(id)
             .ok_or_else(|| ServiceError::internal("inbox cache"))
+    }
+
+    /// Whether the throttle would fold a notice to `recipient` about an
+    /// event at `at`; if not, it is counted as told at `at`.
+    async fn folded(
+        &mut self,
+        conn: &mut Conn<'_>,
+        conversation: &ConversationId,
+        recipient: &Recipient,
+        at: Timestamp,
+        window_secs: i64,
+    ) -> Result<bool, ServiceError> {
+        let key = (conversation.clone(), recipient.throttle_key());
+        let last = match self.told.get(&key) {
+            Some(last) => *last,
+            None => store::notifications::last_notified(conn, &key.0, &key.1).await?,
+        };
+        let window = chrono::TimeDelta::seconds(window_secs);
+        if window_secs > 0 && last.is_some_and(|last| at - last < window) {
+            self.told.insert(key, last);
+            return Ok(true);
+        }
+        self.told.insert(key, Some(at));
+        Ok(false)
     }
 
     async fn choices(
@@ -75,8 +107,19 @@ pub async fn plan(
             } => {
                 let choices = known.choices(conn, ws, Trigger::Inbound).await?;
                 let (members, notify) = known.inbox(conn, &event.inbox_id).await?;
+                let window = notify.throttle_secs;
                 let told = rules::inbound(&notify.targets, members, actor, &choices);
-                (Trigger::Inbound, told)
+                let mut kept = Vec::with_capacity(told.len());
+                for recipient in told {
+                    let at = event.created_at;
+                    if !known
+                        .folded(conn, &event.conversation_id, &recipient, at, window)
+                        .await?
+                    {
+                        kept.push(recipient);
+                    }
+                }
+                (Trigger::Inbound, kept)
             }
             EventKind::Message {
                 message_id,

@@ -42,13 +42,12 @@ pub async fn unconnected(backend: Backend) -> Option<(TestApp, Seed, SlackStandi
     Some((app, seed, slack))
 }
 
-/// [`unconnected`], then the owner connects Slack and a customer texts.
-pub async fn connected(backend: Backend) -> Option<World> {
-    let (app, seed, slack) = unconnected(backend).await?;
+/// The owner connects the workspace to the stand-in, as from settings.
+pub async fn connect(app: &TestApp, seed: &Seed) {
     let body = json!({"bot_token": BOT_TOKEN, "signing_secret": SIGNING_SECRET});
     let answer = app
         .api(
-            &seed,
+            seed,
             Method::PUT,
             "/integrations/slack",
             Some(&seed.owner),
@@ -56,6 +55,12 @@ pub async fn connected(backend: Backend) -> Option<World> {
         )
         .await;
     json_of(answer, 200).await;
+}
+
+/// [`unconnected`], then the owner connects Slack and a customer texts.
+pub async fn connected(backend: Backend) -> Option<World> {
+    let (app, seed, slack) = unconnected(backend).await?;
+    connect(&app, &seed).await;
     let Ingested::Stored { conversation, .. } = app
         .text_from_customer(&seed, "+14155550123", "My sink is leaking")
         .await

@@ -8,9 +8,8 @@ use reqwest::Method;
 use serde_json::json;
 use store::Backend;
 
-use super::{pressed, slack_user_of, submitted, unconnected, CHANNEL};
+use super::{connect, pressed, slack_user_of, submitted, unconnected, CHANNEL};
 use crate::helpers::json_of;
-use slack_standin::{BOT_TOKEN, SIGNING_SECRET};
 
 on_both_backends!(a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled);
 
@@ -18,17 +17,7 @@ async fn a_text_reaches_slack_is_assigned_from_the_modal_and_is_throttled(backen
     let Some((app, seed, slack)) = unconnected(backend).await else {
         return;
     };
-    let connect = json!({"bot_token": BOT_TOKEN, "signing_secret": SIGNING_SECRET});
-    let answer = app
-        .api(
-            &seed,
-            Method::PUT,
-            "/integrations/slack",
-            Some(&seed.owner),
-            Some(connect),
-        )
-        .await;
-    json_of(answer, 200).await;
+    connect(&app, &seed).await;
     let path = format!("/inboxes/{}/notify", seed.inbox_id);
     let targets = json!({
         "notify_throttle_secs": 180,
