@@ -60,6 +60,23 @@ async fn uploaded(s: &Story) -> String {
     stored["media_id"].as_str().unwrap().to_string()
 }
 
+/// Ana replies in `conversation` with `body` and the upload `media`; the
+/// created reply as the API answers it (201).
+async fn replied_with(s: &Story, conversation: &str, body: &str, media: &str) -> serde_json::Value {
+    let reply = json!({"kind": "reply", "body": body, "attachments": [{"media_id": media}]});
+    let posted = s
+        .app
+        .api(
+            &s.seed,
+            Method::POST,
+            &format!("/conversations/{conversation}/messages"),
+            Some(&s.seed.ana),
+            Some(reply),
+        )
+        .await;
+    json_of(posted, 201).await
+}
+
 async fn uploads_take_pictures_and_refuse_what_twilio_would_not_send(backend: Backend) {
     let Some(s) = story(backend).await else {
         return;
@@ -140,17 +157,7 @@ async fn a_reply_with_a_picture_reaches_twilio_as_a_media_url_that_works_until_i
     let conversation = s.conversation_of(CUSTOMER).await;
     let media = uploaded(&s).await;
     // No text: the picture says it.
-    let posted = s
-        .app
-        .api(
-            &s.seed,
-            Method::POST,
-            &format!("/conversations/{conversation}/messages"),
-            Some(&s.seed.ana),
-            Some(json!({"kind": "reply", "body": "", "attachments": [{"media_id": media}]})),
-        )
-        .await;
-    let posted = json_of(posted, 201).await;
+    let posted = replied_with(&s, &conversation, "", &media).await;
     let message = posted["message"]["id"].as_str().unwrap().to_string();
     let url = posted["message"]["attachments"][0]["url"]
         .as_str()

@@ -1,12 +1,10 @@
 //! The simulated phone receives the team's pictures at their public links.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 use store::Backend;
 
 use super::super::story;
-use super::{png, uploaded};
-use crate::helpers::json_of;
+use super::{png, replied_with, uploaded};
 
 on_both_backends!(the_simulated_phone_gets_a_replys_pictures_at_their_public_links);
 
@@ -29,19 +27,8 @@ async fn the_simulated_phone_gets_a_replys_pictures_at_their_public_links(backen
         .unwrap();
     let conversation = texted["conversation_id"].as_str().unwrap();
     let media = uploaded(&s).await;
-    let posted = s
-        .app
-        .api(
-            &s.seed,
-            Method::POST,
-            &format!("/conversations/{conversation}/messages"),
-            Some(&s.seed.ana),
-            Some(
-                json!({"kind": "reply", "body": "This one", "attachments": [{"media_id": media}]}),
-            ),
-        )
-        .await;
-    let url = json_of(posted, 201).await["message"]["attachments"][0]["url"]
+    let posted = replied_with(&s, conversation, "This one", &media).await;
+    let url = posted["message"]["attachments"][0]["url"]
         .as_str()
         .unwrap()
         .to_string();

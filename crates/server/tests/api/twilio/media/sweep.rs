@@ -6,8 +6,8 @@ use serde_json::json;
 use store::Backend;
 
 use super::super::{story, CUSTOMER};
-use super::uploaded;
-use crate::helpers::{assert_problem, json_of};
+use super::{replied_with, uploaded};
+use crate::helpers::assert_problem;
 
 on_both_backends!(
     uploads_no_reply_carries_are_deleted_after_a_day_and_so_are_deleted_messages_files
@@ -25,17 +25,7 @@ async fn uploads_no_reply_carries_are_deleted_after_a_day_and_so_are_deleted_mes
     let abandoned = uploaded(&s).await;
     let path = format!("/conversations/{conversation}/messages");
     let reply = |media: &str| json!({"kind": "reply", "body": "Here", "attachments": [{"media_id": media}]});
-    let posted = s
-        .app
-        .api(
-            &s.seed,
-            Method::POST,
-            &path,
-            Some(&s.seed.ana),
-            Some(reply(&sent)),
-        )
-        .await;
-    let posted = json_of(posted, 201).await;
+    let posted = replied_with(&s, &conversation, "Here", &sent).await;
     let message = posted["message"]["id"].as_str().unwrap().to_string();
     let url = posted["message"]["attachments"][0]["url"]
         .as_str()

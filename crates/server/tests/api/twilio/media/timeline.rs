@@ -1,13 +1,10 @@
 //! Pictures in the web app's timeline: a customer's at the provider's
 //! address, the team's through the message; never an SVG inline.
 
-use reqwest::Method;
-use serde_json::json;
 use store::Backend;
 
 use super::super::{story, CUSTOMER};
-use super::uploaded;
-use crate::helpers::json_of;
+use super::{replied_with, uploaded};
 
 on_both_backends!(the_timeline_shows_pictures_inline_both_ways_and_never_an_svg);
 
@@ -31,22 +28,8 @@ async fn the_timeline_shows_pictures_inline_both_ways_and_never_an_svg(backend: 
     assert_eq!(texted.status(), 200);
     let conversation = s.conversation_of(CUSTOMER).await;
     let media = uploaded(&s).await;
-    let posted = s
-        .app
-        .api(
-            &s.seed,
-            Method::POST,
-            &format!("/conversations/{conversation}/messages"),
-            Some(&s.seed.ana),
-            Some(
-                json!({"kind": "reply", "body": "This one?", "attachments": [{"media_id": media}]}),
-            ),
-        )
-        .await;
-    let message = json_of(posted, 201).await["message"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let posted = replied_with(&s, &conversation, "This one?", &media).await;
+    let message = posted["message"]["id"].as_str().unwrap().to_string();
 
     // Ana's browser session (this app's client keeps no cookies).
     let mut tx = s.app.store.begin().await.unwrap();
