@@ -3,7 +3,7 @@
 //! [`SlackStandin::start`] serves `POST /api/{method}` on `127.0.0.1` and a
 //! free port for the methods notifications use — `chat.postMessage`,
 //! `chat.update`, `chat.delete`, `views.open`, `users.info`,
-//! `users.lookupByEmail`, `auth.test` — checking the
+//! `users.lookupByEmail`, `conversations.create`, `auth.test` — checking the
 //! bearer token and each method's required arguments the way Slack does,
 //! and answering `{"ok": true, …}` or `{"ok": false, "error": "…"}` (HTTP 200).
 //! Every call is recorded ([`SlackStandin::calls`]). The next calls can be
@@ -82,6 +82,8 @@ struct Inner {
     failures: BTreeMap<String, VecDeque<Failure>>,
     users: BTreeMap<String, String>,
     messages: Vec<HeldMessage>,
+    /// Channels by name, with their ids.
+    channels: BTreeMap<String, String>,
     revoked: bool,
     next_ts: u64,
 }
@@ -140,6 +142,21 @@ impl SlackStandin {
     /// The messages in the channels now (posted, updated, not deleted).
     pub fn messages(&self) -> Vec<HeldMessage> {
         self.inner().messages.clone()
+    }
+
+    /// The channels that exist, as `(id, name)`, by name.
+    pub fn channels(&self) -> Vec<(String, String)> {
+        let inner = self.inner();
+        inner
+            .channels
+            .iter()
+            .map(|(name, id)| (id.clone(), name.clone()))
+            .collect()
+    }
+
+    /// A channel `name` that someone else created; returns its id.
+    pub fn add_channel(&self, name: &str) -> String {
+        server::add_channel(&mut self.inner(), name)
     }
 
     /// A Slack user `id` whose profile has `email` (for `users.info`).

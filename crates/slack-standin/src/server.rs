@@ -46,6 +46,13 @@ async fn call(
     }
 }
 
+/// Adds the channel `name` and returns its new id (`C…`).
+pub(crate) fn add_channel(inner: &mut Inner, name: &str) -> String {
+    let id = format!("C0CH{:06}", inner.channels.len() + 1);
+    inner.channels.insert(name.to_string(), id.clone());
+    id
+}
+
 /// The arguments of a JSON or form call, as a JSON object.
 fn arguments(headers: &HeaderMap, body: &[u8]) -> Value {
     let json = headers
@@ -150,6 +157,30 @@ fn answer(
             (
                 StatusCode::OK,
                 json!({"ok": true, "view": {"id": "V0STANDIN"}}),
+            )
+        }
+        "conversations.create" => {
+            let name = text("name").unwrap_or_default();
+            if name.is_empty() {
+                return refuse("invalid_name_required");
+            }
+            if name.chars().count() > 80 {
+                return refuse("invalid_name_maxlength");
+            }
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                return refuse("invalid_name_specials");
+            }
+            if inner.channels.contains_key(name) {
+                return refuse("name_taken");
+            }
+            let id = add_channel(inner, name);
+            (
+                StatusCode::OK,
+                json!({"ok": true, "channel": {"id": id, "name": name, "is_channel": true,
+                       "is_private": args["is_private"].as_bool().unwrap_or(false)}}),
             )
         }
         "auth.test" => (

@@ -115,6 +115,34 @@ pub async fn save_settings(
     Ok(())
 }
 
+/// Gives the inbox `targets` (JSON) unless it has chosen its own since:
+/// how a default decided later (a new inbox's own Slack channel) never
+/// overwrites an admin's choice. A new row gets `throttle_secs`. Whether
+/// the targets were taken.
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox), err(level = "debug"))]
+pub async fn adopt_default_targets(
+    tx: &mut Tx<'_>,
+    inbox: &InboxId,
+    targets: &str,
+    throttle_secs: i64,
+    now: Timestamp,
+) -> Result<bool> {
+    let done = crate::on_backend!(tx.conn(), c => sqlx::query(
+        "INSERT INTO inbox_notify_settings (inbox_id, throttle_secs, targets, updated_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (inbox_id) DO UPDATE SET \
+         targets = excluded.targets, updated_at = excluded.updated_at \
+         WHERE inbox_notify_settings.targets IS NULL",
+    )
+    .bind(inbox.as_str())
+    .bind(throttle_secs)
+    .bind(targets)
+    .bind(to_millis(now))
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
 /// A member's stored choices: `(trigger, medium)` pairs.
 #[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
 pub async fn preferences(

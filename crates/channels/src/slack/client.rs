@@ -1,6 +1,7 @@
 //! Slack's Web API, the calls notifications need: `chat.postMessage`,
 //! `chat.update`, `chat.delete`, `views.open`, `users.info`,
-//! `users.lookupByEmail`, and `auth.test` to check a token when connecting. Every call is
+//! `users.lookupByEmail`, `conversations.create` (a new inbox's own
+//! channel), and `auth.test` to check a token when connecting. Every call is
 //! a POST with the bot token as a bearer token; Slack answers 200 with
 //! `{"ok": false, "error": "…"}` for a refusal and 429 with `Retry-After`
 //! when it wants us to slow down.
@@ -73,6 +74,15 @@ pub struct SlackUser {
     pub id: String,
     /// The email of their profile (needs the `users:read.email` scope).
     pub email: Option<String>,
+}
+
+/// A channel the bot created (`conversations.create`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedChannel {
+    /// `C…`.
+    pub id: String,
+    /// Its name, as Slack kept it.
+    pub name: String,
 }
 
 impl SlackClient {
@@ -174,6 +184,29 @@ impl SlackClient {
         })
     }
 
+    /// Creates the public channel `name` (the bot is its first member, so it
+    /// can post there). `Ok(None)` when the name is taken.
+    pub async fn create_channel(&self, name: &str) -> Result<Option<CreatedChannel>, Error> {
+        let body = json!({"name": name, "is_private": false});
+        let answer = match self.call("conversations.create", &body).await {
+            Ok(answer) => answer,
+            Err(Error::Permanent { code, .. }) if code.as_deref() == Some("name_taken") => {
+                return Ok(None)
+            }
+            Err(other) => return Err(other),
+        };
+        let channel = &answer["channel"];
+        match (channel["id"].as_str(), channel["name"].as_str()) {
+            (Some(id), Some(name)) => Ok(Some(CreatedChannel {
+                id: id.to_string(),
+                name: name.to_string(),
+            })),
+            _ => Err(Error::UnexpectedResponse(
+                "conversations.create without a channel id and name".into(),
+            )),
+        }
+    }
+
     /// One Web API call; the answer when `ok` is true.
     async fn call(&self, method: &str, body: &Value) -> Result<Value, Error> {
         let response = self
@@ -229,4 +262,53 @@ pub fn is_token_problem(error: &Error) -> bool {
             "invalid_auth" | "token_revoked" | "account_inactive" | "not_authed" | "token_expired"
         )
     )
+}
+
+/// The longest channel name Slack accepts.
+const MAX_CHANNEL_NAME: usize = 80;
+
+/// A Slack channel name for an inbox called `inbox_name`: `inbox-` and the
+/// name in Slack's alphabet (lower-case letters, digits, `-` and `_`, at
+/// most 80 characters), with `-{n}` when `n > 1` (the name was taken).
+pub fn channel_name(inbox_name: &str, n: u32) -> String {
+    let mut slug = String::new();
+    for c in inbox_name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let suffix = if n > 1 { format!("-{n}") } else { String::new() };
+    let room = MAX_CHANNEL_NAME - "inbox-".len() - suffix.len();
+    let slug: String = slug.trim_end_matches('-').chars().take(room).collect();
+    let slug = slug.trim_end_matches('-');
+    match slug.is_empty() {
+        true => format!("inbox{suffix}"),
+        false => format!("inbox-{slug}{suffix}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::channel_name;
+
+    #[test]
+    fn an_inbox_name_becomes_a_channel_name_slack_accepts() {
+        assert_eq!(channel_name("Support", 1), "inbox-support");
+        assert_eq!(channel_name("  Billing & Refunds!! ", 1), "inbox-billing-refunds");
+        assert_eq!(channel_name("Café Ünïcode", 2), "inbox-caf-n-code-2");
+        assert_eq!(channel_name("🚀", 1), "inbox");
+        assert_eq!(channel_name("🚀", 3), "inbox-3");
+        let long = channel_name(&"x".repeat(200), 12);
+        assert_eq!(long.len(), 80);
+        assert!(long.ends_with("x-12"));
+        for name in ["a b", "A.B", "a--b", "-a-"] {
+            let made = channel_name(name, 1);
+            assert!(made
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+            assert!(!made.contains("--"), "{made}");
+        }
+    }
 }

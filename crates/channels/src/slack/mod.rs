@@ -9,7 +9,8 @@ pub mod signature;
 
 pub use blocks::Notification;
 pub use client::{
-    is_token_problem, BotIdentity, PostedMessage, SlackClient, SlackUser, DEFAULT_API_BASE,
+    channel_name, is_token_problem, BotIdentity, CreatedChannel, PostedMessage, SlackClient,
+    SlackUser, DEFAULT_API_BASE,
 };
 pub use interactions::{parse as parse_interaction, team_of, BadInteraction, Interaction};
 pub use signature::{sign, verify, SignatureError};

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use domain::{ConversationId, MessageId, WorkspaceId};
+use domain::{ConversationId, InboxId, MessageId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
@@ -63,6 +63,11 @@ pub enum Job {
         channel: String,
         /// The message's `ts`.
         ts: String,
+    },
+    /// Give a new inbox its own Slack channel as its notification target.
+    CreateInboxChannel {
+        /// The inbox.
+        inbox_id: InboxId,
     },
 }
 
@@ -124,6 +129,7 @@ impl Job {
             Self::Notify { .. } => "notify",
             Self::UpdateSlackMessages { .. } => "update_slack_messages",
             Self::HideSlackMessage { .. } => "hide_slack_message",
+            Self::CreateInboxChannel { .. } => "create_inbox_channel",
         }
     }
 
@@ -142,7 +148,7 @@ impl Job {
             Self::UpdateSlackMessages { conversation_id } => {
                 job.with_conversation(conversation_id.clone())
             }
-            Self::HideSlackMessage { .. } => job,
+            Self::HideSlackMessage { .. } | Self::CreateInboxChannel { .. } => job,
         }
     }
 
@@ -195,6 +201,9 @@ impl Job {
                 channel,
                 ts,
             } => notifications::slack::hide(state, workspace_id, channel, ts).await,
+            Self::CreateInboxChannel { inbox_id } => {
+                notifications::slack::inbox_channel::create(state, inbox_id).await
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod connect;
 mod deliver;
+mod inbox_channel;
 mod interactions;
 mod story;
 

@@ -30,8 +30,8 @@ pub enum Target {
 }
 
 /// The targets of an inbox that never chose its own: every member, each by
-/// their own preference. One place, so that "its own Slack channel when the
-/// workspace has Slack connected" can be decided here.
+/// their own preference. (An inbox created while Slack is connected gets
+/// its own channel instead, once Slack made it: `slack::inbox_channel`.)
 pub fn default_targets(members: &[InboxMember]) -> Vec<Target> {
     members
         .iter()

@@ -10,6 +10,7 @@
 //! recorded on the connection for the admins ("Slack: token revoked on …").
 
 pub mod connection;
+pub mod inbox_channel;
 pub mod interactions;
 mod modal;
 mod submission;
