@@ -143,6 +143,19 @@ pub async fn last_seq(conn: &mut Conn<'_>, workspace: &WorkspaceId) -> Result<i6
     Ok(seq.unwrap_or(0))
 }
 
+/// The event `seq`, if it exists.
+#[tracing::instrument(skip_all, fields(seq), err(level = "debug"))]
+pub async fn get(conn: &mut Conn<'_>, seq: i64) -> Result<Option<Event>> {
+    let row = crate::on_backend!(conn, c => sqlx::query_as::<_, EventRow>(
+        "SELECT seq, workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at \
+         FROM events WHERE seq = $1",
+    )
+    .bind(seq)
+    .fetch_optional(&mut **c)
+    .await)?;
+    row.map(event_from_row).transpose()
+}
+
 /// One conversation's events after `after_seq`, in order (its history).
 #[tracing::instrument(skip_all, fields(conversation_id = %conversation, after_seq = after_seq), err(level = "debug"))]
 pub async fn for_conversation(

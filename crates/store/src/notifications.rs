@@ -382,16 +382,3 @@ pub async fn last_notified(
     .await)?;
     at.map(from_millis).transpose()
 }
-
-/// The stored data of the event `seq` (its kind's fields as JSON), to find
-/// the message it concerns.
-#[tracing::instrument(skip_all, fields(seq), err(level = "debug"))]
-pub async fn event_data(conn: &mut Conn<'_>, seq: i64) -> Result<Option<String>> {
-    let data = crate::on_backend!(conn, c => sqlx::query_scalar(
-        "SELECT data FROM events WHERE seq = $1",
-    )
-    .bind(seq)
-    .fetch_optional(&mut **c)
-    .await)?;
-    Ok(data)
-}

@@ -71,7 +71,7 @@ pub async fn notify(state: &AppState, notice: &Notice) -> Result<(), JobError> {
         None => None,
     };
     let message = match &conversation {
-        Some(c) => message_of_event(&mut conn, &c.id, notice.event_seq).await?,
+        Some(_) => notice.message(&mut conn).await?,
         None => None,
     };
     drop(reader);
@@ -98,25 +98,6 @@ fn compose_notice(
         (Some(id), _) => compose::conversation_link(&about, id),
     };
     compose::notice(notice.trigger, about, link)
-}
-
-/// The message the notice's event is about (a customer's text, a note
-/// with a mention), if it is a message event.
-async fn message_of_event(
-    conn: &mut store::Conn<'_>,
-    conversation: &domain::ConversationId,
-    seq: i64,
-) -> Result<Option<Message>, JobError> {
-    let events = store::events::for_conversation(conn, conversation, seq - 1, 1).await?;
-    let Some(event) = events.into_iter().find(|e| e.seq == seq) else {
-        return Ok(None);
-    };
-    match event.kind {
-        domain::EventKind::Message { message_id, .. } => {
-            Ok(store::messages::get(conn, &message_id).await?)
-        }
-        _ => Ok(None),
-    }
 }
 
 fn mailer(state: &AppState) -> Result<&Mailer, JobError> {

@@ -70,7 +70,7 @@ pub async fn summary(conn: &mut Conn<'_>, notice: &Notice) -> Result<String, Ser
     };
     let what = match notice.trigger {
         Trigger::Inbound | Trigger::Mentioned => {
-            let line = message_line(conn, notice.event_seq).await?;
+            let line = message_line(conn, notice).await?;
             match (notice.trigger, line) {
                 (Trigger::Mentioned, Some(line)) => format!("mentioned you: {line}"),
                 (Trigger::Mentioned, None) => "mentioned you".to_string(),
@@ -89,18 +89,12 @@ pub async fn summary(conn: &mut Conn<'_>, notice: &Notice) -> Result<String, Ser
     Ok(shorten(&text))
 }
 
-/// The first non-empty line of the message the event `seq` added.
-async fn message_line(conn: &mut Conn<'_>, seq: i64) -> Result<Option<String>, ServiceError> {
-    let Some(data) = store::notifications::event_data(conn, seq).await? else {
-        return Ok(None);
-    };
-    let message_id = serde_json::from_str::<serde_json::Value>(&data)
-        .ok()
-        .and_then(|v| v.get("message_id")?.as_str().map(str::to_string));
-    let Some(message_id) = message_id else {
-        return Ok(None);
-    };
-    let message = store::messages::get(conn, &domain::MessageId::from_trusted(message_id)).await?;
+/// The first non-empty line of the message the notice's event added.
+async fn message_line(
+    conn: &mut Conn<'_>,
+    notice: &Notice,
+) -> Result<Option<String>, ServiceError> {
+    let message = notice.message(conn).await?;
     Ok(message.and_then(|m| {
         domain::mention::plain(m.body.as_str())
             .lines()

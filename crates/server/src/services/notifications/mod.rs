@@ -19,10 +19,13 @@ pub mod targets;
 pub mod throttle;
 mod words;
 
-use domain::{ConversationId, InboxId, UserId, WorkspaceId};
+use domain::{ConversationId, EventKind, InboxId, Message, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
+use store::Conn;
 
 pub use targets::{default_targets, Target};
+
+use crate::services::ServiceError;
 
 /// What happened that someone may want to hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,4 +109,20 @@ pub struct Notice {
     /// The event it comes from (with the trigger and recipient, what makes
     /// it unique).
     pub event_seq: i64,
+}
+
+impl Notice {
+    /// The message its event added (a customer's text, a note with a
+    /// mention), when its event is a message's.
+    pub async fn message(&self, conn: &mut Conn<'_>) -> Result<Option<Message>, ServiceError> {
+        let Some(event) = store::events::get(conn, self.event_seq).await? else {
+            return Ok(None);
+        };
+        match event.kind {
+            EventKind::Message { message_id, .. } => {
+                Ok(store::messages::get(conn, &message_id).await?)
+            }
+            _ => Ok(None),
+        }
+    }
 }
