@@ -279,7 +279,11 @@ pub fn channel_name(inbox_name: &str, n: u32) -> String {
             slug.push('-');
         }
     }
-    let suffix = if n > 1 { format!("-{n}") } else { String::new() };
+    let suffix = if n > 1 {
+        format!("-{n}")
+    } else {
+        String::new()
+    };
     let room = MAX_CHANNEL_NAME - "inbox-".len() - suffix.len();
     let slug: String = slug.trim_end_matches('-').chars().take(room).collect();
     let slug = slug.trim_end_matches('-');
@@ -296,7 +300,10 @@ mod tests {
     #[test]
     fn an_inbox_name_becomes_a_channel_name_slack_accepts() {
         assert_eq!(channel_name("Support", 1), "inbox-support");
-        assert_eq!(channel_name("  Billing & Refunds!! ", 1), "inbox-billing-refunds");
+        assert_eq!(
+            channel_name("  Billing & Refunds!! ", 1),
+            "inbox-billing-refunds"
+        );
         assert_eq!(channel_name("Café Ünïcode", 2), "inbox-caf-n-code-2");
         assert_eq!(channel_name("🚀", 1), "inbox");
         assert_eq!(channel_name("🚀", 3), "inbox-3");

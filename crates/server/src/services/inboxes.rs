@@ -202,7 +202,8 @@ pub async fn create(
         .await
         .map_err(|e| api_code_taken(e, &inbox.api_code))?;
     store::inboxes::add_member(&mut tx, &inbox.id, &who.user.id, now).await?;
-    crate::services::notifications::slack::inbox_channel::plan_for_new_inbox(&mut tx, &inbox).await?;
+    crate::services::notifications::slack::inbox_channel::plan_for_new_inbox(&mut tx, &inbox)
+        .await?;
     tx.commit().await?;
     tracing::info!(inbox_id = %inbox.id, "inbox created");
     let mut reader = state.store.read().await?;

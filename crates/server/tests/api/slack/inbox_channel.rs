@@ -72,7 +72,11 @@ async fn a_new_inbox_gets_its_own_slack_channel_and_its_texts_go_there(backend: 
     let posted = slack.messages();
     assert_eq!(posted.len(), 1, "{posted:?}");
     assert_eq!(posted[0].channel, channel_id);
-    assert!(posted[0].text.contains("charged twice"), "{}", posted[0].text);
+    assert!(
+        posted[0].text.contains("charged twice"),
+        "{}",
+        posted[0].text
+    );
 }
 
 async fn a_taken_name_an_admins_choice_and_a_missing_scope_are_respected(backend: Backend) {
@@ -97,7 +101,10 @@ async fn a_taken_name_an_admins_choice_and_a_missing_scope_are_respected(backend
     app.run_due_jobs().await;
 
     let settings = notify_settings(&app, &seed, &sales).await;
-    assert_eq!(settings["targets"][0]["name"], "inbox-sales-2", "{settings}");
+    assert_eq!(
+        settings["targets"][0]["name"], "inbox-sales-2",
+        "{settings}"
+    );
     let names: Vec<String> = slack.channels().into_iter().map(|(_, n)| n).collect();
     assert_eq!(names, ["inbox-sales", "inbox-sales-2"]);
     let settings = notify_settings(&app, &seed, &returns).await;
