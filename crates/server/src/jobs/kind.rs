@@ -55,6 +55,11 @@ pub enum Job {
         /// The conversation.
         conversation_id: ConversationId,
     },
+    /// Answer an inbound message with its inbox's out-of-office reply.
+    AutoReply {
+        /// The inbound message.
+        message_id: MessageId,
+    },
     /// Delete a Slack notification (its Hide button).
     HideSlackMessage {
         /// The workspace whose Slack connection posted it.
@@ -124,6 +129,7 @@ impl Job {
             Self::Notify { .. } => "notify",
             Self::UpdateSlackMessages { .. } => "update_slack_messages",
             Self::HideSlackMessage { .. } => "hide_slack_message",
+            Self::AutoReply { .. } => "auto_reply",
         }
     }
 
@@ -142,7 +148,7 @@ impl Job {
             Self::UpdateSlackMessages { conversation_id } => {
                 job.with_conversation(conversation_id.clone())
             }
-            Self::HideSlackMessage { .. } => job,
+            Self::HideSlackMessage { .. } | Self::AutoReply { .. } => job,
         }
     }
 
@@ -195,6 +201,12 @@ impl Job {
                 channel,
                 ts,
             } => notifications::slack::hide(state, workspace_id, channel, ts).await,
+            Self::AutoReply { message_id } => {
+                if let Err(skipped) = services::auto_reply::answer(state, message_id).await? {
+                    tracing::debug!(%message_id, ?skipped, "no out-of-office reply");
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -345,6 +345,11 @@ impl TestApp {
         request.send().await.expect("the request reaches the app")
     }
 
+    /// Moves the app's clock to `at` (forward or back): a text then arrives at `at`.
+    pub fn travel_to(&self, at: domain::Timestamp) {
+        self.state.clock.advance(at - self.state.clock.now());
+    }
+
     /// Runs the jobs that are due now, as the worker would.
     pub async fn run_due_jobs(&self) -> usize {
         switchboard_server::reactions::run_due(&self.state)
