@@ -307,7 +307,7 @@ async fn an_admin_sets_out_of_office_hours_and_customers_get_the_automatic_reply
     for phone in [true, false] {
         browser.resize(phone).await;
         c.goto(&settings_url(&app, &seed)).await.unwrap();
-        browser.wait_for_text("#away-title", "Out of office").await;
+        browser.wait_for("#away-form").await;
         browser.assert_fits("the out-of-office card").await;
     }
     assert_eq!(
@@ -327,8 +327,8 @@ async fn an_admin_sets_out_of_office_hours_and_customers_get_the_automatic_reply
     browser
         .type_into("#away_message", "We're away; we answer from 9am Eastern.")
         .await;
-    browser.click("#away_enabled").await;
-    browser.click("#save-away").await;
+    browser.click_centred("#away_enabled").await;
+    browser.click_centred("#save-away").await;
     browser
         .wait_for_text(
             "#settings-error",
@@ -345,8 +345,8 @@ async fn an_admin_sets_out_of_office_hours_and_customers_get_the_automatic_reply
     browser
         .type_into("#away_tue", "09:00-12:00, 13:00-17:00")
         .await;
-    browser.click("#away_now").await;
-    browser.click("#save-away").await;
+    browser.click_centred("#away_now").await;
+    browser.click_centred("#save-away").await;
     browser.wait_for_text("#notice", "Saved").await;
     assert_eq!(browser.value("#away_tue").await, "09:00-12:00, 13:00-17:00");
     assert_eq!(browser.value("#away_every_hours").await, "12");
