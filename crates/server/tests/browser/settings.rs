@@ -356,8 +356,7 @@ async fn an_admin_sets_out_of_office_hours_and_customers_get_the_automatic_reply
     let conversation = app
         .new_conversation(&seed, "+14155550166", "Are you open?")
         .await;
-    app.run_due_jobs().await;
-    app.run_due_jobs().await;
+    app.settle_jobs().await;
     c.goto(&format!(
         "{}/w/{}/c/{conversation}",
         app.address, seed.workspace_id

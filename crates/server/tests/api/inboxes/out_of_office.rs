@@ -180,8 +180,7 @@ async fn automatic_replies(app: &TestApp, seed: &Seed, conversation: &str) -> Ve
 async fn text_at(app: &TestApp, seed: &Seed, at: DateTime<Utc>, from: &str, body: &str) -> String {
     app.travel_to(at);
     let ingested = app.text_from_customer(seed, from, body).await;
-    app.run_due_jobs().await;
-    app.run_due_jobs().await;
+    app.settle_jobs().await;
     ingested.conversation_id().unwrap().to_string()
 }
 
