@@ -224,16 +224,14 @@ impl BusinessHours {
     }
 
     /// The opening windows (UTC start, UTC end) that end after `at`, in
-    /// order, for at most [`SEARCH_DAYS`] beyond a long count. Days far
-    /// ahead are generated lazily, so a long count stays cheap per day.
+    /// order, generated lazily day by day; the search gives up after
+    /// [`SEARCH_DAYS`] days in a row without an opening (or twenty years).
     fn windows_from(&self, at: Timestamp) -> impl Iterator<Item = (Timestamp, Timestamp)> + '_ {
-        // The day before too: an interval to 24:00 yesterday can end after `at`
-        // only in the zone's terms, never later than today's start, but a
-        // backwards DST jump can make "yesterday" still current.
+        // From the day before: an instant early in a local day can still be
+        // inside the previous day's last interval once a DST shift is applied
+        // to its end; windows that ended before `at` are filtered out below.
         let first = at.with_timezone(&self.zone.tz()).date_naive() - Duration::days(1);
         let open_days = self.week.iter().filter(|d| !d.is_empty()).count();
-        // Enough days for any count: the search ends once nothing is open
-        // for a whole year, see `SEARCH_DAYS`.
         let limit = if open_days == 0 { 0 } else { 20 * 366 };
         let mut quiet_days = 0_i64;
         (0..limit)
