@@ -31,6 +31,9 @@ pub struct Message {
     pub error_message: Option<String>,
     /// When it was written or received.
     pub created_at: Timestamp,
+    /// Sent by Switchboard itself (an out-of-office reply), not by a person.
+    #[serde(default)]
+    pub automatic: bool,
 }
 
 /// Which way a message goes.

@@ -26,6 +26,7 @@ pub mod media;
 pub mod messages;
 pub mod notifications;
 pub mod notify;
+pub mod out_of_office;
 pub mod presence;
 pub mod queue;
 pub mod secret;

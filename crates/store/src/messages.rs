@@ -26,11 +26,12 @@ pub(crate) struct MessageRow {
     error_code: Option<String>,
     error_message: Option<String>,
     created_at: i64,
+    automatic: bool,
 }
 
 /// The columns of [`MessageRow`], in order.
 pub(crate) const COLUMNS: &str = "id, conversation_id, kind, author_id, body, attachments, \
-     delivery_status, provider_id, error_code, error_message, created_at";
+     delivery_status, provider_id, error_code, error_message, created_at, automatic";
 
 pub(crate) fn message_from_row(row: MessageRow) -> Result<Message> {
     let attachments: Vec<Attachment> = serde_json::from_str(&row.attachments)
@@ -51,6 +52,7 @@ pub(crate) fn message_from_row(row: MessageRow) -> Result<Message> {
         error_code: row.error_code,
         error_message: row.error_message,
         created_at: from_millis(row.created_at)?,
+        automatic: row.automatic,
     })
 }
 
@@ -90,8 +92,8 @@ pub async fn insert(
     let m = message;
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO messages (id, conversation_id, channel_id, kind, author_id, body, attachments, \
-         delivery_status, provider_id, error_code, error_message, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         delivery_status, provider_id, error_code, error_message, created_at, automatic) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          ON CONFLICT (channel_id, provider_id) DO NOTHING",
     )
     .bind(m.id.as_str())
@@ -106,6 +108,7 @@ pub async fn insert(
     .bind(m.error_code.as_deref())
     .bind(m.error_message.as_deref())
     .bind(to_millis(m.created_at))
+    .bind(m.automatic)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -271,6 +274,7 @@ struct TimelineRow {
     m_error_code: Option<String>,
     m_error_message: Option<String>,
     m_created_at: Option<i64>,
+    m_automatic: Option<bool>,
 }
 
 fn timeline_item(row: TimelineRow) -> Result<TimelineItem> {
@@ -290,6 +294,7 @@ fn timeline_item(row: TimelineRow) -> Result<TimelineItem> {
                 error_code: row.m_error_code,
                 error_message: row.m_error_message,
                 created_at: row.m_created_at.ok_or_else(missing)?,
+                automatic: row.m_automatic.unwrap_or(false),
             })?)
         }
     };
@@ -320,7 +325,7 @@ pub async fn timeline(
          m.author_id AS m_author_id, m.body AS m_body, m.attachments AS m_attachments, \
          m.delivery_status AS m_delivery_status, m.provider_id AS m_provider_id, \
          m.error_code AS m_error_code, m.error_message AS m_error_message, \
-         m.created_at AS m_created_at \
+         m.created_at AS m_created_at, m.automatic AS m_automatic \
          FROM events e LEFT JOIN messages m ON e.kind = 'message' AND m.id = {message_id} \
          WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
     );

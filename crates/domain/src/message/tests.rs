@@ -165,6 +165,7 @@ fn message_with_body(body: &str) -> Message {
         provider_id: Some("SM1".into()),
         error_code: None,
         error_message: None,
+        automatic: false,
         created_at: chrono::Utc::now(),
     }
 }

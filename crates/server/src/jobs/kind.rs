@@ -55,6 +55,11 @@ pub enum Job {
         /// The conversation.
         conversation_id: ConversationId,
     },
+    /// Answer an inbound message with its inbox's out-of-office reply.
+    AutoReply {
+        /// The inbound message.
+        message_id: MessageId,
+    },
     /// Delete a Slack notification (its Hide button).
     HideSlackMessage {
         /// The workspace whose Slack connection posted it.
@@ -130,6 +135,7 @@ impl Job {
             Self::UpdateSlackMessages { .. } => "update_slack_messages",
             Self::HideSlackMessage { .. } => "hide_slack_message",
             Self::CreateInboxChannel { .. } => "create_inbox_channel",
+            Self::AutoReply { .. } => "auto_reply",
         }
     }
 
@@ -148,7 +154,9 @@ impl Job {
             Self::UpdateSlackMessages { conversation_id } => {
                 job.with_conversation(conversation_id.clone())
             }
-            Self::HideSlackMessage { .. } | Self::CreateInboxChannel { .. } => job,
+            Self::HideSlackMessage { .. }
+            | Self::CreateInboxChannel { .. }
+            | Self::AutoReply { .. } => job,
         }
     }
 
@@ -203,6 +211,12 @@ impl Job {
             } => notifications::slack::hide(state, workspace_id, channel, ts).await,
             Self::CreateInboxChannel { inbox_id } => {
                 notifications::slack::inbox_channel::create(state, inbox_id).await
+            }
+            Self::AutoReply { message_id } => {
+                if let Err(skipped) = services::auto_reply::answer(state, message_id).await? {
+                    tracing::debug!(%message_id, ?skipped, "no out-of-office reply");
+                }
+                Ok(())
             }
         }
     }

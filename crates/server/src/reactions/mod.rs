@@ -16,6 +16,7 @@
 //! a migration that inserts its cursor (at the log's head, so that it reacts
 //! to what happens from then on).
 
+mod auto_replies;
 mod consumer;
 mod deliveries;
 mod forwarding;
@@ -56,6 +57,8 @@ pub enum Reaction {
     Notifications,
     /// Slack notifications follow their conversation's state.
     Slack,
+    /// Customers who write while the team is away get the out-of-office reply.
+    AutoReplies,
 }
 
 /// A job a reaction wants for one event.
@@ -73,13 +76,14 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
         Self::Forwarding,
         Self::Notifications,
         Self::Slack,
+        Self::AutoReplies,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -91,6 +95,7 @@ impl Reaction {
             Self::Forwarding => "forwarding",
             Self::Notifications => "notifications",
             Self::Slack => "slack",
+            Self::AutoReplies => "auto_replies",
         }
     }
 
@@ -107,6 +112,7 @@ impl Reaction {
             Self::Forwarding => forwarding::plan(conn, events).await,
             Self::Notifications => notifications::plan(conn, events).await,
             Self::Slack => slack::plan(conn, events).await,
+            Self::AutoReplies => auto_replies::plan(conn, events).await,
         }
     }
 }

@@ -9,8 +9,8 @@ pub mod personal;
 
 use chrono::SubsecRound;
 use domain::{
-    Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose, Registration,
-    UnreadMode, WorkspaceId,
+    Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, OutOfOffice, PhoneNumber, Purpose,
+    Registration, UnreadMode, WorkspaceId,
 };
 use store::inboxes::InboxView;
 use store::queue::InboxCounts;
@@ -33,6 +33,8 @@ pub struct InboxSummary {
     pub view: InboxView,
     /// Its badges for the caller.
     pub counts: InboxCounts,
+    /// Its out-of-office setting, once an admin saved one.
+    pub out_of_office: Option<OutOfOffice>,
 }
 
 /// What `POST /inboxes` asks for, already parsed.
@@ -74,6 +76,8 @@ pub struct InboxChanges {
     pub voice_forward_to: Option<Option<PhoneNumber>>,
     /// How long a resolved conversation waits before it closes (admins).
     pub auto_close_secs: Option<i64>,
+    /// Business hours and the automatic reply (admins); stored beside the inbox.
+    pub out_of_office: Option<OutOfOffice>,
 }
 
 impl InboxChanges {
@@ -85,13 +89,16 @@ impl InboxChanges {
             ("forward_to_email", self.forward_to_email.is_some()),
             ("voice_forward_to", self.voice_forward_to.is_some()),
             ("auto_close_secs", self.auto_close_secs.is_some()),
+            ("out_of_office", self.out_of_office.is_some()),
         ]
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
         .collect()
     }
 
-    fn apply(self, inbox: &mut Inbox) {
+    /// Applies the inbox's own fields; the out-of-office setting is
+    /// returned, to be stored beside it.
+    fn apply(self, inbox: &mut Inbox) -> Option<OutOfOffice> {
         let Self {
             name,
             emoji,
@@ -101,6 +108,7 @@ impl InboxChanges {
             forward_to_email,
             voice_forward_to,
             auto_close_secs,
+            out_of_office,
         } = self;
         set(&mut inbox.name, name);
         set(&mut inbox.emoji, emoji);
@@ -110,6 +118,7 @@ impl InboxChanges {
         set(&mut inbox.forward_to_email, forward_to_email);
         set(&mut inbox.voice_forward_to, voice_forward_to);
         set(&mut inbox.auto_close_secs, auto_close_secs);
+        out_of_office
     }
 }
 
@@ -136,11 +145,17 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
     let ids: Vec<InboxId> = views.iter().map(|v| v.inbox.id.clone()).collect();
     let mut counts =
         store::queue::inbox_counts(&mut conn, &who.workspace_id, &who.user.id, &ids).await?;
+    let mut away = store::out_of_office::of_workspace(&mut conn, &who.workspace_id).await?;
     Ok(views
         .into_iter()
         .map(|view| {
             let counts = counts.remove(&view.inbox.id).unwrap_or_default();
-            InboxSummary { view, counts }
+            let out_of_office = away.remove(&view.inbox.id);
+            InboxSummary {
+                view,
+                counts,
+                out_of_office,
+            }
         })
         .collect())
 }
@@ -228,10 +243,13 @@ pub async fn update(
             policy.join(", ")
         )));
     }
-    changes.apply(&mut inbox);
+    let out_of_office = changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
         .await
         .map_err(|e| api_code_taken(e, &inbox.api_code))?;
+    if let Some(setting) = &out_of_office {
+        store::out_of_office::put(&mut tx, &inbox.id, setting, state.clock.now()).await?;
+    }
     tx.commit().await?;
     let mut reader = state.store.read().await?;
     summary(&mut reader.conn(), who, inbox).await
@@ -304,13 +322,18 @@ async fn summary(
         .await?
         .remove(&inbox.id)
         .unwrap_or_default();
+    let out_of_office = store::out_of_office::get(conn, &inbox.id).await?;
     let view = InboxView {
         inbox,
         member: me.is_some(),
         position: me.as_ref().map_or(0, |m| m.position),
         muted: me.is_some_and(|m| m.muted),
     };
-    Ok(InboxSummary { view, counts })
+    Ok(InboxSummary {
+        view,
+        counts,
+        out_of_office,
+    })
 }
 
 /// A code derived from `name` that no inbox of the workspace uses yet:

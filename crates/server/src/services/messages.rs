@@ -208,6 +208,7 @@ impl Draft {
             provider_id: None,
             error_code: None,
             error_message: None,
+            automatic: false,
             created_at: now,
         };
         Ok(Self {

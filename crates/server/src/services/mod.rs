@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod auto_reply;
 pub mod background;
 pub mod canned;
 pub mod contacts;

@@ -345,6 +345,37 @@ impl TestApp {
         request.send().await.expect("the request reaches the app")
     }
 
+    /// Moves the app's clock to `at` (forward or back): a text then arrives at `at`.
+    pub fn travel_to(&self, at: domain::Timestamp) {
+        self.state.clock.advance(at - self.state.clock.now());
+    }
+
+    /// Runs reactions and due jobs until a pass has nothing left to run,
+    /// each pass once every committed event can be read: on a busy
+    /// PostgreSQL server other databases' transactions hold the log back
+    /// for longer than one pass waits. For work that makes more work (a job
+    /// that writes a reply, whose delivery is another job).
+    pub async fn settle_jobs(&self) {
+        for _ in 0..10 {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            loop {
+                let mut reader = self.store.read().await.unwrap();
+                let start = store::log::LogPosition::default();
+                let held = store::log::held_back(&mut reader.conn(), start)
+                    .await
+                    .unwrap();
+                if !held || std::time::Instant::now() > deadline {
+                    break;
+                }
+                drop(reader);
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            if self.run_due_jobs().await == 0 {
+                return;
+            }
+        }
+    }
+
     /// Runs the jobs that are due now, as the worker would.
     pub async fn run_due_jobs(&self) -> usize {
         switchboard_server::reactions::run_due(&self.state)

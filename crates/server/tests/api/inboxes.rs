@@ -5,6 +5,7 @@
 mod channels;
 mod deletion;
 mod members;
+mod out_of_office;
 mod personal;
 
 use reqwest::Method;

@@ -190,6 +190,21 @@ impl Browser {
         self.wait_for(css).await.click().await.unwrap();
     }
 
+    /// Scrolls the element matching `css` to the middle of the window, then
+    /// clicks it: for controls far down a page, which WebDriver would
+    /// otherwise scroll to the top edge, under the sticky top bar.
+    pub async fn click_centred(&self, css: &str) {
+        let element = self.wait_for(css).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&element).unwrap()],
+            )
+            .await
+            .unwrap();
+        element.click().await.unwrap();
+    }
+
     /// Replaces the text of the field matching `css` with `text`, typed.
     pub async fn type_into(&self, css: &str, text: &str) {
         let field = self.wait_for(css).await;

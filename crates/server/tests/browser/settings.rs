@@ -296,3 +296,79 @@ async fn a_csv_import_reports_its_bad_line_and_adds_the_good_ones() {
     assert!(!list.contains("Broken Bob"), "{list}");
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_admin_sets_out_of_office_hours_and_customers_get_the_automatic_reply() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    let c = &browser.client;
+    for phone in [true, false] {
+        browser.resize(phone).await;
+        c.goto(&settings_url(&app, &seed)).await.unwrap();
+        browser.wait_for("#away-form").await;
+        browser.assert_fits("the out-of-office card").await;
+    }
+    assert_eq!(
+        browser.value("#away_mon").await,
+        "09:00-17:00",
+        "weekdays nine to five to start"
+    );
+
+    // On a phone: overlapping hours are refused in words, keeping what was typed.
+    browser.resize(true).await;
+    browser
+        .type_into("#away_time_zone", "America/New_York")
+        .await;
+    browser
+        .type_into("#away_tue", "09:00-12:00, 11:30-14:00")
+        .await;
+    browser
+        .type_into("#away_message", "We're away; we answer from 9am Eastern.")
+        .await;
+    browser.click_centred("#away_enabled").await;
+    browser.click_centred("#save-away").await;
+    browser
+        .wait_for_text(
+            "#settings-error",
+            "Tuesday: 09:00–12:00 overlaps 11:30–14:00",
+        )
+        .await;
+    assert_eq!(browser.value("#away_tue").await, "09:00-12:00, 11:30-14:00");
+    assert_eq!(browser.value("#away_time_zone").await, "America/New_York");
+    browser
+        .assert_fits("the out-of-office card with its error")
+        .await;
+
+    // Fixed, and away now: saved.
+    browser
+        .type_into("#away_tue", "09:00-12:00, 13:00-17:00")
+        .await;
+    browser.click_centred("#away_now").await;
+    browser.click_centred("#save-away").await;
+    browser.wait_for_text("#notice", "Saved").await;
+    assert_eq!(browser.value("#away_tue").await, "09:00-12:00, 13:00-17:00");
+    assert_eq!(browser.value("#away_every_hours").await, "12");
+
+    // On a desktop: a customer writes and the timeline shows the automatic reply.
+    browser.resize(false).await;
+    let conversation = app
+        .new_conversation(&seed, "+14155550166", "Are you open?")
+        .await;
+    app.settle_jobs().await;
+    c.goto(&format!(
+        "{}/w/{}/c/{conversation}",
+        app.address, seed.workspace_id
+    ))
+    .await
+    .unwrap();
+    browser.wait_for_text("#timeline", "Automatic reply").await;
+    browser
+        .wait_for_text("#timeline", "we answer from 9am Eastern")
+        .await;
+    browser
+        .assert_fits("a timeline with an automatic reply")
+        .await;
+    browser.client.clone().close().await.unwrap();
+}

@@ -16,6 +16,7 @@ mod log;
 mod media;
 mod messages;
 mod migrations;
+mod out_of_office;
 mod presence;
 mod queue;
 mod simulator;

@@ -288,6 +288,7 @@ pub fn message_value(
         provider_id: None,
         error_code: None,
         error_message: None,
+        automatic: false,
         created_at: millis_now(),
     }
 }

@@ -6,6 +6,7 @@
 mod channels;
 mod members;
 mod notify;
+mod out_of_office;
 mod personal;
 mod views;
 
@@ -31,6 +32,7 @@ use crate::services::state::AppState;
 
 pub use channels::ChannelView;
 pub use members::InboxMemberView;
+pub use out_of_office::{OutOfOfficeSetting, WeekHours};
 pub use views::{InboxCountsView, InboxList, InboxRef, InboxView};
 
 /// The routes of this resource.
@@ -121,6 +123,8 @@ pub struct UpdateInbox {
     /// Admins: one minute to one year.
     #[schema(minimum = 60, maximum = 31_536_000)]
     auto_close_secs: Option<i64>,
+    /// Admins: business hours and the automatic reply, replaced whole.
+    out_of_office: Option<OutOfOfficeSetting>,
 }
 
 /// Reads a present field as `Some` (holding `None` for `null`), so that an
@@ -166,6 +170,10 @@ impl UpdateInbox {
                 .map(|v| v.as_deref().map(voice).transpose())
                 .transpose()?,
             auto_close_secs,
+            out_of_office: self
+                .out_of_office
+                .map(OutOfOfficeSetting::parse)
+                .transpose()?,
         })
     }
 }

@@ -194,6 +194,7 @@ fn inbound_message(sms: &InboundSms, conversation: &Conversation, now: Timestamp
         provider_id: sms.provider_id.clone(),
         error_code: None,
         error_message: None,
+        automatic: false,
         created_at: now,
     }
 }

@@ -158,6 +158,7 @@ async fn work_on(app: &TestApp, id: &ConversationId, agent: &str) {
             provider_id: None,
             error_code: None,
             error_message: None,
+            automatic: false,
             created_at: now,
         };
         store::messages::insert(

@@ -304,9 +304,13 @@ pub fn rows() -> Vec<Row> {
         // Owners only, confirming the name.
         ws(DELETE, "/inboxes/{id}", [204, 403, 403, 404, 401, 404])
             .json(|_| json!({ "confirm": "Support" })),
-        // A rename with a policy field: the policy is the admins'.
-        ws(PATCH, "/inboxes/{id}", [200, 200, 403, 404, 401, 404])
-            .json(|_| json!({ "name": "Help desk", "unread_mode": "shared" })),
+        // A rename with policy fields (out-of-office among them): the policy is the admins'.
+        ws(PATCH, "/inboxes/{id}", [200, 200, 403, 404, 401, 404]).json(|_| {
+            json!({ "name": "Help desk", "unread_mode": "shared", "out_of_office": {
+                "enabled": true, "time_zone": "America/New_York",
+                "hours": { "mon": [["09:00", "17:00"]] }, "message": "We're closed.",
+            } })
+        }),
         ws(
             GET,
             "/inboxes/{id}/available-numbers",

@@ -103,6 +103,8 @@ pub struct MessageView {
     pub error_message: Option<String>,
     /// When it was written or received.
     pub created_at: DateTime<Utc>,
+    /// Sent by Switchboard itself (an out-of-office reply), not by a person.
+    pub automatic: bool,
 }
 
 impl From<&Message> for MessageView {
@@ -119,6 +121,7 @@ impl From<&Message> for MessageView {
             error_code: m.error_code.clone(),
             error_message: m.error_message.clone(),
             created_at: m.created_at,
+            automatic: m.automatic,
         }
     }
 }

@@ -6,6 +6,7 @@ use domain::Inbox;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::OutOfOfficeSetting;
 use crate::http::api::words::{InboxKindWord, PurposeWord, RegistrationWord, UnreadModeWord};
 use crate::services::inboxes::InboxSummary;
 
@@ -91,6 +92,8 @@ pub struct InboxView {
     pub created_at: DateTime<Utc>,
     /// Its badges for the caller.
     pub counts: InboxCountsView,
+    /// Business hours and the automatic reply; `null` until an admin sets them.
+    pub out_of_office: Option<OutOfOfficeSetting>,
 }
 
 impl From<&InboxSummary> for InboxView {
@@ -120,6 +123,7 @@ impl From<&InboxSummary> for InboxView {
                 open: counts.open,
                 unread: counts.unread,
             },
+            out_of_office: summary.out_of_office.as_ref().map(OutOfOfficeSetting::from),
         }
     }
 }

@@ -12,6 +12,7 @@ use domain::{authorize, Action, InboxId, Registration, Subject, UnreadMode};
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
+use super::settings_actions::AwayValues;
 
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
@@ -103,6 +104,9 @@ pub struct Values {
     /// The typed name confirming a deletion.
     #[serde(default)]
     pub confirm: String,
+    /// The out-of-office card.
+    #[serde(skip)]
+    pub away: AwayValues,
 }
 
 impl Values {
@@ -127,6 +131,7 @@ impl Values {
             }
             "registration" => self.registration = typed.registration,
             "delete" => self.confirm = typed.confirm,
+            "away" => self.away = typed.away,
             _ => {}
         }
         self
@@ -196,6 +201,8 @@ pub struct Settings {
     pub error: Option<String>,
     /// "Notify users and channels" (admins only).
     pub notify: Option<super::settings_actions::NotifyCard>,
+    /// Time zone names for the out-of-office card (admins only).
+    pub zones: Vec<&'static str>,
 }
 
 /// `GET /w/{ws}/inboxes/{id}/settings`.
@@ -273,6 +280,7 @@ pub async fn build(
         auto_close,
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
+        away: AwayValues::stored(summary.out_of_office.as_ref()),
     };
     let (values, error) = match refused {
         Some(r) => (stored.with_typed(&r.form, r.typed), Some(r.error)),
@@ -300,6 +308,11 @@ pub async fn build(
         notice: None,
         error,
         notify,
+        zones: if manage {
+            domain::Zone::all().collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -135,11 +135,14 @@ pub async fn timeline(
             });
         }
         if let Some(m) = item.message {
-            let author = m
-                .author_id
-                .as_ref()
-                .and_then(|a| names.get(&a.to_string()).cloned())
-                .unwrap_or_default();
+            let author = if m.automatic {
+                "Automatic reply".to_string()
+            } else {
+                m.author_id
+                    .as_ref()
+                    .and_then(|a| names.get(&a.to_string()).cloned())
+                    .unwrap_or_default()
+            };
             let failed = matches!(
                 m.delivery.map(|d| d.as_str()),
                 Some("failed" | "undelivered")
