@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use domain::{ConversationId, MessageId, WorkspaceId};
+use domain::{ConversationId, InboxId, MessageId, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
@@ -54,6 +54,28 @@ pub enum Job {
     UpdateSlackMessages {
         /// The conversation.
         conversation_id: ConversationId,
+    },
+    /// Give a conversation that entered the Unassigned queue to a member by
+    /// its inbox's policy (`services::assignment`).
+    AutoAssign {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Who just returned it, not to be given it back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skip_user: Option<UserId>,
+    },
+    /// A member's capacity freed in a balanced inbox: give them the oldest
+    /// waiting conversation.
+    FillFreedCapacity {
+        /// The workspace.
+        workspace_id: WorkspaceId,
+        /// The inbox.
+        inbox_id: InboxId,
+        /// The member.
+        user_id: UserId,
+        /// The conversation they just returned, not to be given back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skip: Option<ConversationId>,
     },
     /// Delete a Slack notification (its Hide button).
     HideSlackMessage {
@@ -124,6 +146,8 @@ impl Job {
             Self::Notify { .. } => "notify",
             Self::UpdateSlackMessages { .. } => "update_slack_messages",
             Self::HideSlackMessage { .. } => "hide_slack_message",
+            Self::AutoAssign { .. } => "auto_assign",
+            Self::FillFreedCapacity { .. } => "fill_freed_capacity",
         }
     }
 
@@ -143,6 +167,10 @@ impl Job {
                 job.with_conversation(conversation_id.clone())
             }
             Self::HideSlackMessage { .. } => job,
+            Self::AutoAssign {
+                conversation_id, ..
+            } => job.with_conversation(conversation_id.clone()),
+            Self::FillFreedCapacity { .. } => job,
         }
     }
 
@@ -195,6 +223,26 @@ impl Job {
                 channel,
                 ts,
             } => notifications::slack::hide(state, workspace_id, channel, ts).await,
+            Self::AutoAssign {
+                conversation_id,
+                skip_user,
+            } => Ok(
+                services::assignment::assign_waiting(state, conversation_id, skip_user.as_ref())
+                    .await?,
+            ),
+            Self::FillFreedCapacity {
+                workspace_id,
+                inbox_id,
+                user_id,
+                skip,
+            } => Ok(services::assignment::fill_freed_capacity(
+                state,
+                workspace_id,
+                inbox_id,
+                user_id,
+                skip.as_ref(),
+            )
+            .await?),
         }
     }
 }

@@ -16,6 +16,7 @@
 //! a migration that inserts its cursor (at the log's head, so that it reacts
 //! to what happens from then on).
 
+mod assignment;
 mod consumer;
 mod deliveries;
 mod forwarding;
@@ -56,6 +57,9 @@ pub enum Reaction {
     Notifications,
     /// Slack notifications follow their conversation's state.
     Slack,
+    /// Conversations entering the Unassigned queue go to a member by the
+    /// inbox's policy; freed capacity pulls in waiting ones.
+    Assignment,
 }
 
 /// A job a reaction wants for one event.
@@ -73,13 +77,14 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
         Self::Forwarding,
         Self::Notifications,
         Self::Slack,
+        Self::Assignment,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -91,6 +96,7 @@ impl Reaction {
             Self::Forwarding => "forwarding",
             Self::Notifications => "notifications",
             Self::Slack => "slack",
+            Self::Assignment => "assignment",
         }
     }
 
@@ -107,6 +113,7 @@ impl Reaction {
             Self::Forwarding => forwarding::plan(conn, events).await,
             Self::Notifications => notifications::plan(conn, events).await,
             Self::Slack => slack::plan(conn, events).await,
+            Self::Assignment => assignment::plan(conn, events).await,
         }
     }
 }

@@ -9,7 +9,7 @@ pub mod personal;
 
 use chrono::SubsecRound;
 use domain::{
-    Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose, Registration,
+    Action, ApiCode, AssignmentPolicy, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose, Registration,
     UnreadMode, WorkspaceId,
 };
 use store::inboxes::InboxView;
@@ -33,6 +33,8 @@ pub struct InboxSummary {
     pub view: InboxView,
     /// Its badges for the caller.
     pub counts: InboxCounts,
+    /// How it hands out conversations (manual unless an admin chose otherwise).
+    pub assignment: AssignmentPolicy,
 }
 
 /// What `POST /inboxes` asks for, already parsed.
@@ -74,6 +76,8 @@ pub struct InboxChanges {
     pub voice_forward_to: Option<Option<PhoneNumber>>,
     /// How long a resolved conversation waits before it closes (admins).
     pub auto_close_secs: Option<i64>,
+    /// Its auto-assignment policy (admins).
+    pub assignment: Option<AssignmentPolicy>,
 }
 
 impl InboxChanges {
@@ -85,6 +89,7 @@ impl InboxChanges {
             ("forward_to_email", self.forward_to_email.is_some()),
             ("voice_forward_to", self.voice_forward_to.is_some()),
             ("auto_close_secs", self.auto_close_secs.is_some()),
+            ("assignment", self.assignment.is_some()),
         ]
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
@@ -101,6 +106,7 @@ impl InboxChanges {
             forward_to_email,
             voice_forward_to,
             auto_close_secs,
+            assignment: _,
         } = self;
         set(&mut inbox.name, name);
         set(&mut inbox.emoji, emoji);
@@ -136,11 +142,17 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
     let ids: Vec<InboxId> = views.iter().map(|v| v.inbox.id.clone()).collect();
     let mut counts =
         store::queue::inbox_counts(&mut conn, &who.workspace_id, &who.user.id, &ids).await?;
+    let policies = store::assignment::policies(&mut conn, &who.workspace_id).await?;
     Ok(views
         .into_iter()
         .map(|view| {
             let counts = counts.remove(&view.inbox.id).unwrap_or_default();
-            InboxSummary { view, counts }
+            let assignment = policies.get(&view.inbox.id).copied().unwrap_or_default();
+            InboxSummary {
+                view,
+                counts,
+                assignment,
+            }
         })
         .collect())
 }
@@ -226,10 +238,15 @@ pub async fn update(
             policy.join(", ")
         )));
     }
+    let assignment = changes.assignment;
     changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
         .await
         .map_err(|e| api_code_taken(e, &inbox.api_code))?;
+    if let Some(policy) = assignment {
+        store::assignment::set_policy(&mut tx, &inbox.id, &policy, state.clock.now()).await?;
+        tracing::info!(inbox_id = %inbox.id, mode = ?policy.mode, "assignment policy set");
+    }
     tx.commit().await?;
     let mut reader = state.store.read().await?;
     summary(&mut reader.conn(), who, inbox).await
@@ -302,13 +319,18 @@ async fn summary(
         .await?
         .remove(&inbox.id)
         .unwrap_or_default();
+    let assignment = store::assignment::policy(conn, &inbox.id).await?;
     let view = InboxView {
         inbox,
         member: me.is_some(),
         position: me.as_ref().map_or(0, |m| m.position),
         muted: me.is_some_and(|m| m.muted),
     };
-    Ok(InboxSummary { view, counts })
+    Ok(InboxSummary {
+        view,
+        counts,
+        assignment,
+    })
 }
 
 /// A code derived from `name` that no inbox of the workspace uses yet:

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assignment;
 pub mod background;
 pub mod canned;
 pub mod contacts;
