@@ -117,18 +117,32 @@ fn bad_policies_name_the_field() {
         DomainError::Invalid { field, .. } | DomainError::UnknownValue { field, .. } => field,
         other => panic!("unexpected {other:?}"),
     };
-    assert_eq!(field(AssignmentPolicy::parse("fastest", None, None)), "assignment.mode");
-    assert_eq!(field(AssignmentPolicy::parse("balanced", Some(0), None)), "assignment.cap");
+    assert_eq!(
+        field(AssignmentPolicy::parse("fastest", None, None)),
+        "assignment.mode"
+    );
+    assert_eq!(
+        field(AssignmentPolicy::parse("balanced", Some(0), None)),
+        "assignment.cap"
+    );
     assert_eq!(
         field(AssignmentPolicy::parse("contact_owner", None, None)),
         "assignment.fallback"
     );
     assert_eq!(
-        field(AssignmentPolicy::parse("contact_owner", None, Some("contact_owner"))),
+        field(AssignmentPolicy::parse(
+            "contact_owner",
+            None,
+            Some("contact_owner")
+        )),
         "assignment.fallback"
     );
     assert_eq!(
-        field(AssignmentPolicy::parse("round_robin", None, Some("balanced"))),
+        field(AssignmentPolicy::parse(
+            "round_robin",
+            None,
+            Some("balanced")
+        )),
         "assignment.fallback"
     );
     let ok = AssignmentPolicy::parse("contact_owner", Some(4), Some("balanced")).unwrap();

@@ -226,10 +226,12 @@ impl Job {
             Self::AutoAssign {
                 conversation_id,
                 skip_user,
-            } => Ok(
-                services::assignment::assign_waiting(state, conversation_id, skip_user.as_ref())
-                    .await?,
-            ),
+            } => Ok(services::assignment::assign_waiting(
+                state,
+                conversation_id,
+                skip_user.as_ref(),
+            )
+            .await?),
             Self::FillFreedCapacity {
                 workspace_id,
                 inbox_id,

@@ -9,8 +9,8 @@ pub mod personal;
 
 use chrono::SubsecRound;
 use domain::{
-    Action, ApiCode, AssignmentPolicy, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose, Registration,
-    UnreadMode, WorkspaceId,
+    Action, ApiCode, AssignmentPolicy, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber,
+    Purpose, Registration, UnreadMode, WorkspaceId,
 };
 use store::inboxes::InboxView;
 use store::queue::InboxCounts;

@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use domain::text::Word;
 use domain::{
-    ApiCode, AssignmentPolicy, DomainError, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose,
-    Registration, UnreadMode,
+    ApiCode, AssignmentPolicy, DomainError, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber,
+    Purpose, Registration, UnreadMode,
 };
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
