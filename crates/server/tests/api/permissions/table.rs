@@ -304,9 +304,14 @@ pub fn rows() -> Vec<Row> {
         // Owners only, confirming the name.
         ws(DELETE, "/inboxes/{id}", [204, 403, 403, 404, 401, 404])
             .json(|_| json!({ "confirm": "Support" })),
-        // A rename with a policy field: the policy is the admins'.
-        ws(PATCH, "/inboxes/{id}", [200, 200, 403, 404, 401, 404])
-            .json(|_| json!({ "name": "Help desk", "unread_mode": "shared" })),
+        // A rename with policy fields (unread mode, auto-assignment): the
+        // policy is the admins'.
+        ws(PATCH, "/inboxes/{id}", [200, 200, 403, 404, 401, 404]).json(|_| {
+            json!({
+                "name": "Help desk", "unread_mode": "shared",
+                "assignment": { "mode": "balanced", "cap": 3 },
+            })
+        }),
         ws(
             GET,
             "/inboxes/{id}/available-numbers",

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
-use domain::{authorize, Action, InboxId, Registration, Subject, UnreadMode};
+use domain::{authorize, Action, AssignmentMode, Availability, InboxId, Registration, Subject, UnreadMode};
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
@@ -27,6 +27,15 @@ use crate::services::state::AppState;
 /// The units the auto-close wait is written in, largest first: the form
 /// word, and its length in seconds.
 pub const AUTO_CLOSE_UNITS: &[(&str, i64)] = &[("days", 86_400), ("hours", 3_600), ("minutes", 60)];
+
+/// The auto-assignment modes as the Assignment card offers them: the form
+/// word, its label, and what it does.
+pub const ASSIGNMENT_MODES: &[(&str, &str, &str)] = &[
+    ("manual", "Manual", "People take conversations themselves."),
+    ("round_robin", "Round robin", "In turn, among the members who are available."),
+    ("balanced", "Balanced", "To the available member with the fewest open conversations."),
+    ("contact_owner", "Contact owner", "To the contact's owner when they are a member and available; otherwise the fallback."),
+];
 
 /// What every settings and contacts page's top bar needs.
 #[derive(Debug, Clone)]
@@ -65,6 +74,8 @@ pub struct Item {
     pub label: String,
     /// Beneath it.
     pub detail: String,
+    /// For a person who may take work: whether they are away.
+    pub away: Option<bool>,
 }
 
 /// The values of the forms: the inbox's, or what was typed before a refusal.
@@ -103,6 +114,15 @@ pub struct Values {
     /// The typed name confirming a deletion.
     #[serde(default)]
     pub confirm: String,
+    /// The auto-assignment mode.
+    #[serde(default)]
+    pub assignment_mode: String,
+    /// The per-member cap; blank for none.
+    #[serde(default)]
+    pub assignment_cap: String,
+    /// Contact owner's fallback mode.
+    #[serde(default)]
+    pub assignment_fallback: String,
 }
 
 impl Values {
@@ -126,6 +146,11 @@ impl Values {
                 self.auto_close_unit = typed.auto_close_unit;
             }
             "registration" => self.registration = typed.registration,
+            "assignment" => {
+                self.assignment_mode = typed.assignment_mode;
+                self.assignment_cap = typed.assignment_cap;
+                self.assignment_fallback = typed.assignment_fallback;
+            }
             "delete" => self.confirm = typed.confirm,
             _ => {}
         }
@@ -188,6 +213,8 @@ pub struct Settings {
     pub unread_modes: &'static [(UnreadMode, &'static str)],
     /// The units of the auto-close wait.
     pub auto_close_units: &'static [(&'static str, i64)],
+    /// The auto-assignment modes: `(word, label, hint)`.
+    pub assignment_modes: &'static [(&'static str, &'static str, &'static str)],
     /// Where a form's button comes back to (`settings` or a setup step).
     pub next: String,
     /// A notice of the last change.
@@ -273,6 +300,18 @@ pub async fn build(
         auto_close,
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
+        assignment_mode: summary.assignment.mode.as_str().to_string(),
+        assignment_cap: summary
+            .assignment
+            .cap
+            .map(|cap| cap.to_string())
+            .unwrap_or_default(),
+        assignment_fallback: summary
+            .assignment
+            .fallback
+            .unwrap_or(AssignmentMode::RoundRobin)
+            .as_str()
+            .to_string(),
     };
     let (values, error) = match refused {
         Some(r) => (stored.with_typed(&r.form, r.typed), Some(r.error)),
@@ -289,13 +328,18 @@ pub async fn build(
         delete: may(Action::DeleteInbox),
         members: member_list
             .into_iter()
-            .map(|m| item(m.user.id.to_string(), m.user.name, m.role.as_str()))
+            .map(|m| {
+                let mut member = item(m.user.id.to_string(), m.user.name, m.role.as_str());
+                member.away = Some(m.availability == Availability::Away);
+                member
+            })
             .collect(),
         addable,
         numbers,
         registrations: Registration::ALL,
         unread_modes: UnreadMode::ALL,
         auto_close_units: AUTO_CLOSE_UNITS,
+        assignment_modes: ASSIGNMENT_MODES,
         next: "settings".into(),
         notice: None,
         error,
@@ -336,6 +380,7 @@ fn item(id: String, label: String, detail: &str) -> Item {
         id,
         label,
         detail: detail.to_string(),
+        away: None,
     }
 }
 

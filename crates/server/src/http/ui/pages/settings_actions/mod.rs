@@ -26,8 +26,10 @@ use crate::http::ui::{render, Chrome};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
 use crate::services::state::AppState;
 
+mod assignment_form;
 mod notify_form;
 mod number_forms;
+pub use assignment_form::{save_assignment, AssignmentForm};
 pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
 
