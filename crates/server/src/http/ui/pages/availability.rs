@@ -36,7 +36,9 @@ pub async fn set(
     };
     profile::update(&state, &agent.who.user, change).await?;
     let notice = match availability {
-        Availability::Available => "You are available: auto-assignment gives you new conversations.",
+        Availability::Available => {
+            "You are available: auto-assignment gives you new conversations."
+        }
         Availability::Away => "You are away: auto-assignment gives you nothing new.",
     };
     let jar = cookies::flash(jar, notice);

@@ -8,7 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
-use domain::{authorize, Action, AssignmentMode, Availability, InboxId, Registration, Subject, UnreadMode};
+use domain::{
+    authorize, Action, AssignmentMode, Availability, InboxId, Registration, Subject, UnreadMode,
+};
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
@@ -32,9 +34,21 @@ pub const AUTO_CLOSE_UNITS: &[(&str, i64)] = &[("days", 86_400), ("hours", 3_600
 /// word, its label, and what it does.
 pub const ASSIGNMENT_MODES: &[(&str, &str, &str)] = &[
     ("manual", "Manual", "People take conversations themselves."),
-    ("round_robin", "Round robin", "In turn, among the members who are available."),
-    ("balanced", "Balanced", "To the available member with the fewest open conversations."),
-    ("contact_owner", "Contact owner", "To the contact's owner when they are a member and available; otherwise the fallback."),
+    (
+        "round_robin",
+        "Round robin",
+        "In turn, among the members who are available.",
+    ),
+    (
+        "balanced",
+        "Balanced",
+        "To the available member with the fewest open conversations.",
+    ),
+    (
+        "contact_owner",
+        "Contact owner",
+        "To the contact's owner when they are a member and available; otherwise the fallback.",
+    ),
 ];
 
 /// What every settings and contacts page's top bar needs.
