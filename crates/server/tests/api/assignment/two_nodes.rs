@@ -31,6 +31,7 @@ async fn two_nodes_share_round_robin_fairly_and_assign_nobody_twice() {
     set_policy(&first, &seed, json!({ "mode": "round_robin" })).await;
 
     // Customers write in through both nodes at once.
+    let writing = Instant::now();
     let half = CONVERSATIONS / 2;
     tokio::join!(
         customers(&first, &seed, 0..half),
@@ -65,6 +66,11 @@ async fn two_nodes_share_round_robin_fairly_and_assign_nobody_twice() {
         drop(reader);
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    eprintln!(
+        "two nodes: {CONVERSATIONS} conversations written in {:?}, all assigned {:?} later",
+        started.duration_since(writing),
+        started.elapsed()
+    );
     assert_eq!(counts.values().sum::<usize>(), CONVERSATIONS);
     for (agent, held) in &counts {
         assert!(
