@@ -26,12 +26,13 @@ async fn an_admin_sets_balanced_assignment_and_an_agent_goes_away_from_the_top_b
     browser
         .client
         .execute(
-            "document.getElementById('assignment').scrollIntoView();",
+            "document.getElementById('assignment').scrollIntoView({ block: 'center' });",
             vec![],
         )
         .await
         .unwrap();
     browser.screenshots("assignment-card").await;
+    browser.client.goto(&settings).await.unwrap();
 
     // A cap of 0 is refused, naming it; what was typed stays.
     browser.click("#assignment-balanced").await;
