@@ -8,12 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
-use domain::{
-    authorize, Action, AssignmentMode, Availability, InboxId, Registration, Subject, UnreadMode,
-};
+use domain::{authorize, Action, Availability, InboxId, Registration, Subject, UnreadMode};
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
+use super::settings_actions::{assignment_values, ASSIGNMENT_MODES};
 
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
@@ -29,27 +28,6 @@ use crate::services::state::AppState;
 /// The units the auto-close wait is written in, largest first: the form
 /// word, and its length in seconds.
 pub const AUTO_CLOSE_UNITS: &[(&str, i64)] = &[("days", 86_400), ("hours", 3_600), ("minutes", 60)];
-
-/// The auto-assignment modes as the Assignment card offers them: the form
-/// word, its label, and what it does.
-pub const ASSIGNMENT_MODES: &[(&str, &str, &str)] = &[
-    ("manual", "Manual", "People take conversations themselves."),
-    (
-        "round_robin",
-        "Round robin",
-        "In turn, among the members who are available.",
-    ),
-    (
-        "balanced",
-        "Balanced",
-        "To the available member with the fewest open conversations.",
-    ),
-    (
-        "contact_owner",
-        "Contact owner",
-        "To the contact's owner when they are a member and available; otherwise the fallback.",
-    ),
-];
 
 /// What every settings and contacts page's top bar needs.
 #[derive(Debug, Clone)]
@@ -314,18 +292,7 @@ pub async fn build(
         auto_close,
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
-        assignment_mode: summary.assignment.mode.as_str().to_string(),
-        assignment_cap: summary
-            .assignment
-            .cap
-            .map(|cap| cap.to_string())
-            .unwrap_or_default(),
-        assignment_fallback: summary
-            .assignment
-            .fallback
-            .unwrap_or(AssignmentMode::RoundRobin)
-            .as_str()
-            .to_string(),
+        ..assignment_values(summary.assignment)
     };
     let (values, error) = match refused {
         Some(r) => (stored.with_typed(&r.form, r.typed), Some(r.error)),
@@ -417,29 +384,4 @@ pub fn shown_on_page(error: &ApiError) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_auto_close_wait_is_shown_in_its_largest_whole_unit() {
-        assert_eq!(auto_close_fields(4 * 86_400), ("4".into(), "days"));
-        assert_eq!(auto_close_fields(36 * 3_600), ("36".into(), "hours"));
-        assert_eq!(auto_close_fields(90 * 60), ("90".into(), "minutes"));
-        assert_eq!(auto_close_fields(61), ("1".into(), "minutes"));
-    }
-
-    #[test]
-    fn the_auto_close_wait_typed_is_whole_units_from_a_minute_to_a_year() {
-        assert_eq!(auto_close_secs(" 2 ", "days"), Ok(172_800));
-        assert_eq!(auto_close_secs("1", "minutes"), Ok(60));
-        for (amount, unit) in [
-            ("0", "days"),
-            ("366", "days"),
-            ("1.5", "hours"),
-            ("2", "weeks"),
-        ] {
-            assert!(auto_close_secs(amount, unit).is_err(), "{amount} {unit}");
-        }
-        assert!(auto_close_secs(&i64::MAX.to_string(), "days").is_err());
-    }
-}
+mod tests;

@@ -4,7 +4,8 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
-use domain::{Action, AssignmentPolicy};
+use domain::text::Word;
+use domain::{Action, AssignmentMode, AssignmentPolicy};
 use serde::Deserialize;
 
 use super::{answer, inbox_id, optional, InboxPath, Posted};
@@ -13,6 +14,42 @@ use crate::http::ui::pages::settings::Values;
 use crate::http::ui::session::{Agent, CsrfForm};
 use crate::services::inboxes::{self, InboxChanges};
 use crate::services::state::AppState;
+
+/// The auto-assignment modes as the Assignment card offers them: the form
+/// word, its label, and what it does.
+pub const ASSIGNMENT_MODES: &[(&str, &str, &str)] = &[
+    ("manual", "Manual", "People take conversations themselves."),
+    (
+        "round_robin",
+        "Round robin",
+        "In turn, among the members who are available.",
+    ),
+    (
+        "balanced",
+        "Balanced",
+        "To the available member with the fewest open conversations.",
+    ),
+    (
+        "contact_owner",
+        "Contact owner",
+        "To the contact's owner when they are a member and available; otherwise the fallback.",
+    ),
+];
+
+/// The Assignment card's fields as stored (the fallback shows round robin
+/// until one is chosen); the other fields are left empty.
+pub fn assignment_values(policy: AssignmentPolicy) -> Values {
+    Values {
+        assignment_mode: policy.mode.as_str().to_string(),
+        assignment_cap: policy.cap.map(|cap| cap.to_string()).unwrap_or_default(),
+        assignment_fallback: policy
+            .fallback
+            .unwrap_or(AssignmentMode::RoundRobin)
+            .as_str()
+            .to_string(),
+        ..Values::default()
+    }
+}
 
 /// The assignment form: a blank cap is no limit; the fallback matters only
 /// for contact owner and is ignored for the other modes.

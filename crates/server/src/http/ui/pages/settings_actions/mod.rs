@@ -29,7 +29,7 @@ use crate::services::state::AppState;
 mod assignment_form;
 mod notify_form;
 mod number_forms;
-pub use assignment_form::{save_assignment, AssignmentForm};
+pub use assignment_form::{assignment_values, save_assignment, AssignmentForm, ASSIGNMENT_MODES};
 pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
 
