@@ -47,6 +47,10 @@ pub enum EventKind {
     Assigned {
         /// The new assignee.
         assignee_id: UserId,
+        /// The inbox's auto-assignment mode that chose them; absent when a
+        /// person assigned it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        auto: Option<crate::AssignmentMode>,
     },
     /// Moved from one assignee to another.
     Transferred {
@@ -187,6 +191,7 @@ mod tests {
             EventKind::Created { previous_id: None },
             EventKind::Assigned {
                 assignee_id: id.clone(),
+                auto: None,
             },
             EventKind::Returned {
                 from_id: id.clone(),

@@ -4,6 +4,7 @@
 //! Nothing here does I/O or is async: the store persists these types, the
 //! services decide with these functions, the HTTP layer parses into them.
 
+pub mod assignment;
 pub mod canned;
 pub mod channel;
 pub mod contact;
@@ -24,6 +25,7 @@ pub mod text;
 pub mod user;
 pub mod workspace;
 
+pub use assignment::{AssignmentMode, AssignmentPolicy};
 pub use canned::CannedReply;
 pub use channel::{Channel, ChannelKind, Provider};
 pub use contact::{Contact, EmailAddress, PhoneNumber};

@@ -5,6 +5,7 @@
 //! query once per backend. Writes only happen inside a [`Tx`], and every
 //! change to a conversation appends its event in that same transaction.
 
+pub mod assignment;
 pub mod canned;
 pub mod channels;
 mod conn;

@@ -5,7 +5,7 @@
 //! `ana@x.com` are one account.
 
 use domain::text::Word;
-use domain::{Availability, EmailAddress, User, UserId, Zone};
+use domain::{Availability, EmailAddress, Id, User, UserId, WorkspaceId, Zone};
 
 use crate::time::{from_millis, to_millis};
 use crate::{Conn, Result, StoreError, Tx};
@@ -170,6 +170,29 @@ pub async fn set_time_zone(tx: &mut Tx<'_>, id: &UserId, zone: Zone) -> Result<(
     .await
     .map(|r| r.rows_affected()))?;
     found(changed)
+}
+
+/// The availability of every member of `workspace`, in one query (lists
+/// of people that show who takes new work).
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]
+pub async fn availability_in(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+) -> Result<std::collections::HashMap<UserId, Availability>> {
+    let rows: Vec<(String, String)> = crate::on_backend!(conn, c => sqlx::query_as(
+        "SELECT u.id, u.availability FROM workspace_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(&mut **c)
+    .await)?;
+    rows.into_iter()
+        .map(|(id, availability)| {
+            let availability = Availability::parse(&availability)
+                .map_err(|e| StoreError::corrupt("users.availability", e))?;
+            Ok((Id::from_trusted(id), availability))
+        })
+        .collect()
 }
 
 /// Sets user `id`'s availability.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use domain::{ConversationId, InboxId, MessageId, WorkspaceId};
+use domain::{ConversationId, InboxId, MessageId, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
@@ -59,6 +59,28 @@ pub enum Job {
     AutoReply {
         /// The inbound message.
         message_id: MessageId,
+    },
+    /// Give a conversation that entered the Unassigned queue to a member by
+    /// its inbox's policy (`services::assignment`).
+    AutoAssign {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Who just returned it, not to be given it back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skip_user: Option<UserId>,
+    },
+    /// A member's capacity freed in a balanced inbox: give them the oldest
+    /// waiting conversation.
+    FillFreedCapacity {
+        /// The workspace.
+        workspace_id: WorkspaceId,
+        /// The inbox.
+        inbox_id: InboxId,
+        /// The member.
+        user_id: UserId,
+        /// The conversation they just returned, not to be given back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skip: Option<ConversationId>,
     },
     /// Delete a Slack notification (its Hide button).
     HideSlackMessage {
@@ -136,6 +158,8 @@ impl Job {
             Self::HideSlackMessage { .. } => "hide_slack_message",
             Self::CreateInboxChannel { .. } => "create_inbox_channel",
             Self::AutoReply { .. } => "auto_reply",
+            Self::AutoAssign { .. } => "auto_assign",
+            Self::FillFreedCapacity { .. } => "fill_freed_capacity",
         }
     }
 
@@ -157,6 +181,10 @@ impl Job {
             Self::HideSlackMessage { .. }
             | Self::CreateInboxChannel { .. }
             | Self::AutoReply { .. } => job,
+            Self::AutoAssign {
+                conversation_id, ..
+            } => job.with_conversation(conversation_id.clone()),
+            Self::FillFreedCapacity { .. } => job,
         }
     }
 
@@ -218,6 +246,28 @@ impl Job {
                 }
                 Ok(())
             }
+            Self::AutoAssign {
+                conversation_id,
+                skip_user,
+            } => Ok(services::assignment::assign_waiting(
+                state,
+                conversation_id,
+                skip_user.as_ref(),
+            )
+            .await?),
+            Self::FillFreedCapacity {
+                workspace_id,
+                inbox_id,
+                user_id,
+                skip,
+            } => Ok(services::assignment::fill_freed_capacity(
+                state,
+                workspace_id,
+                inbox_id,
+                user_id,
+                skip.as_ref(),
+            )
+            .await?),
         }
     }
 }

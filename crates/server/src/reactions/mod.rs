@@ -17,6 +17,7 @@
 //! to what happens from then on).
 
 mod auto_replies;
+mod assignment;
 mod consumer;
 mod deliveries;
 mod forwarding;
@@ -59,6 +60,9 @@ pub enum Reaction {
     Slack,
     /// Customers who write while the team is away get the out-of-office reply.
     AutoReplies,
+    /// Conversations entering the Unassigned queue go to a member by the
+    /// inbox's policy; freed capacity pulls in waiting ones.
+    Assignment,
 }
 
 /// A job a reaction wants for one event.
@@ -76,7 +80,7 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
@@ -84,6 +88,7 @@ impl Reaction {
         Self::Notifications,
         Self::Slack,
         Self::AutoReplies,
+        Self::Assignment,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -96,6 +101,7 @@ impl Reaction {
             Self::Notifications => "notifications",
             Self::Slack => "slack",
             Self::AutoReplies => "auto_replies",
+            Self::Assignment => "assignment",
         }
     }
 
@@ -113,6 +119,7 @@ impl Reaction {
             Self::Notifications => notifications::plan(conn, events).await,
             Self::Slack => slack::plan(conn, events).await,
             Self::AutoReplies => auto_replies::plan(conn, events).await,
+            Self::Assignment => assignment::plan(conn, events).await,
         }
     }
 }

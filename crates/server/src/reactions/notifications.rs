@@ -138,7 +138,10 @@ pub async fn plan(
                 let told = rules::mentioned(&mentioned, author, members, &choices);
                 (Trigger::Mentioned, told)
             }
-            EventKind::Assigned { assignee_id: to } | EventKind::Transferred { to_id: to, .. } => {
+            EventKind::Assigned {
+                assignee_id: to, ..
+            }
+            | EventKind::Transferred { to_id: to, .. } => {
                 let choices = known.choices(conn, ws, Trigger::Assigned).await?;
                 let told = rules::assigned(to, actor, &choices);
                 (Trigger::Assigned, told.into_iter().collect())

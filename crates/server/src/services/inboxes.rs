@@ -9,8 +9,8 @@ pub mod personal;
 
 use chrono::SubsecRound;
 use domain::{
-    Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, OutOfOffice, PhoneNumber, Purpose,
-    Registration, UnreadMode, WorkspaceId,
+    Action, ApiCode, AssignmentPolicy, EmailAddress, Inbox, InboxId, InboxKind, OutOfOffice,
+    PhoneNumber, Purpose, Registration, UnreadMode, WorkspaceId,
 };
 use store::inboxes::InboxView;
 use store::queue::InboxCounts;
@@ -35,6 +35,8 @@ pub struct InboxSummary {
     pub counts: InboxCounts,
     /// Its out-of-office setting, once an admin saved one.
     pub out_of_office: Option<OutOfOffice>,
+    /// How it hands out conversations (manual unless an admin chose otherwise).
+    pub assignment: AssignmentPolicy,
 }
 
 /// What `POST /inboxes` asks for, already parsed.
@@ -78,6 +80,8 @@ pub struct InboxChanges {
     pub auto_close_secs: Option<i64>,
     /// Business hours and the automatic reply (admins); stored beside the inbox.
     pub out_of_office: Option<OutOfOffice>,
+    /// Its auto-assignment policy (admins).
+    pub assignment: Option<AssignmentPolicy>,
 }
 
 impl InboxChanges {
@@ -90,6 +94,7 @@ impl InboxChanges {
             ("voice_forward_to", self.voice_forward_to.is_some()),
             ("auto_close_secs", self.auto_close_secs.is_some()),
             ("out_of_office", self.out_of_office.is_some()),
+            ("assignment", self.assignment.is_some()),
         ]
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
@@ -109,6 +114,7 @@ impl InboxChanges {
             voice_forward_to,
             auto_close_secs,
             out_of_office,
+            assignment: _,
         } = self;
         set(&mut inbox.name, name);
         set(&mut inbox.emoji, emoji);
@@ -146,15 +152,18 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
     let mut counts =
         store::queue::inbox_counts(&mut conn, &who.workspace_id, &who.user.id, &ids).await?;
     let mut away = store::out_of_office::of_workspace(&mut conn, &who.workspace_id).await?;
+    let policies = store::assignment::policies(&mut conn, &who.workspace_id).await?;
     Ok(views
         .into_iter()
         .map(|view| {
             let counts = counts.remove(&view.inbox.id).unwrap_or_default();
             let out_of_office = away.remove(&view.inbox.id);
+            let assignment = policies.get(&view.inbox.id).copied().unwrap_or_default();
             InboxSummary {
                 view,
                 counts,
                 out_of_office,
+                assignment,
             }
         })
         .collect())
@@ -243,12 +252,17 @@ pub async fn update(
             policy.join(", ")
         )));
     }
+    let assignment = changes.assignment;
     let out_of_office = changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
         .await
         .map_err(|e| api_code_taken(e, &inbox.api_code))?;
     if let Some(setting) = &out_of_office {
         store::out_of_office::put(&mut tx, &inbox.id, setting, state.clock.now()).await?;
+    }
+    if let Some(policy) = assignment {
+        store::assignment::set_policy(&mut tx, &inbox.id, &policy, state.clock.now()).await?;
+        tracing::info!(inbox_id = %inbox.id, mode = ?policy.mode, "assignment policy set");
     }
     tx.commit().await?;
     let mut reader = state.store.read().await?;
@@ -323,6 +337,7 @@ async fn summary(
         .remove(&inbox.id)
         .unwrap_or_default();
     let out_of_office = store::out_of_office::get(conn, &inbox.id).await?;
+    let assignment = store::assignment::policy(conn, &inbox.id).await?;
     let view = InboxView {
         inbox,
         member: me.is_some(),
@@ -333,6 +348,7 @@ async fn summary(
         view,
         counts,
         out_of_office,
+        assignment,
     })
 }
 

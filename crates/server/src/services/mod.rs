@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod auto_reply;
+pub mod assignment;
 pub mod background;
 pub mod canned;
 pub mod contacts;

@@ -576,11 +576,18 @@ impl TestApp {
     /// Another node of the same deployment: a second app on the same
     /// database, with its own hub, as `switchboard serve` on another machine.
     pub async fn second_node(&self) -> TestApp {
-        let settings = Settings {
+        self.second_node_with(|_| {}).await
+    }
+
+    /// [`TestApp::second_node`] with settings changed by `change` first
+    /// (`run_jobs` to run its own reactions and worker).
+    pub async fn second_node_with(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings {
             listen: "127.0.0.1:0".parse().unwrap(),
             run_jobs: false,
             ..Settings::default()
         };
+        change(&mut settings);
         let app = App::build_with_store(settings, self.store.clone())
             .await
             .expect("the second node builds");
@@ -603,6 +610,35 @@ impl TestApp {
             .conversation_id()
             .expect("a stored message")
             .to_string()
+    }
+
+    /// Adds `count` more agents to the seeded workspace and its Support
+    /// inbox (`Agent 1`, `Agent 2`…, available); returns their ids.
+    pub async fn more_agents(&self, seed: &Seed, count: usize) -> Vec<String> {
+        let now = self.state.clock.now();
+        let workspace = WorkspaceId::parse(&seed.workspace_id).unwrap();
+        let inbox = InboxId::parse(&seed.inbox_id).unwrap();
+        let mut tx = self.store.begin().await.unwrap();
+        let mut ids = Vec::new();
+        for n in 1..=count {
+            let id = UserId::generate();
+            let user = User {
+                id: id.clone(),
+                email: domain::EmailAddress::parse(&format!("agent.{id}@example.com")).unwrap(),
+                name: format!("Agent {n}"),
+                created_at: now,
+            };
+            store::users::create(&mut tx, &user, None).await.unwrap();
+            store::workspaces::add_member(&mut tx, &workspace, &id, Role::Agent, now)
+                .await
+                .unwrap();
+            store::inboxes::add_member(&mut tx, &inbox, &id, now)
+                .await
+                .unwrap();
+            ids.push(id.to_string());
+        }
+        tx.commit().await.unwrap();
+        ids
     }
 
     /// Creates another shared inbox with an SMS number and `members`.

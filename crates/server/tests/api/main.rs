@@ -9,6 +9,7 @@
 mod helpers;
 
 mod accounts;
+mod assignment;
 mod canned;
 mod cli;
 mod contacts;

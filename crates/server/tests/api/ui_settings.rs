@@ -31,6 +31,7 @@ async fn an_agent_cannot_use_the_admin_settings() {
     assert!(html.contains("save-appearance"));
     for control in [
         "save-policy",
+        "save-assignment",
         "api_code",
         "auto_close",
         "add-member",
@@ -41,8 +42,9 @@ async fn an_agent_cannot_use_the_admin_settings() {
         assert!(!html.contains(control), "an agent is offered {control}");
     }
     let channel_id = seed.channel.id.to_string();
-    let attempts: [(&str, Vec<(&str, &str)>); 10] = [
+    let attempts: [(&str, Vec<(&str, &str)>); 11] = [
         ("policy", vec![("unread_mode", "shared")]),
+        ("assignment", vec![("assignment_mode", "round_robin")]),
         ("policy", vec![("api_code", "mine")]),
         (
             "policy",

@@ -11,6 +11,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod assignment;
 mod attachments;
 mod browser;
 mod canned;

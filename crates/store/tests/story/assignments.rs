@@ -66,3 +66,5 @@ async fn someones_assigned_conversations_are_the_ones_not_closed() {
         assert!(nobody.is_empty());
     }
 }
+
+mod auto;

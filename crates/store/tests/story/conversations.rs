@@ -156,6 +156,7 @@ async fn an_update_stores_the_new_state_its_tags_and_its_events_together() {
         let changes = vec![
             EventKind::Assigned {
                 assignee_id: team.ana.id.clone(),
+                auto: None,
             },
             EventKind::StatusChanged {
                 from: Status::New,
@@ -259,6 +260,7 @@ async fn an_update_against_an_old_version_is_a_conflict_and_changes_nothing() {
         let mut tx = store.begin().await.unwrap();
         let assigned = vec![EventKind::Assigned {
             assignee_id: team.ana.id.clone(),
+            auto: None,
         }];
         conversations::update(
             &mut tx,
@@ -277,6 +279,7 @@ async fn an_update_against_an_old_version_is_a_conflict_and_changes_nothing() {
         let mut tx = store.begin().await.unwrap();
         let assigned = vec![EventKind::Assigned {
             assignee_id: team.bruno.id.clone(),
+            auto: None,
         }];
         let late = conversations::update(
             &mut tx,

@@ -14,6 +14,7 @@ mod tokens;
 mod workspace_invitations;
 
 pub use members::invite_link;
+pub use profile::AvailabilityName;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};

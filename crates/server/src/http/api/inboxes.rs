@@ -15,15 +15,18 @@ use axum::http::StatusCode;
 use axum::Json;
 use domain::text::Word;
 use domain::{
-    ApiCode, DomainError, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber, Purpose,
-    Registration, UnreadMode,
+    ApiCode, AssignmentPolicy, DomainError, EmailAddress, Inbox, InboxId, InboxKind, PhoneNumber,
+    Purpose, Registration, UnreadMode,
 };
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::api::words::{InboxKindWord, PurposeWord, RegistrationWord, UnreadModeWord};
+use crate::http::api::words::{
+    AssignmentFallbackWord, AssignmentModeWord, InboxKindWord, PurposeWord, RegistrationWord,
+    UnreadModeWord,
+};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -33,7 +36,7 @@ use crate::services::state::AppState;
 pub use channels::ChannelView;
 pub use members::InboxMemberView;
 pub use out_of_office::{OutOfOfficeSetting, WeekHours};
-pub use views::{InboxCountsView, InboxList, InboxRef, InboxView};
+pub use views::{AssignmentView, InboxCountsView, InboxList, InboxRef, InboxView};
 
 /// The routes of this resource.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -125,6 +128,31 @@ pub struct UpdateInbox {
     auto_close_secs: Option<i64>,
     /// Admins: business hours and the automatic reply, replaced whole.
     out_of_office: Option<OutOfOfficeSetting>,
+    /// Admins: how conversations entering the Unassigned queue are handed out.
+    assignment: Option<AssignmentBody>,
+}
+
+/// An inbox's auto-assignment policy, as `PATCH /inboxes/{id}` takes it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentBody {
+    /// `manual` (nobody is chosen), `round_robin`, `balanced` or `contact_owner`.
+    #[schema(value_type = AssignmentModeWord, example = "round_robin")]
+    mode: String,
+    /// The most open conversations of this inbox auto-assignment gives one
+    /// member (every mode); absent or `null` for no limit.
+    #[schema(minimum = 1, maximum = 10_000)]
+    cap: Option<i64>,
+    /// Required with `contact_owner` (and only there): the mode used when the
+    /// contact has no owner, or the owner is away or not a member.
+    #[schema(value_type = Option<AssignmentFallbackWord>)]
+    fallback: Option<String>,
+}
+
+impl AssignmentBody {
+    fn parse(&self) -> Result<AssignmentPolicy, DomainError> {
+        AssignmentPolicy::parse(&self.mode, self.cap, self.fallback.as_deref())
+    }
 }
 
 /// Reads a present field as `Some` (holding `None` for `null`), so that an
@@ -173,6 +201,11 @@ impl UpdateInbox {
             out_of_office: self
                 .out_of_office
                 .map(OutOfOfficeSetting::parse)
+                .transpose()?,
+            assignment: self
+                .assignment
+                .as_ref()
+                .map(AssignmentBody::parse)
                 .transpose()?,
         })
     }

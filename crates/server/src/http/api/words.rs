@@ -108,6 +108,14 @@ word_schema!(
     UnreadModeWord = domain::UnreadMode, "UnreadMode"
 );
 word_schema!(
+    /// How an inbox hands out conversations that enter its Unassigned queue.
+    AssignmentModeWord = domain::AssignmentMode, "AssignmentMode"
+);
+words_schema!(
+    /// What contact owner does when the owner cannot take a conversation.
+    AssignmentFallbackWord = ["manual", "round_robin", "balanced"], "AssignmentFallback"
+);
+word_schema!(
     /// An inbox's carrier registration (10DLC), which SMS replies need.
     RegistrationWord = domain::Registration, "Registration"
 );

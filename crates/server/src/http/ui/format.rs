@@ -157,7 +157,11 @@ pub fn describe(event: &Event, names: &HashMap<String, String>, zone: Zone) -> O
             previous_id: Some(_),
         } => "New conversation, continuing a closed one".into(),
         EventKind::Created { previous_id: None } => "Conversation started".into(),
-        EventKind::Assigned { assignee_id } => {
+        EventKind::Assigned {
+            assignee_id,
+            auto: Some(mode),
+        } => format!("Auto-assigned to {} ({})", name(assignee_id), mode.label()),
+        EventKind::Assigned { assignee_id, .. } => {
             if event.actor_id.as_ref() == Some(assignee_id) {
                 format!("{actor} assigned it to themselves")
             } else {

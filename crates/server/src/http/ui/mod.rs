@@ -178,6 +178,7 @@ fn team_routes() -> Router<AppState> {
         .route("/w/{ws}/team/remove", post(team::remove))
         .route("/w/{ws}/team/revoke", post(team::revoke))
         .route("/w/{ws}/profile", get(profile::page).post(profile::save))
+        .route("/w/{ws}/availability", post(pages::availability::set))
         .route("/w/{ws}/profile/password", post(profile::change_password))
         .route(
             "/w/{ws}/profile/notifications",
@@ -197,6 +198,7 @@ fn settings_action_routes() -> Router<AppState> {
         .route(&format!("{at}/notify"), post(settings::save_notify))
         .route(&format!("{at}/away"), post(settings::save_away))
         .route(&format!("{at}/policy"), post(settings::policy))
+        .route(&format!("{at}/assignment"), post(settings::save_assignment))
         .route(&format!("{at}/registration"), post(settings::registration))
         .route(&format!("{at}/add-member"), post(settings::add_member))
         .route(

@@ -125,6 +125,7 @@ fn reassign(
     let event = match (c.assignee_id.take(), &to) {
         (None, Some(to)) => EventKind::Assigned {
             assignee_id: to.clone(),
+            auto: None,
         },
         (Some(from), Some(to)) => EventKind::Transferred {
             from_id: from,

@@ -182,6 +182,7 @@ async fn attempt(
                     now,
                     vec![EventKind::Assigned {
                         assignee_id: who.user.id.clone(),
+                        auto: None,
                     }],
                 )
                 .await?,

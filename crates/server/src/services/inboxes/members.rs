@@ -2,7 +2,7 @@
 //! admins change it, and only to people of the same workspace.
 
 use chrono::SubsecRound;
-use domain::{Action, InboxId, Role, User, UserId};
+use domain::{Action, Availability, InboxId, Role, User, UserId};
 
 use crate::services::access::{self, Principal};
 use crate::services::conversations;
@@ -16,6 +16,8 @@ pub struct Member {
     pub user: User,
     /// Their role in the workspace.
     pub role: Role,
+    /// Whether they take new work (auto-assignment skips the away).
+    pub availability: Availability,
 }
 
 /// The members of an inbox in the order they joined (members and admins may look).
@@ -31,12 +33,18 @@ pub async fn list(
     let members = store::inboxes::members(&mut conn, id).await?;
     // One query for everyone's name and role, joined here, rather than one per member.
     let mut people = store::workspaces::members(&mut conn, &who.workspace_id).await?;
+    let availability = store::users::availability_in(&mut conn, &who.workspace_id).await?;
     Ok(members
         .into_iter()
         .filter_map(|m| {
             let at = people.iter().position(|(user, _)| user.id == m.user_id)?;
             let (user, role) = people.swap_remove(at);
-            Some(Member { user, role })
+            let availability = availability.get(&user.id).copied().unwrap_or_default();
+            Some(Member {
+                user,
+                role,
+                availability,
+            })
         })
         .collect())
 }
@@ -66,9 +74,17 @@ pub async fn add(
     let user = store::users::get(&mut tx.conn(), user_id)
         .await?
         .ok_or_else(not_in_workspace)?;
+    let availability = store::users::profile(&mut tx.conn(), user_id)
+        .await?
+        .map(|p| p.availability)
+        .unwrap_or_default();
     store::inboxes::add_member(&mut tx, id, user_id, now).await?;
     tx.commit().await?;
-    Ok(Member { user, role })
+    Ok(Member {
+        user,
+        role,
+        availability,
+    })
 }
 
 /// Removes someone from an inbox (admins). Their conversations there that

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::inbox_id;
-use crate::http::api::accounts::RoleName;
+use crate::http::api::accounts::{AvailabilityName, RoleName};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::json_body::JsonBody;
@@ -36,6 +36,9 @@ pub struct InboxMemberView {
     /// Their workspace role: `owner`, `admin` or `agent`.
     #[schema(value_type = RoleName, example = "agent")]
     pub role: String,
+    /// `available` or `away`: whether auto-assignment gives them new work.
+    #[schema(value_type = AvailabilityName, example = "available")]
+    pub availability: String,
 }
 
 impl From<&Member> for InboxMemberView {
@@ -45,6 +48,7 @@ impl From<&Member> for InboxMemberView {
             name: member.user.name.clone(),
             email: member.user.email.to_string(),
             role: member.role.as_str().to_string(),
+            availability: member.availability.as_str().to_string(),
         }
     }
 }

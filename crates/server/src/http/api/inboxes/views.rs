@@ -7,7 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::OutOfOfficeSetting;
-use crate::http::api::words::{InboxKindWord, PurposeWord, RegistrationWord, UnreadModeWord};
+use crate::http::api::words::{
+    AssignmentFallbackWord, AssignmentModeWord, InboxKindWord, PurposeWord, RegistrationWord,
+    UnreadModeWord,
+};
 use crate::services::inboxes::InboxSummary;
 
 /// The short form of an inbox that other resources embed (a conversation's
@@ -94,6 +97,31 @@ pub struct InboxView {
     pub counts: InboxCountsView,
     /// Business hours and the automatic reply; `null` until an admin sets them.
     pub out_of_office: Option<OutOfOfficeSetting>,
+    /// How conversations entering its Unassigned queue are handed out.
+    pub assignment: AssignmentView,
+}
+
+/// An inbox's auto-assignment policy.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentView {
+    /// `manual`, `round_robin`, `balanced` or `contact_owner`.
+    #[schema(value_type = AssignmentModeWord, example = "manual")]
+    pub mode: String,
+    /// The most open conversations of the inbox one member is given; `null`: no limit.
+    pub cap: Option<u32>,
+    /// With `contact_owner`: the mode used when the owner cannot take it.
+    #[schema(value_type = Option<AssignmentFallbackWord>)]
+    pub fallback: Option<String>,
+}
+
+impl From<domain::AssignmentPolicy> for AssignmentView {
+    fn from(policy: domain::AssignmentPolicy) -> Self {
+        Self {
+            mode: policy.mode.as_str().to_string(),
+            cap: policy.cap,
+            fallback: policy.fallback.map(|f| f.as_str().to_string()),
+        }
+    }
 }
 
 impl From<&InboxSummary> for InboxView {
@@ -124,6 +152,7 @@ impl From<&InboxSummary> for InboxView {
                 unread: counts.unread,
             },
             out_of_office: summary.out_of_office.as_ref().map(OutOfOfficeSetting::from),
+            assignment: summary.assignment.into(),
         }
     }
 }

@@ -58,6 +58,8 @@ pub struct AppPage {
     /// Whether my profile has a time zone; without one the page's script
     /// sends the browser's, which the next page and refreshes use.
     pub zone_known: bool,
+    /// Whether I take new work (the top bar's switch).
+    pub available: bool,
 }
 
 /// `GET /w/{ws}`.
@@ -91,7 +93,8 @@ async fn page(
     open: Option<ConversationId>,
 ) -> Result<Response, ApiError> {
     let who = &agent.who;
-    let stored_zone = stored_zone(&state, &who.user).await?;
+    let me = crate::services::accounts::profile::get(&state, &who.user).await?;
+    let stored_zone = me.time_zone;
     let zone = stored_zone.unwrap_or(Zone::UTC);
     let (sidebar, title) = queue::sidebar(&state, who, &params).await?;
     let back = params.query(&[]);
@@ -126,6 +129,7 @@ async fn page(
         back,
         flash,
         zone_known: stored_zone.is_some(),
+        available: me.availability == domain::Availability::Available,
     };
     Ok((jar, render(&page)?).into_response())
 }

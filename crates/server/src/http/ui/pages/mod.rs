@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod app;
 pub mod auth;
+pub mod availability;
 pub mod canned;
 pub mod compose;
 pub mod contacts;

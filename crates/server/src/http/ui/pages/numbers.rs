@@ -94,6 +94,7 @@ pub async fn card(
                     id: n.as_str().to_string(),
                     label: display_number(n.as_str()),
                     detail: String::new(),
+                    away: None,
                 })
                 .collect();
         }
@@ -113,5 +114,6 @@ fn connected_item(channel: &Channel) -> Item {
         id: channel.id.to_string(),
         label: display_number(&channel.address),
         detail: channel.provider.label().to_string(),
+        away: None,
     }
 }

@@ -8,11 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
-use domain::{authorize, Action, InboxId, Registration, Subject, UnreadMode};
+use domain::{authorize, Action, Availability, InboxId, Registration, Subject, UnreadMode};
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
 use super::settings_actions::AwayValues;
+use super::settings_actions::{assignment_values, ASSIGNMENT_MODES};
 
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
@@ -66,6 +67,8 @@ pub struct Item {
     pub label: String,
     /// Beneath it.
     pub detail: String,
+    /// For a person who may take work: whether they are away.
+    pub away: Option<bool>,
 }
 
 /// The values of the forms: the inbox's, or what was typed before a refusal.
@@ -107,6 +110,15 @@ pub struct Values {
     /// The out-of-office card.
     #[serde(skip)]
     pub away: AwayValues,
+    /// The auto-assignment mode.
+    #[serde(default)]
+    pub assignment_mode: String,
+    /// The per-member cap; blank for none.
+    #[serde(default)]
+    pub assignment_cap: String,
+    /// Contact owner's fallback mode.
+    #[serde(default)]
+    pub assignment_fallback: String,
 }
 
 impl Values {
@@ -130,6 +142,11 @@ impl Values {
                 self.auto_close_unit = typed.auto_close_unit;
             }
             "registration" => self.registration = typed.registration,
+            "assignment" => {
+                self.assignment_mode = typed.assignment_mode;
+                self.assignment_cap = typed.assignment_cap;
+                self.assignment_fallback = typed.assignment_fallback;
+            }
             "delete" => self.confirm = typed.confirm,
             "away" => self.away = typed.away,
             _ => {}
@@ -193,6 +210,8 @@ pub struct Settings {
     pub unread_modes: &'static [(UnreadMode, &'static str)],
     /// The units of the auto-close wait.
     pub auto_close_units: &'static [(&'static str, i64)],
+    /// The auto-assignment modes: `(word, label, hint)`.
+    pub assignment_modes: &'static [(&'static str, &'static str, &'static str)],
     /// Where a form's button comes back to (`settings` or a setup step).
     pub next: String,
     /// A notice of the last change.
@@ -281,6 +300,7 @@ pub async fn build(
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
         away: AwayValues::stored(summary.out_of_office.as_ref()),
+        ..assignment_values(summary.assignment)
     };
     let (values, error) = match refused {
         Some(r) => (stored.with_typed(&r.form, r.typed), Some(r.error)),
@@ -297,13 +317,18 @@ pub async fn build(
         delete: may(Action::DeleteInbox),
         members: member_list
             .into_iter()
-            .map(|m| item(m.user.id.to_string(), m.user.name, m.role.as_str()))
+            .map(|m| {
+                let mut member = item(m.user.id.to_string(), m.user.name, m.role.as_str());
+                member.away = Some(m.availability == Availability::Away);
+                member
+            })
             .collect(),
         addable,
         numbers,
         registrations: Registration::ALL,
         unread_modes: UnreadMode::ALL,
         auto_close_units: AUTO_CLOSE_UNITS,
+        assignment_modes: ASSIGNMENT_MODES,
         next: "settings".into(),
         notice: None,
         error,
@@ -349,6 +374,7 @@ fn item(id: String, label: String, detail: &str) -> Item {
         id,
         label,
         detail: detail.to_string(),
+        away: None,
     }
 }
 
@@ -371,29 +397,4 @@ pub fn shown_on_page(error: &ApiError) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_auto_close_wait_is_shown_in_its_largest_whole_unit() {
-        assert_eq!(auto_close_fields(4 * 86_400), ("4".into(), "days"));
-        assert_eq!(auto_close_fields(36 * 3_600), ("36".into(), "hours"));
-        assert_eq!(auto_close_fields(90 * 60), ("90".into(), "minutes"));
-        assert_eq!(auto_close_fields(61), ("1".into(), "minutes"));
-    }
-
-    #[test]
-    fn the_auto_close_wait_typed_is_whole_units_from_a_minute_to_a_year() {
-        assert_eq!(auto_close_secs(" 2 ", "days"), Ok(172_800));
-        assert_eq!(auto_close_secs("1", "minutes"), Ok(60));
-        for (amount, unit) in [
-            ("0", "days"),
-            ("366", "days"),
-            ("1.5", "hours"),
-            ("2", "weeks"),
-        ] {
-            assert!(auto_close_secs(amount, unit).is_err(), "{amount} {unit}");
-        }
-        assert!(auto_close_secs(&i64::MAX.to_string(), "days").is_err());
-    }
-}
+mod tests;

@@ -126,6 +126,7 @@ async fn form_page(
             id: user.id.to_string(),
             label: user.name,
             detail: domain::text::Word::as_str(role).to_string(),
+            away: None,
         })
         .collect();
     let deletion = match id {

@@ -26,10 +26,12 @@ use crate::http::ui::{render, Chrome};
 use crate::services::inboxes::{self, members, personal, InboxChanges};
 use crate::services::state::AppState;
 
+mod assignment_form;
 mod away_form;
 mod notify_form;
 mod number_forms;
 pub use away_form::{save_away, AwayValues};
+pub use assignment_form::{assignment_values, save_assignment, AssignmentForm, ASSIGNMENT_MODES};
 pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
 

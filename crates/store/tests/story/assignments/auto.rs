@@ -1,0 +1,149 @@
+//! Auto-assignment's storage: an inbox's policy (manual without a row), its
+//! round-robin pointer taken and moved in one transaction, the available
+//! members with their open work, and the oldest waiting conversation.
+
+use domain::{AssignmentMode, AssignmentPolicy, Availability, Status};
+use store::assignment;
+
+use crate::support::{self, millis_now, new_contact};
+
+#[tokio::test]
+async fn an_inbox_is_manual_until_a_policy_is_set_and_its_turn_remembers_the_last_member() {
+    for store in support::stores().await {
+        let team = support::new_team(&store).await;
+        let mut reader = store.read().await.unwrap();
+        assert_eq!(
+            assignment::policy(&mut reader.conn(), &team.inbox.id)
+                .await
+                .unwrap(),
+            AssignmentPolicy::default()
+        );
+        drop(reader);
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(
+            assignment::take_turn(&mut tx, &team.inbox.id)
+                .await
+                .unwrap(),
+            None,
+            "a manual inbox has no turn to take"
+        );
+        let policy = AssignmentPolicy {
+            mode: AssignmentMode::ContactOwner,
+            cap: Some(3),
+            fallback: Some(AssignmentMode::Balanced),
+        };
+        assignment::set_policy(&mut tx, &team.inbox.id, &policy, millis_now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin().await.unwrap();
+        let turn = assignment::take_turn(&mut tx, &team.inbox.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(turn.policy, policy);
+        assert_eq!(turn.last, None);
+        assignment::record_turn(&mut tx, &team.inbox.id, &team.bruno.id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        // A new policy keeps the pointer; an abandoned turn moves nothing.
+        let round_robin = AssignmentPolicy {
+            mode: AssignmentMode::RoundRobin,
+            cap: None,
+            fallback: None,
+        };
+        let mut tx = store.begin().await.unwrap();
+        assignment::set_policy(&mut tx, &team.inbox.id, &round_robin, millis_now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let turn = assignment::take_turn(&mut tx, &team.inbox.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(turn.policy, round_robin);
+        assert_eq!(turn.last.as_ref(), Some(&team.bruno.id));
+        assignment::record_turn(&mut tx, &team.inbox.id, &team.ana.id)
+            .await
+            .unwrap();
+        drop(tx);
+        let mut reader = store.read().await.unwrap();
+        let all = assignment::policies(&mut reader.conn(), &team.workspace.id)
+            .await
+            .unwrap();
+        assert_eq!(all.get(&team.inbox.id), Some(&round_robin));
+        drop(reader);
+        let mut tx = store.begin().await.unwrap();
+        let turn = assignment::take_turn(&mut tx, &team.inbox.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(turn.last.as_ref(), Some(&team.bruno.id));
+    }
+}
+
+#[tokio::test]
+async fn candidates_are_the_available_members_with_their_open_work_and_the_oldest_waits_first() {
+    for store in support::stores().await {
+        let team = support::new_team(&store).await;
+        let dora = new_contact(&store, &team.workspace, "Dora", "+14155550102").await;
+        let eve = new_contact(&store, &team.workspace, "Eve", "+14155550103").await;
+        // Ana holds one open and one done; two wait, Dora's the older.
+        let mut anas = support::conversation_value(&team.inbox, &team.contact);
+        anas.assignee_id = Some(team.ana.id.clone());
+        anas.status = Status::Open;
+        let mut done = support::conversation_value(&team.inbox, &team.contact);
+        done.assignee_id = Some(team.ana.id.clone());
+        done.status = Status::Closed;
+        let mut older = support::conversation_value(&team.inbox, &dora);
+        older.created_at = support::at_millis(1_000);
+        let newer = support::conversation_value(&team.inbox, &eve);
+        for conversation in [&anas, &done, &older, &newer] {
+            support::store_conversation(&store, conversation).await;
+        }
+        let mut tx = store.begin().await.unwrap();
+        store::users::set_availability(&mut tx, &team.bruno.id, Availability::Away)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut reader = store.read().await.unwrap();
+        let candidates =
+            assignment::candidates(&mut reader.conn(), &team.workspace.id, &team.inbox.id)
+                .await
+                .unwrap();
+        assert_eq!(candidates.len(), 1, "Bruno is away; the admin is no member");
+        assert_eq!(candidates[0].user_id, team.ana.id);
+        assert_eq!(candidates[0].open, 1);
+        let first = assignment::oldest_unassigned(
+            &mut reader.conn(),
+            &team.workspace.id,
+            &team.inbox.id,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first, Some(older.id.clone()));
+        let other = assignment::oldest_unassigned(
+            &mut reader.conn(),
+            &team.workspace.id,
+            &team.inbox.id,
+            Some(&older.id),
+        )
+        .await
+        .unwrap();
+        assert_eq!(other, Some(newer.id.clone()));
+        let availability = store::users::availability_in(&mut reader.conn(), &team.workspace.id)
+            .await
+            .unwrap();
+        assert_eq!(availability.get(&team.bruno.id), Some(&Availability::Away));
+        assert_eq!(
+            availability.get(&team.ana.id),
+            Some(&Availability::Available)
+        );
+    }
+}
