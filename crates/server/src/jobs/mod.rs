@@ -88,6 +88,11 @@ pub async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
     let lease = Duration::from_secs(state.settings.lease_secs);
     let jobs = store::jobs::claim_due(&state.store, now, lease, BATCH).await?;
     let count = jobs.len();
+    // Successes are recorded together at the end of the batch: one commit
+    // instead of one per job through SQLite's single writer, which the
+    // inbound texts need. A node dying meanwhile runs those jobs again after
+    // their lease, as it would the one in hand; jobs are written for that.
+    let mut done = Vec::with_capacity(count);
     for stored in jobs {
         let attempt = Attempt {
             number: stored.attempts,
@@ -97,8 +102,12 @@ pub async fn run_claimed(state: &AppState) -> Result<usize, ServiceError> {
             Ok(job) => job.run(state, attempt).await,
             Err(error) => Err(error),
         };
-        record(state, &stored, attempt, outcome).await?;
+        match outcome {
+            Ok(()) => done.push(stored.id),
+            Err(error) => record_failure(state, &stored, attempt, error).await?,
+        }
     }
+    store::jobs::complete_all(&state.store, &done).await?;
     Ok(count)
 }
 
@@ -126,17 +135,15 @@ pub async fn sweep(state: &AppState) -> Result<(), ServiceError> {
     Ok(())
 }
 
-async fn record(
+/// Records a run that did not finish: tried again later, or given up.
+async fn record_failure(
     state: &AppState,
     stored: &store::jobs::Job,
     attempt: Attempt,
-    outcome: Result<(), JobError>,
+    error: JobError,
 ) -> Result<(), ServiceError> {
-    match outcome {
-        Ok(()) => {
-            store::jobs::complete(&state.store, &stored.id).await?;
-        }
-        Err(JobError::Retry { after, reason }) if !attempt.is_last() => {
+    match error {
+        JobError::Retry { after, reason } if !attempt.is_last() => {
             let wait = after.map_or_else(
                 || backoff(attempt.number),
                 |after| chrono::TimeDelta::from_std(after).unwrap_or(chrono::TimeDelta::MAX),
@@ -145,7 +152,7 @@ async fn record(
             store::jobs::retry_at(&state.store, &stored.id, &reason, state.clock.now() + wait)
                 .await?;
         }
-        Err(JobError::Retry { reason, .. } | JobError::Fail(reason)) => {
+        JobError::Retry { reason, .. } | JobError::Fail(reason) => {
             // Admins see it in the jobs list; the operator need not act.
             tracing::warn!(job = %stored.id, kind = %stored.kind, %reason, "job failed for good");
             store::jobs::fail(&state.store, &stored.id, &reason).await?;

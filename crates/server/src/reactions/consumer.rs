@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use store::log::LogPosition;
 use store::InboxScope;
 
-use super::{Planned, Reaction};
+use super::{Memory, Planned, Reaction};
 use crate::services::state::AppState;
 use crate::services::ServiceError;
 
@@ -32,6 +32,7 @@ pub struct Consumer {
     /// The stored cursor as this node last wrote or read it.
     stored: Option<LogPosition>,
     persisted_at: Instant,
+    memory: Memory,
 }
 
 /// How long a node holds a reaction without renewing it (`lease_secs`).
@@ -47,6 +48,7 @@ impl Consumer {
             position: None,
             stored: None,
             persisted_at: Instant::now(),
+            memory: Memory::default(),
         }
     }
 
@@ -91,7 +93,10 @@ impl Consumer {
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(0);
         };
-        let planned = self.reaction.plan(&mut conn, &events).await?;
+        let planned = self
+            .reaction
+            .plan(&mut conn, &events, &mut self.memory)
+            .await?;
         drop(reader);
         if planned.is_empty() {
             self.position = Some(last);
@@ -129,6 +134,7 @@ impl Consumer {
         self.stored = lease.as_ref().map(|l| l.after);
         self.position = self.stored;
         self.persisted_at = Instant::now();
+        self.memory = Memory::default();
         Ok(self.position)
     }
 

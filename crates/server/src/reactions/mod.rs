@@ -65,6 +65,15 @@ pub enum Reaction {
     Assignment,
 }
 
+/// What reactions remember from one batch to the next while this node holds
+/// them; forgotten when a node (re)takes a reaction, since another may have
+/// read on meanwhile.
+#[derive(Debug, Default)]
+pub struct Memory {
+    /// The notifications reaction's: who was told about which conversation when.
+    told: notifications::Told,
+}
+
 /// A job a reaction wants for one event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planned {
@@ -110,13 +119,14 @@ impl Reaction {
         self,
         conn: &mut Conn<'_>,
         events: &[LoggedEvent],
+        memory: &mut Memory,
     ) -> Result<Vec<Planned>, ServiceError> {
         match self {
             Self::Deliveries => Ok(deliveries::plan(events)),
             Self::Lifecycle => Ok(lifecycle::plan(events)),
             Self::Webhooks => webhooks::plan(conn, events).await,
             Self::Forwarding => forwarding::plan(conn, events).await,
-            Self::Notifications => notifications::plan(conn, events).await,
+            Self::Notifications => notifications::plan(conn, events, &mut memory.told).await,
             Self::Slack => slack::plan(conn, events).await,
             Self::AutoReplies => auto_replies::plan(conn, events).await,
             Self::Assignment => assignment::plan(conn, events).await,

@@ -3,8 +3,10 @@
 //! notice is one [`Job::Notify`]. Nothing is written on the inbound path;
 //! the throttle is applied when the job runs. So that a burst of texts does
 //! not become a burst of jobs, a notice the throttle would fold (its target
-//! was told, or is about to be by a notice of this batch, within the window
-//! before the event) is not planned at all.
+//! was told, or is about to be by a notice planned earlier, within the
+//! window before the event) is not planned at all. What was planned is
+//! remembered between batches ([`Told`]), so that a busy conversation costs
+//! one read of the throttle, not one per text.
 
 use std::collections::HashMap;
 
@@ -19,19 +21,43 @@ use super::Planned;
 use crate::jobs::Job;
 use crate::services::notifications::rules::{self, Choices};
 use crate::services::notifications::settings::{self, InboxNotify};
-use crate::services::notifications::{preferences, Notice, Recipient, Trigger};
+use crate::services::notifications::{preferences, throttle, Notice, Recipient, Trigger};
 use crate::services::ServiceError;
 
-/// What one batch has read already: most events of a batch share an inbox.
-#[derive(Default)]
-struct Known {
-    inboxes: HashMap<InboxId, (Vec<InboxMember>, InboxNotify)>,
-    choices: HashMap<(WorkspaceId, Trigger), Choices>,
-    /// When each (conversation, target) was or will be told, as far as known.
-    told: HashMap<(ConversationId, String), Option<Timestamp>>,
+/// When each (conversation, target) was or will be told, as far as this
+/// node knows; `None`: never, says the database. A hint that only ever
+/// folds what the throttle would fold: the claim when a job runs decides.
+#[derive(Debug, Default)]
+pub struct Told {
+    at: HashMap<(ConversationId, String), Option<Timestamp>>,
 }
 
-impl Known {
+/// How many pairs [`Told`] keeps before forgetting the stale ones.
+const TOLD_KEPT: usize = 100_000;
+
+impl Told {
+    /// Forgets what no window can still fold once it holds too much.
+    fn trim(&mut self, now: Timestamp) {
+        if self.at.len() <= TOLD_KEPT {
+            return;
+        }
+        let longest = chrono::TimeDelta::seconds(throttle::MAX_SECS);
+        self.at
+            .retain(|_, at| at.is_some_and(|at| now - at < longest));
+        if self.at.len() > TOLD_KEPT {
+            self.at.clear();
+        }
+    }
+}
+
+/// What one batch has read already: most events of a batch share an inbox.
+struct Known<'m> {
+    inboxes: HashMap<InboxId, (Vec<InboxMember>, InboxNotify)>,
+    choices: HashMap<(WorkspaceId, Trigger), Choices>,
+    told: &'m mut Told,
+}
+
+impl Known<'_> {
     async fn inbox(
         &mut self,
         conn: &mut Conn<'_>,
@@ -59,16 +85,16 @@ impl Known {
         window_secs: i64,
     ) -> Result<bool, ServiceError> {
         let key = (conversation.clone(), recipient.throttle_key());
-        let last = match self.told.get(&key) {
+        let last = match self.told.at.get(&key) {
             Some(last) => *last,
             None => store::notifications::last_notified(conn, &key.0, &key.1).await?,
         };
         let window = chrono::TimeDelta::seconds(window_secs);
         if window_secs > 0 && last.is_some_and(|last| at - last < window) {
-            self.told.insert(key, last);
+            self.told.at.insert(key, last);
             return Ok(true);
         }
-        self.told.insert(key, Some(at));
+        self.told.at.insert(key, Some(at));
         Ok(false)
     }
 
@@ -94,8 +120,16 @@ impl Known {
 pub async fn plan(
     conn: &mut Conn<'_>,
     events: &[LoggedEvent],
+    told: &mut Told,
 ) -> Result<Vec<Planned>, ServiceError> {
-    let mut known = Known::default();
+    if let Some(last) = events.last() {
+        told.trim(last.event.created_at);
+    }
+    let mut known = Known {
+        inboxes: HashMap::new(),
+        choices: HashMap::new(),
+        told,
+    };
     let mut planned = Vec::new();
     for LoggedEvent { event, .. } in events {
         let actor = event.actor_id.as_ref();

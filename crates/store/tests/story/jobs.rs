@@ -185,6 +185,13 @@ async fn a_completed_job_is_done_and_a_failed_one_is_given_up_for_good() {
             .unwrap());
         // Finished jobs are not finished twice, nor retried.
         assert!(!jobs::complete(&store, &ok).await.unwrap());
+        // A worker's batch: only what is still pending counts.
+        assert_eq!(
+            jobs::complete_all(&store, &[ok.clone(), bad.clone()])
+                .await
+                .unwrap(),
+            0
+        );
         assert!(!jobs::retry_at(&store, &bad, "again", at_millis(T0))
             .await
             .unwrap());
