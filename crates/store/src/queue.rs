@@ -11,6 +11,7 @@
 mod counters;
 mod hits;
 mod keyset;
+mod plan;
 mod rows;
 mod sql;
 mod words;
@@ -204,6 +205,40 @@ pub async fn list(
     };
     let items = hydrate(conn, rows).await?;
     Ok(Page { items, next_cursor })
+}
+
+/// The database's plan for the page query of `filter` after `cursor`, one
+/// line per step (SQLite's `EXPLAIN QUERY PLAN` details, PostgreSQL's
+/// `EXPLAIN` lines): what the plan tests check, so that an index change
+/// cannot silently turn a page into a scan.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn explain(
+    conn: &mut Conn<'_>,
+    filter: &ConversationFilter,
+    limit: u32,
+    cursor: Option<&str>,
+) -> Result<Vec<String>> {
+    let after = cursor
+        .map(|raw| Keyset::decode(filter.sort, raw))
+        .transpose()?;
+    let (sql, binds) = sql::list(filter, backend(conn), after.as_ref(), limit + 1);
+    let lines = match conn {
+        Conn::Sqlite(c) => {
+            let rows: Vec<(i64, i64, i64, String)> =
+                apply_binds(sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")), &binds)
+                    .fetch_all(&mut **c)
+                    .await?;
+            rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+        }
+        Conn::Postgres(c) => {
+            let rows: Vec<(String,)> =
+                apply_binds(sqlx::query_as(&format!("EXPLAIN {sql}")), &binds)
+                    .fetch_all(&mut **c)
+                    .await?;
+            rows.into_iter().map(|(line,)| line).collect()
+        }
+    };
+    Ok(lines)
 }
 
 /// The badges for `filter`: every filter applies except `view`, `status` and

@@ -140,9 +140,10 @@ pub(super) fn list(
     } else {
         ""
     };
+    let index = super::plan::hint(filter, backend == Backend::Sqlite);
     let sql = format!(
         "SELECT {COLUMNS}, c.priority_rank, c.last_message_id, CASE WHEN {UNREAD} THEN TRUE ELSE FALSE END AS unread \
-         FROM conversations c{READ_JOIN}{contact_join} WHERE {} ORDER BY {} LIMIT {limit}",
+         FROM conversations c{index}{READ_JOIN}{contact_join} WHERE {} ORDER BY {} LIMIT {limit}",
         conditions.join(" AND "),
         order_by(filter.sort),
     );
