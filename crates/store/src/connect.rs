@@ -99,6 +99,14 @@ impl Store {
             // changing (conversations, timelines) are copied once per
             // checkpoint, so fewer checkpoints write far less.
             .pragma("wal_autocheckpoint", "10000")
+            // At most 2 MiB of pages cached per connection (SQLite's usual
+            // default, written out so that it is a decision): nine
+            // connections hold 18 MiB at most, and the operating system's
+            // file cache keeps the rest of a large database warm. Measured
+            // (issue 12): after heavy queries most of the memory kept is
+            // not this cache but what the C allocator holds for SQLite's
+            // temporary work; see README, "Memory".
+            .pragma("cache_size", "-2000")
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let unreachable = |source| StoreError::Unreachable {

@@ -3,19 +3,23 @@
 //!
 //! A page is four queries whatever its size: the conversations (with the
 //! viewer's unread flag), then their tags, contacts and last messages by id.
-//! Counts are one aggregate query each. Every filter is built into one SQL
-//! text with numbered binds in `sql`, shared by both backends; only the
-//! full-text condition differs per backend.
+//! Badges (`badges`) are read from counter rows unless a filter narrows
+//! them below an inbox; then they are one aggregate query over the rows.
+//! Every filter is built into one SQL text with numbered binds in `sql`,
+//! shared by both backends; only the full-text condition differs per
+//! backend.
 
+mod badges;
+mod counters;
 mod hits;
 mod keyset;
+mod plan;
 mod rows;
 mod sql;
 mod words;
 
+pub use badges::{counts, inbox_counts, recount, recount_inboxes};
 pub use hits::hits;
-
-use std::collections::HashMap;
 
 use domain::text::Word;
 use domain::{
@@ -204,68 +208,38 @@ pub async fn list(
     Ok(Page { items, next_cursor })
 }
 
-/// The badges for `filter`, in one query: every filter applies except
-/// `view`, `status` and `assignee`, which the badges split by.
-#[tracing::instrument(skip_all, fields(workspace_id = %filter.workspace_id), err(level = "debug"))]
-pub async fn counts(conn: &mut Conn<'_>, filter: &ConversationFilter) -> Result<QueueCounts> {
-    if matches!(&filter.scope, InboxScope::Only(ids) if ids.is_empty()) {
-        return Ok(QueueCounts::default());
-    }
-    let (sql, binds) = sql::counts(filter, backend(conn));
-    let row = crate::on_backend!(conn, c => {
-        apply_binds(sqlx::query_as::<_, sql::CountsRow>(&sql), &binds)
-            .fetch_one(&mut **c)
-            .await
-    })?;
-    Ok(QueueCounts {
-        unassigned: row.unassigned,
-        mine: row.mine,
-        assigned_others: row.assigned_others,
-        open: row.open_count,
-        done: row.done_count,
-        snoozed: row.snoozed_count,
-    })
-}
-
-/// The sidebar badges of each of `inboxes` for `viewer`, in one query grouped
-/// by inbox. Every inbox asked for is in the map, with zeros when it is empty;
-/// the caller passes only inboxes the viewer may see.
-#[tracing::instrument(skip_all, fields(workspace_id = %workspace_id, inboxes = inboxes.len()), err(level = "debug"))]
-pub async fn inbox_counts(
+/// The database's plan for the page query of `filter` after `cursor`, one
+/// line per step (SQLite's `EXPLAIN QUERY PLAN` details, PostgreSQL's
+/// `EXPLAIN` lines): what the plan tests check, so that an index change
+/// cannot silently turn a page into a scan.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn explain(
     conn: &mut Conn<'_>,
-    workspace_id: &WorkspaceId,
-    viewer: &UserId,
-    inboxes: &[InboxId],
-) -> Result<HashMap<InboxId, InboxCounts>> {
-    let mut counts: HashMap<InboxId, InboxCounts> = inboxes
-        .iter()
-        .map(|id| (id.clone(), InboxCounts::default()))
-        .collect();
-    if inboxes.is_empty() {
-        return Ok(counts);
-    }
-    let sql = sql::inbox_counts(inboxes.len());
-    let rows = crate::on_backend!(conn, c => {
-        let mut query = sqlx::query_as::<_, sql::InboxCountsRow>(&sql)
-            .bind(workspace_id.as_str())
-            .bind(viewer.as_str());
-        for inbox in inboxes {
-            query = query.bind(inbox.as_str());
+    filter: &ConversationFilter,
+    limit: u32,
+    cursor: Option<&str>,
+) -> Result<Vec<String>> {
+    let after = cursor
+        .map(|raw| Keyset::decode(filter.sort, raw))
+        .transpose()?;
+    let (sql, binds) = sql::list(filter, backend(conn), after.as_ref(), limit + 1);
+    let lines = match conn {
+        Conn::Sqlite(c) => {
+            let rows: Vec<(i64, i64, i64, String)> =
+                apply_binds(sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")), &binds)
+                    .fetch_all(&mut **c)
+                    .await?;
+            rows.into_iter().map(|(_, _, _, detail)| detail).collect()
         }
-        query.fetch_all(&mut **c).await
-    })?;
-    for row in rows {
-        counts.insert(
-            InboxId::from_trusted(row.inbox_id),
-            InboxCounts {
-                unassigned: row.unassigned,
-                mine: row.mine,
-                open: row.open_count,
-                unread: row.unread,
-            },
-        );
-    }
-    Ok(counts)
+        Conn::Postgres(c) => {
+            let rows: Vec<(String,)> =
+                apply_binds(sqlx::query_as(&format!("EXPLAIN {sql}")), &binds)
+                    .fetch_all(&mut **c)
+                    .await?;
+            rows.into_iter().map(|(line,)| line).collect()
+        }
+    };
+    Ok(lines)
 }
 
 fn backend(conn: &Conn<'_>) -> Backend {

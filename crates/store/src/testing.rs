@@ -241,3 +241,20 @@ pub async fn scalar(store: &Store, sql: &str, arg: &str) -> Result<i64> {
         .await)?,
     )
 }
+
+/// Tells PostgreSQL to avoid reading a table whole or through a bitmap for
+/// the rest of `tx`: on a test's few rows it would, whatever the indexes,
+/// so plan tests see instead the index plan it picks on a large table, and
+/// a Sort step when no index yields the order. Nothing on SQLite, whose
+/// planner follows the indexes and the queue's `INDEXED BY` on few rows too.
+pub async fn discourage_scans(tx: &mut crate::Tx<'_>) -> Result<()> {
+    if let crate::Conn::Postgres(c) = tx.conn() {
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("SET LOCAL enable_bitmapscan = off")
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@ mod access;
 mod changes;
 mod closed;
 mod compose;
+mod counters;
 mod queue;
 mod reading;
 

@@ -93,7 +93,8 @@ pub(super) struct Builder {
 }
 
 impl Builder {
-    fn new(filter: &ConversationFilter) -> Self {
+    /// A builder with the workspace (`$1`) and the viewer (`$2`) bound.
+    pub(super) fn new(filter: &ConversationFilter) -> Self {
         Self {
             binds: vec![
                 Bind::Text(filter.workspace_id.as_str().to_string()),
@@ -111,6 +112,11 @@ impl Builder {
     /// Adds a text bind and returns its placeholder.
     pub(super) fn text(&mut self, value: &str) -> String {
         self.bind(Bind::Text(value.to_string()))
+    }
+
+    /// The binds, in placeholder order.
+    pub(super) fn into_binds(self) -> Vec<Bind> {
+        self.binds
     }
 }
 
@@ -134,9 +140,10 @@ pub(super) fn list(
     } else {
         ""
     };
+    let index = super::plan::hint(filter, backend == Backend::Sqlite);
     let sql = format!(
         "SELECT {COLUMNS}, c.priority_rank, c.last_message_id, CASE WHEN {UNREAD} THEN TRUE ELSE FALSE END AS unread \
-         FROM conversations c{READ_JOIN}{contact_join} WHERE {} ORDER BY {} LIMIT {limit}",
+         FROM conversations c{index}{READ_JOIN}{contact_join} WHERE {} ORDER BY {} LIMIT {limit}",
         conditions.join(" AND "),
         order_by(filter.sort),
     );
@@ -200,7 +207,7 @@ fn needs_contact(filter: &ConversationFilter) -> bool {
 /// The view's statuses as SQL literals. They come from the domain's fixed
 /// words, never from input, so they are written inline (which also lets the
 /// planner match them against the queue index).
-fn statuses(view: View) -> String {
+pub(super) fn statuses(view: View) -> String {
     view.statuses()
         .iter()
         .map(|s| format!("'{}'", s.as_str()))
@@ -276,7 +283,7 @@ fn lane_conditions(b: &mut Builder, filter: &ConversationFilter) -> Vec<String> 
 
 /// The search text without control characters (PostgreSQL refuses NUL in
 /// text), or `None` when nothing is left to search for.
-fn search_text(filter: &ConversationFilter) -> Option<String> {
+pub(super) fn search_text(filter: &ConversationFilter) -> Option<String> {
     let q: String = filter
         .q
         .as_deref()?

@@ -2,6 +2,7 @@
 
 mod counts;
 mod pages;
+mod plans;
 mod search;
 
 use domain::{

@@ -171,3 +171,76 @@ async fn an_agent_never_sees_conversations_of_an_inbox_outside_their_scope() {
         );
     }
 }
+
+/// The counter rows and a recount agree for every viewer, in every inbox.
+async fn assert_counters_equal_recount(store: &store::Store, s: &Seed, when: &str) {
+    let inboxes = [s.team.inbox.id.clone(), s.sales.id.clone()];
+    let mut r = store.read().await.unwrap();
+    for viewer in [&s.team.ana.id, &s.team.bruno.id, &s.team.admin.id] {
+        let mut filter = s.filter(viewer);
+        for inbox in [
+            None,
+            Some(s.team.inbox.id.clone()),
+            Some(s.sales.id.clone()),
+        ] {
+            filter.inbox = inbox;
+            let counted = queue::counts(&mut r.conn(), &filter).await.unwrap();
+            let recounted = queue::recount(&mut r.conn(), &filter).await.unwrap();
+            assert_eq!(
+                counted,
+                recounted,
+                "{when}: {filter:?} on {:?}",
+                store.backend()
+            );
+        }
+        let workspace = &s.team.workspace.id;
+        let counted = queue::inbox_counts(&mut r.conn(), workspace, viewer, &inboxes)
+            .await
+            .unwrap();
+        let recounted = queue::recount_inboxes(&mut r.conn(), workspace, viewer, &inboxes)
+            .await
+            .unwrap();
+        assert_eq!(
+            counted,
+            recounted,
+            "{when}: sidebar on {:?}",
+            store.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_counters_follow_reads_and_deleted_contacts_and_inboxes() {
+    for store in support::stores().await {
+        let s = seed(&store).await;
+        assert_counters_equal_recount(&store, &s, "seeded").await;
+
+        // Reads by each reader, the team's shared cursor among them.
+        let mut tx = store.begin().await.unwrap();
+        for (conversation, reader) in [
+            (&s.c1.id, ReadCursor::User(s.team.ana.id.clone())),
+            (&s.c2.id, ReadCursor::User(s.team.bruno.id.clone())),
+            (&s.c6.id, ReadCursor::Team),
+            (&s.c6.id, ReadCursor::User(s.team.bruno.id.clone())),
+        ] {
+            cursors::mark_read(&mut tx, conversation, &reader, at_millis(T + 1_000))
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        assert_counters_equal_recount(&store, &s, "after reads").await;
+
+        // Carla's conversations (one per inbox) go with her, read or not.
+        let mut tx = store.begin().await.unwrap();
+        assert!(store::contacts::delete(&mut tx, &s.team.contact.id)
+            .await
+            .unwrap());
+        tx.commit().await.unwrap();
+        assert_counters_equal_recount(&store, &s, "after deleting a contact").await;
+
+        let mut tx = store.begin().await.unwrap();
+        assert!(store::inboxes::delete(&mut tx, &s.sales.id).await.unwrap());
+        tx.commit().await.unwrap();
+        assert_counters_equal_recount(&store, &s, "after deleting an inbox").await;
+    }
+}
