@@ -16,8 +16,8 @@
 //! a migration that inserts its cursor (at the log's head, so that it reacts
 //! to what happens from then on).
 
-mod auto_replies;
 mod assignment;
+mod auto_replies;
 mod consumer;
 mod deliveries;
 mod forwarding;

@@ -4,8 +4,8 @@
 
 pub mod access;
 pub mod accounts;
-pub mod auto_reply;
 pub mod assignment;
+pub mod auto_reply;
 pub mod background;
 pub mod canned;
 pub mod contacts;

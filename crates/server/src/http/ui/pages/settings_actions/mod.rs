@@ -30,8 +30,8 @@ mod assignment_form;
 mod away_form;
 mod notify_form;
 mod number_forms;
-pub use away_form::{save_away, AwayValues};
 pub use assignment_form::{assignment_values, save_assignment, AssignmentForm, ASSIGNMENT_MODES};
+pub use away_form::{save_away, AwayValues};
 pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
 
