@@ -298,7 +298,7 @@ async fn a_mention_in_a_note_tells_the_mentioned_member_only(backend: Backend) {
         )
         .await;
     assert_eq!(posted.status(), 201);
-    app.run_due_jobs().await;
+    app.settle_jobs().await;
     let ben = centre(&app, &seed, &seed.ben).await;
     assert_eq!(ben["items"][0]["trigger"], "mentioned", "{ben}");
     let text = ben["items"][0]["text"].as_str().unwrap();
