@@ -22,6 +22,7 @@ mod deliveries;
 mod forwarding;
 mod lifecycle;
 mod notifications;
+mod sla;
 mod slack;
 mod webhooks;
 
@@ -59,6 +60,8 @@ pub enum Reaction {
     Slack,
     /// Customers who write while the team is away get the out-of-office reply.
     AutoReplies,
+    /// SLA due times follow messages, status and priority.
+    Sla,
 }
 
 /// A job a reaction wants for one event.
@@ -76,7 +79,7 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
@@ -84,6 +87,7 @@ impl Reaction {
         Self::Notifications,
         Self::Slack,
         Self::AutoReplies,
+        Self::Sla,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -96,6 +100,7 @@ impl Reaction {
             Self::Notifications => "notifications",
             Self::Slack => "slack",
             Self::AutoReplies => "auto_replies",
+            Self::Sla => "sla",
         }
     }
 
@@ -113,6 +118,7 @@ impl Reaction {
             Self::Notifications => notifications::plan(conn, events).await,
             Self::Slack => slack::plan(conn, events).await,
             Self::AutoReplies => auto_replies::plan(conn, events).await,
+            Self::Sla => sla::plan(conn, events).await,
         }
     }
 }

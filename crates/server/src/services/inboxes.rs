@@ -10,7 +10,7 @@ pub mod personal;
 use chrono::SubsecRound;
 use domain::{
     Action, ApiCode, EmailAddress, Inbox, InboxId, InboxKind, OutOfOffice, PhoneNumber, Purpose,
-    Registration, UnreadMode, WorkspaceId,
+    Registration, SlaPolicy, UnreadMode, WorkspaceId,
 };
 use store::inboxes::InboxView;
 use store::queue::InboxCounts;
@@ -35,6 +35,8 @@ pub struct InboxSummary {
     pub counts: InboxCounts,
     /// Its out-of-office setting, once an admin saved one.
     pub out_of_office: Option<OutOfOffice>,
+    /// Its SLA targets, once an admin saved them.
+    pub sla: Option<SlaPolicy>,
 }
 
 /// What `POST /inboxes` asks for, already parsed.
@@ -78,6 +80,8 @@ pub struct InboxChanges {
     pub auto_close_secs: Option<i64>,
     /// Business hours and the automatic reply (admins); stored beside the inbox.
     pub out_of_office: Option<OutOfOffice>,
+    /// SLA targets per priority (admins); stored beside the inbox.
+    pub sla: Option<SlaPolicy>,
 }
 
 impl InboxChanges {
@@ -90,15 +94,16 @@ impl InboxChanges {
             ("voice_forward_to", self.voice_forward_to.is_some()),
             ("auto_close_secs", self.auto_close_secs.is_some()),
             ("out_of_office", self.out_of_office.is_some()),
+            ("sla", self.sla.is_some()),
         ]
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
         .collect()
     }
 
-    /// Applies the inbox's own fields; the out-of-office setting is
-    /// returned, to be stored beside it.
-    fn apply(self, inbox: &mut Inbox) -> Option<OutOfOffice> {
+    /// Applies the inbox's own fields; the out-of-office setting and the SLA
+    /// targets are returned, to be stored beside it.
+    fn apply(self, inbox: &mut Inbox) -> (Option<OutOfOffice>, Option<SlaPolicy>) {
         let Self {
             name,
             emoji,
@@ -109,6 +114,7 @@ impl InboxChanges {
             voice_forward_to,
             auto_close_secs,
             out_of_office,
+            sla,
         } = self;
         set(&mut inbox.name, name);
         set(&mut inbox.emoji, emoji);
@@ -118,7 +124,7 @@ impl InboxChanges {
         set(&mut inbox.forward_to_email, forward_to_email);
         set(&mut inbox.voice_forward_to, voice_forward_to);
         set(&mut inbox.auto_close_secs, auto_close_secs);
-        out_of_office
+        (out_of_office, sla)
     }
 }
 
@@ -146,15 +152,18 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
     let mut counts =
         store::queue::inbox_counts(&mut conn, &who.workspace_id, &who.user.id, &ids).await?;
     let mut away = store::out_of_office::of_workspace(&mut conn, &who.workspace_id).await?;
+    let mut targets = store::sla::of_workspace(&mut conn, &who.workspace_id).await?;
     Ok(views
         .into_iter()
         .map(|view| {
             let counts = counts.remove(&view.inbox.id).unwrap_or_default();
             let out_of_office = away.remove(&view.inbox.id);
+            let sla = targets.remove(&view.inbox.id);
             InboxSummary {
                 view,
                 counts,
                 out_of_office,
+                sla,
             }
         })
         .collect())
@@ -241,12 +250,15 @@ pub async fn update(
             policy.join(", ")
         )));
     }
-    let out_of_office = changes.apply(&mut inbox);
+    let (out_of_office, sla) = changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
         .await
         .map_err(|e| api_code_taken(e, &inbox.api_code))?;
     if let Some(setting) = &out_of_office {
         store::out_of_office::put(&mut tx, &inbox.id, setting, state.clock.now()).await?;
+    }
+    if let Some(policy) = &sla {
+        store::sla::put(&mut tx, &inbox.id, policy, state.clock.now()).await?;
     }
     tx.commit().await?;
     let mut reader = state.store.read().await?;
@@ -321,6 +333,7 @@ async fn summary(
         .remove(&inbox.id)
         .unwrap_or_default();
     let out_of_office = store::out_of_office::get(conn, &inbox.id).await?;
+    let sla = store::sla::get(conn, &inbox.id).await?;
     let view = InboxView {
         inbox,
         member: me.is_some(),
@@ -331,6 +344,7 @@ async fn summary(
         view,
         counts,
         out_of_office,
+        sla,
     })
 }
 

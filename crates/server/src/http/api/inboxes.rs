@@ -8,6 +8,7 @@ mod members;
 mod notify;
 mod out_of_office;
 mod personal;
+mod sla;
 mod views;
 
 use axum::extract::{Path, State};
@@ -33,6 +34,7 @@ use crate::services::state::AppState;
 pub use channels::ChannelView;
 pub use members::InboxMemberView;
 pub use out_of_office::{OutOfOfficeSetting, WeekHours};
+pub use sla::{SlaSetting, SlaTargetsSetting};
 pub use views::{InboxCountsView, InboxList, InboxRef, InboxView};
 
 /// The routes of this resource.
@@ -125,6 +127,8 @@ pub struct UpdateInbox {
     auto_close_secs: Option<i64>,
     /// Admins: business hours and the automatic reply, replaced whole.
     out_of_office: Option<OutOfOfficeSetting>,
+    /// Admins: SLA targets per priority, in minutes, replaced whole.
+    sla: Option<SlaSetting>,
 }
 
 /// Reads a present field as `Some` (holding `None` for `null`), so that an
@@ -174,6 +178,7 @@ impl UpdateInbox {
                 .out_of_office
                 .map(OutOfOfficeSetting::parse)
                 .transpose()?,
+            sla: self.sla.map(SlaSetting::parse).transpose()?,
         })
     }
 }

@@ -6,7 +6,7 @@ use domain::Inbox;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::OutOfOfficeSetting;
+use super::{OutOfOfficeSetting, SlaSetting};
 use crate::http::api::words::{InboxKindWord, PurposeWord, RegistrationWord, UnreadModeWord};
 use crate::services::inboxes::InboxSummary;
 
@@ -94,6 +94,8 @@ pub struct InboxView {
     pub counts: InboxCountsView,
     /// Business hours and the automatic reply; `null` until an admin sets them.
     pub out_of_office: Option<OutOfOfficeSetting>,
+    /// SLA targets per priority; `null` until an admin sets them.
+    pub sla: Option<SlaSetting>,
 }
 
 impl From<&InboxSummary> for InboxView {
@@ -124,6 +126,7 @@ impl From<&InboxSummary> for InboxView {
                 unread: counts.unread,
             },
             out_of_office: summary.out_of_office.as_ref().map(OutOfOfficeSetting::from),
+            sla: summary.sla.as_ref().map(SlaSetting::from),
         }
     }
 }
