@@ -164,6 +164,29 @@ pub struct SlaDue {
     pub target_secs: i64,
 }
 
+/// A conversation's SLA clock as stored: its due time, the target that set
+/// it, and whether its breach was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaClock {
+    /// When it is due.
+    pub due_at: Timestamp,
+    /// The target counted to reach it, in seconds.
+    pub target_secs: i64,
+    /// Whether the breach of this due time was recorded.
+    pub breached: bool,
+}
+
+impl SlaClock {
+    /// Where it stands at `now`.
+    pub fn state(&self, now: Timestamp) -> SlaState {
+        if self.breached {
+            SlaState::Breached
+        } else {
+            state(self.due_at, self.target_secs, now)
+        }
+    }
+}
+
 /// Where a conversation stands against its due time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlaState {

@@ -221,7 +221,11 @@ async fn list_conversations(
     let limit = limit(query.limit.as_deref())?;
     let page = conversations::list(&state, &who, filters, limit, query.cursor.as_deref()).await?;
     Ok(Json(QueuePage {
-        items: page.items.iter().map(QueueItemView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|item| QueueItemView::at(item, state.clock.now()))
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }
@@ -260,5 +264,5 @@ async fn get_conversation(
     Path((_ws, id)): Path<(String, String)>,
 ) -> Result<Json<DetailView>, ApiError> {
     let detail = conversations::get(&state, &who, &conversation_id(&id)?).await?;
-    Ok(Json(DetailView::from(&detail)))
+    Ok(Json(DetailView::at(&detail, state.clock.now())))
 }
