@@ -40,7 +40,9 @@ pub use message::{Attachment, DeliveryStatus, Message, MessageBody, MessageKind}
 pub use out_of_office::{OutOfOffice, OutOfOfficeText};
 pub use permissions::{authorize, Action, Actor, Denied, Subject};
 pub use profile::{Availability, Zone};
-pub use sla::{SlaClock, SlaDue, SlaFacts, SlaPolicy, SlaPolicyText, SlaState, SlaTargets, SlaTargetsText};
+pub use sla::{
+    SlaClock, SlaDue, SlaFacts, SlaPolicy, SlaPolicyText, SlaState, SlaTargets, SlaTargetsText,
+};
 pub use user::User;
 pub use workspace::{Role, Workspace, WorkspaceMember};
 

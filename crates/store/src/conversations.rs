@@ -10,8 +10,7 @@ use domain::event::NewEvent;
 use domain::text::Word;
 use domain::{
     ContactId, Conversation, ConversationId, Event, EventKind, Id, InboxId, Priority, SlaClock,
-    Status, Tag,
-    Timestamp, UserId, WorkspaceId,
+    Status, Tag, Timestamp, UserId, WorkspaceId,
 };
 
 use crate::events::{append, placeholders};

@@ -44,7 +44,12 @@ pub async fn of_workspace(
 
 /// Stores an inbox's targets, replacing the ones before.
 #[tracing::instrument(skip_all, fields(inbox_id = %inbox), err(level = "debug"))]
-pub async fn put(tx: &mut Tx<'_>, inbox: &InboxId, policy: &SlaPolicy, at: Timestamp) -> Result<()> {
+pub async fn put(
+    tx: &mut Tx<'_>,
+    inbox: &InboxId,
+    policy: &SlaPolicy,
+    at: Timestamp,
+) -> Result<()> {
     let raw =
         serde_json::to_string(policy).map_err(|e| StoreError::corrupt("inbox_sla.policy", e))?;
     crate::on_backend!(tx.conn(), c => sqlx::query(

@@ -88,7 +88,13 @@ fn zero_negative_and_absurd_targets_are_refused_by_field() {
         };
         let err = SlaPolicy::parse(&text).unwrap_err();
         assert!(
-            matches!(err, DomainError::Invalid { field: "sla.high.resolution_mins", .. }),
+            matches!(
+                err,
+                DomainError::Invalid {
+                    field: "sla.high.resolution_mins",
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }
