@@ -304,12 +304,12 @@ pub fn rows() -> Vec<Row> {
         // Owners only, confirming the name.
         ws(DELETE, "/inboxes/{id}", [204, 403, 403, 404, 401, 404])
             .json(|_| json!({ "confirm": "Support" })),
-        // A rename with policy fields (out-of-office among them): the policy is the admins'.
+        // A rename with policy fields (out-of-office and SLA targets among them): the policy is the admins'.
         ws(PATCH, "/inboxes/{id}", [200, 200, 403, 404, 401, 404]).json(|_| {
             json!({ "name": "Help desk", "unread_mode": "shared", "out_of_office": {
                 "enabled": true, "time_zone": "America/New_York",
                 "hours": { "mon": [["09:00", "17:00"]] }, "message": "We're closed.",
-            } })
+            }, "sla": { "normal": { "first_response_mins": 60 } } })
         }),
         ws(
             GET,

@@ -96,7 +96,8 @@ pub struct ListQuery {
     /// Full-text search over messages (words as prefixes: `Rinn` finds
     /// `Rinnai`), and the contact's name, phone or email.
     q: Option<String>,
-    /// `last_activity` (the default), `created`, `priority` or `waiting`.
+    /// `last_activity` (the default), `created`, `priority`, `waiting` or
+    /// `due` (SLA due time, breaching soonest first; nothing due last).
     #[param(inline, value_type = Option<SortWord>)]
     sort: Option<String>,
     /// 1 to 200; 50 when absent.
