@@ -14,9 +14,13 @@ ALTER TABLE conversations ADD COLUMN sla_due_at BIGINT;
 ALTER TABLE conversations ADD COLUMN sla_target_secs BIGINT;
 ALTER TABLE conversations ADD COLUMN sla_breached_due_at BIGINT;
 
--- `sort=due`: breaching soonest first, per workspace and per inbox.
-CREATE INDEX conversations_list_by_due ON conversations (workspace_id, sla_due_at, id);
-CREATE INDEX conversations_inbox_list_by_due ON conversations (inbox_id, sla_due_at, id);
+-- `sort=due`: breaching soonest first, per workspace and per inbox. The key
+-- is the list's own expression (nothing due sorts last), so that a page walks
+-- the index and stops instead of sorting every row.
+CREATE INDEX conversations_list_by_due
+    ON conversations (workspace_id, (COALESCE(sla_due_at, 9223372036854775807)), id);
+CREATE INDEX conversations_inbox_list_by_due
+    ON conversations (inbox_id, (COALESCE(sla_due_at, 9223372036854775807)), id);
 
 -- Due times follow every message, status and priority change: a reaction
 -- of its own, starting at the log's head like the others.
