@@ -1,9 +1,10 @@
 //! SLA targets in the queue: sorted by due time, a conversation due soon
-//! turns amber and an overdue one red, on a desktop and on a phone.
+//! turns amber and an overdue one red, on a desktop and on a phone; admins
+//! set the targets on the inbox settings page.
 
 use chrono::Duration;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::browser::{app_and_browser, customer_texts};
 
@@ -63,5 +64,51 @@ async fn overdue_rows_are_red_and_rows_due_soon_amber_at_both_sizes() {
             })
             .await;
     }
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_sets_sla_targets_on_the_settings_page_at_both_sizes() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    let settings = format!(
+        "{}/w/{}/inboxes/{}/settings",
+        app.address, seed.workspace_id, seed.inbox_id
+    );
+    for phone in [true, false] {
+        browser.resize(phone).await;
+        browser.client.goto(&settings).await.unwrap();
+        browser.wait_for("#sla-form").await;
+        browser.assert_fits("the SLA card").await;
+    }
+    browser.resize(true).await;
+    browser.type_into("#sla_normal_first", "60").await;
+    browser.type_into("#sla_normal_resolution", "2880").await;
+    browser.type_into("#sla_urgent_first", "15").await;
+    browser.click_centred("#save-sla").await;
+    browser.wait_for_text("#notice", "Saved").await;
+    assert_eq!(browser.value("#sla_normal_first").await, "60");
+    assert_eq!(browser.value("#sla_urgent_next").await, "");
+
+    let inbox: serde_json::Value = app
+        .api(
+            &seed,
+            Method::GET,
+            &format!("/inboxes/{}", seed.inbox_id),
+            Some(&seed.admin),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["sla"]["normal"]["first_response_mins"], 60);
+    assert_eq!(inbox["sla"]["normal"]["resolution_mins"], 2880);
+    assert_eq!(inbox["sla"]["urgent"]["first_response_mins"], 15);
+    assert_eq!(inbox["sla"]["high"]["first_response_mins"], Value::Null);
+    browser.screenshot("sla-settings-phone").await;
+    browser.resize(false).await;
     browser.client.clone().close().await.unwrap();
 }

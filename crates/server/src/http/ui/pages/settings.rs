@@ -12,7 +12,7 @@ use domain::{authorize, Action, InboxId, Registration, Subject, UnreadMode};
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
-use super::settings_actions::AwayValues;
+use super::settings_actions::{AwayValues, SlaValues};
 
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
@@ -107,6 +107,9 @@ pub struct Values {
     /// The out-of-office card.
     #[serde(skip)]
     pub away: AwayValues,
+    /// The SLA targets card.
+    #[serde(skip)]
+    pub sla: SlaValues,
 }
 
 impl Values {
@@ -132,6 +135,7 @@ impl Values {
             "registration" => self.registration = typed.registration,
             "delete" => self.confirm = typed.confirm,
             "away" => self.away = typed.away,
+            "sla" => self.sla = typed.sla,
             _ => {}
         }
         self
@@ -281,6 +285,7 @@ pub async fn build(
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
         away: AwayValues::stored(summary.out_of_office.as_ref()),
+        sla: SlaValues::stored(summary.sla.as_ref()),
     };
     let (values, error) = match refused {
         Some(r) => (stored.with_typed(&r.form, r.typed), Some(r.error)),

@@ -29,9 +29,11 @@ use crate::services::state::AppState;
 mod away_form;
 mod notify_form;
 mod number_forms;
+mod sla_form;
 pub use away_form::{save_away, AwayValues};
 pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
+pub use sla_form::{save_sla, SlaValues};
 
 /// The path of every settings form: the workspace and the inbox.
 type InboxPath = Path<(String, String)>;
