@@ -261,4 +261,23 @@ async fn a_text_is_due_a_reply_in_business_hours_and_a_missed_one_is_one_breach(
     app.settle_jobs().await;
     assert!(breaches(&app, &seed, &omar).await.is_empty());
     assert_eq!(detail(&app, &seed, &omar).await["sla_state"], "ok");
+
+    // The list sorted by due time: Omar (due) before Maria (done, nothing due).
+    let listed = json_of(
+        app.api(
+            &seed,
+            Method::GET,
+            "/conversations?view=all&sort=due",
+            Some(&seed.ana),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let items = listed["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [omar.as_str(), maria.as_str()]);
+    assert_eq!(items[0]["sla_state"], "ok");
+    assert_eq!(items[1]["sla_due_at"], Value::Null);
 }
