@@ -49,6 +49,9 @@ pub struct Conversation {
     pub last_inbound_at: Option<Timestamp>,
     /// When it was last resolved; `resolved` becomes `closed` some time after.
     pub resolved_at: Option<Timestamp>,
+    /// Its next SLA due time, kept by the SLA job (`None`: nothing due).
+    #[serde(default)]
+    pub sla: Option<crate::SlaClock>,
 }
 
 impl Conversation {
@@ -79,6 +82,7 @@ impl Conversation {
             last_activity_at: now,
             last_inbound_at: None,
             resolved_at: None,
+            sla: None,
         }
     }
 }

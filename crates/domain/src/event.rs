@@ -119,6 +119,12 @@ pub enum EventKind {
         /// Where it was forwarded to.
         forwarded_to: Option<String>,
     },
+    /// The conversation passed its SLA due time without the reply or the
+    /// resolution it was due (recorded once per due time).
+    SlaBreached {
+        /// The due time that passed.
+        due_at: Timestamp,
+    },
 }
 
 impl EventKind {
@@ -139,6 +145,7 @@ impl EventKind {
         "locked",
         "unlocked",
         "call",
+        "sla_breached",
     ];
 
     /// The stable word for this kind: the SSE `event:` field and the `type` of its JSON.
@@ -159,6 +166,7 @@ impl EventKind {
             EventKind::Locked { .. } => "locked",
             EventKind::Unlocked => "unlocked",
             EventKind::Call { .. } => "call",
+            EventKind::SlaBreached { .. } => "sla_breached",
         }
     }
 }

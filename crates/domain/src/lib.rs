@@ -21,6 +21,7 @@ pub mod message;
 pub mod out_of_office;
 pub mod permissions;
 pub mod profile;
+pub mod sla;
 pub mod text;
 pub mod user;
 pub mod workspace;
@@ -41,6 +42,9 @@ pub use message::{Attachment, DeliveryStatus, Message, MessageBody, MessageKind}
 pub use out_of_office::{OutOfOffice, OutOfOfficeText};
 pub use permissions::{authorize, Action, Actor, Denied, Subject};
 pub use profile::{Availability, Zone};
+pub use sla::{
+    SlaClock, SlaDue, SlaFacts, SlaPolicy, SlaPolicyText, SlaState, SlaTargets, SlaTargetsText,
+};
 pub use user::User;
 pub use workspace::{Role, Workspace, WorkspaceMember};
 

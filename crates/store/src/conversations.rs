@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use domain::event::NewEvent;
 use domain::text::Word;
 use domain::{
-    ContactId, Conversation, ConversationId, Event, EventKind, Id, InboxId, Priority, Status, Tag,
-    Timestamp, UserId, WorkspaceId,
+    ContactId, Conversation, ConversationId, Event, EventKind, Id, InboxId, Priority, SlaClock,
+    Status, Tag, Timestamp, UserId, WorkspaceId,
 };
 
 use crate::events::{append, placeholders};
@@ -20,7 +20,8 @@ use crate::{Conn, Result, StoreError, Tx};
 /// The columns [`ConversationRow`] reads, for queries in other modules.
 pub(crate) const COLUMNS: &str = "c.id, c.workspace_id, c.inbox_id, c.channel_id, c.contact_id, \
      c.status, c.priority, c.assignee_id, c.subject, c.snoozed_until, c.previous_id, c.version, c.inbound_version, \
-     c.created_at, c.last_activity_at, c.last_inbound_at, c.resolved_at";
+     c.created_at, c.last_activity_at, c.last_inbound_at, c.resolved_at, \
+     c.sla_due_at, c.sla_target_secs, c.sla_breached_due_at";
 
 /// A `conversations` row as stored (select it as `c` with [`COLUMNS`]).
 #[derive(Debug, sqlx::FromRow)]
@@ -42,6 +43,9 @@ pub(crate) struct ConversationRow {
     last_activity_at: i64,
     last_inbound_at: Option<i64>,
     resolved_at: Option<i64>,
+    sla_due_at: Option<i64>,
+    sla_target_secs: Option<i64>,
+    sla_breached_due_at: Option<i64>,
 }
 
 fn conversation_from_row(row: ConversationRow, tags: Vec<Tag>) -> Result<Conversation> {
@@ -66,6 +70,14 @@ fn conversation_from_row(row: ConversationRow, tags: Vec<Tag>) -> Result<Convers
         last_activity_at: from_millis(row.last_activity_at)?,
         last_inbound_at: from_millis_opt(row.last_inbound_at)?,
         resolved_at: from_millis_opt(row.resolved_at)?,
+        sla: match row.sla_due_at {
+            Some(due) => Some(SlaClock {
+                due_at: from_millis(due)?,
+                target_secs: row.sla_target_secs.unwrap_or(0),
+                breached: row.sla_breached_due_at == Some(due),
+            }),
+            None => None,
+        },
     })
 }
 

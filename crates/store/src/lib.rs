@@ -33,6 +33,7 @@ pub mod queue;
 pub mod secret;
 pub mod sessions;
 pub mod simulator;
+pub mod sla;
 pub mod slack;
 pub mod stats;
 pub mod testing;

@@ -112,6 +112,8 @@ pub enum Sort {
     /// Whoever has waited longest since they last wrote first; conversations
     /// where the customer never wrote come last.
     Waiting,
+    /// Breaching soonest first (the SLA due time); nothing due comes last.
+    Due,
 }
 
 impl Word for Sort {
@@ -121,8 +123,9 @@ impl Word for Sort {
         (Self::Created, "created"),
         (Self::Priority, "priority"),
         (Self::Waiting, "waiting"),
+        (Self::Due, "due"),
     ];
-    const EXPECTED: &'static str = "last_activity, created, priority, waiting";
+    const EXPECTED: &'static str = "last_activity, created, priority, waiting, due";
 }
 
 /// One row of the list.

@@ -55,6 +55,18 @@ pub enum Job {
         /// The conversation.
         conversation_id: ConversationId,
     },
+    /// Recompute a conversation's SLA due time after a change.
+    SlaRefresh {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// Record that a conversation missed its SLA due time (once per due time).
+    SlaBreach {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The due time this job watches; a later refresh replaces the job.
+        due_at: domain::Timestamp,
+    },
     /// Answer an inbound message with its inbox's out-of-office reply.
     AutoReply {
         /// The inbound message.
@@ -160,6 +172,8 @@ impl Job {
             Self::AutoReply { .. } => "auto_reply",
             Self::AutoAssign { .. } => "auto_assign",
             Self::FillFreedCapacity { .. } => "fill_freed_capacity",
+            Self::SlaRefresh { .. } => "sla_refresh",
+            Self::SlaBreach { .. } => "sla_breach",
         }
     }
 
@@ -175,16 +189,18 @@ impl Job {
             // Svix's schedule: about a day from the first try to the last.
             Self::DeliverWebhook { .. } => job.with_max_attempts(super::webhook::ATTEMPTS),
             Self::Notify { .. } => job,
-            Self::UpdateSlackMessages { conversation_id } => {
-                job.with_conversation(conversation_id.clone())
+            Self::UpdateSlackMessages { conversation_id }
+            | Self::SlaRefresh { conversation_id }
+            | Self::SlaBreach {
+                conversation_id, ..
             }
-            Self::HideSlackMessage { .. }
-            | Self::CreateInboxChannel { .. }
-            | Self::AutoReply { .. } => job,
-            Self::AutoAssign {
+            | Self::AutoAssign {
                 conversation_id, ..
             } => job.with_conversation(conversation_id.clone()),
-            Self::FillFreedCapacity { .. } => job,
+            Self::HideSlackMessage { .. }
+            | Self::CreateInboxChannel { .. }
+            | Self::AutoReply { .. }
+            | Self::FillFreedCapacity { .. } => job,
         }
     }
 
@@ -240,6 +256,13 @@ impl Job {
             Self::CreateInboxChannel { inbox_id } => {
                 notifications::slack::inbox_channel::create(state, inbox_id).await
             }
+            Self::SlaRefresh { conversation_id } => {
+                Ok(services::sla::refresh(state, conversation_id).await?)
+            }
+            Self::SlaBreach {
+                conversation_id,
+                due_at,
+            } => Ok(services::sla::breach(state, conversation_id, *due_at).await?),
             Self::AutoReply { message_id } => {
                 if let Err(skipped) = services::auto_reply::answer(state, message_id).await? {
                     tracing::debug!(%message_id, ?skipped, "no out-of-office reply");

@@ -23,6 +23,7 @@ mod deliveries;
 mod forwarding;
 mod lifecycle;
 mod notifications;
+mod sla;
 mod slack;
 mod webhooks;
 
@@ -63,6 +64,8 @@ pub enum Reaction {
     /// Conversations entering the Unassigned queue go to a member by the
     /// inbox's policy; freed capacity pulls in waiting ones.
     Assignment,
+    /// SLA due times follow messages, status and priority.
+    Sla,
 }
 
 /// What reactions remember from one batch to the next while this node holds
@@ -89,7 +92,7 @@ pub struct Planned {
 
 impl Reaction {
     /// Every reaction, in the order a pass runs them.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Deliveries,
         Self::Lifecycle,
         Self::Webhooks,
@@ -98,6 +101,7 @@ impl Reaction {
         Self::Slack,
         Self::AutoReplies,
         Self::Assignment,
+        Self::Sla,
     ];
 
     /// Its name: the key of its cursor and the prefix of its jobs' keys.
@@ -111,6 +115,7 @@ impl Reaction {
             Self::Slack => "slack",
             Self::AutoReplies => "auto_replies",
             Self::Assignment => "assignment",
+            Self::Sla => "sla",
         }
     }
 
@@ -130,6 +135,7 @@ impl Reaction {
             Self::Slack => slack::plan(conn, events).await,
             Self::AutoReplies => auto_replies::plan(conn, events).await,
             Self::Assignment => assignment::plan(conn, events).await,
+            Self::Sla => sla::plan(conn, events).await,
         }
     }
 }

@@ -10,7 +10,7 @@ pub mod personal;
 use chrono::SubsecRound;
 use domain::{
     Action, ApiCode, AssignmentPolicy, EmailAddress, Inbox, InboxId, InboxKind, OutOfOffice,
-    PhoneNumber, Purpose, Registration, UnreadMode, WorkspaceId,
+    PhoneNumber, Purpose, Registration, SlaPolicy, UnreadMode, WorkspaceId,
 };
 use store::inboxes::InboxView;
 use store::queue::InboxCounts;
@@ -37,6 +37,8 @@ pub struct InboxSummary {
     pub out_of_office: Option<OutOfOffice>,
     /// How it hands out conversations (manual unless an admin chose otherwise).
     pub assignment: AssignmentPolicy,
+    /// Its SLA targets, once an admin saved them.
+    pub sla: Option<SlaPolicy>,
 }
 
 /// What `POST /inboxes` asks for, already parsed.
@@ -82,6 +84,8 @@ pub struct InboxChanges {
     pub out_of_office: Option<OutOfOffice>,
     /// Its auto-assignment policy (admins).
     pub assignment: Option<AssignmentPolicy>,
+    /// SLA targets per priority (admins); stored beside the inbox.
+    pub sla: Option<SlaPolicy>,
 }
 
 impl InboxChanges {
@@ -95,15 +99,16 @@ impl InboxChanges {
             ("auto_close_secs", self.auto_close_secs.is_some()),
             ("out_of_office", self.out_of_office.is_some()),
             ("assignment", self.assignment.is_some()),
+            ("sla", self.sla.is_some()),
         ]
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
         .collect()
     }
 
-    /// Applies the inbox's own fields; the out-of-office setting is
-    /// returned, to be stored beside it.
-    fn apply(self, inbox: &mut Inbox) -> Option<OutOfOffice> {
+    /// Applies the inbox's own fields; the out-of-office setting and the SLA
+    /// targets are returned, to be stored beside it.
+    fn apply(self, inbox: &mut Inbox) -> (Option<OutOfOffice>, Option<SlaPolicy>) {
         let Self {
             name,
             emoji,
@@ -115,6 +120,7 @@ impl InboxChanges {
             auto_close_secs,
             out_of_office,
             assignment: _,
+            sla,
         } = self;
         set(&mut inbox.name, name);
         set(&mut inbox.emoji, emoji);
@@ -124,7 +130,7 @@ impl InboxChanges {
         set(&mut inbox.forward_to_email, forward_to_email);
         set(&mut inbox.voice_forward_to, voice_forward_to);
         set(&mut inbox.auto_close_secs, auto_close_secs);
-        out_of_office
+        (out_of_office, sla)
     }
 }
 
@@ -153,17 +159,20 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
         store::queue::inbox_counts(&mut conn, &who.workspace_id, &who.user.id, &ids).await?;
     let mut away = store::out_of_office::of_workspace(&mut conn, &who.workspace_id).await?;
     let policies = store::assignment::policies(&mut conn, &who.workspace_id).await?;
+    let mut targets = store::sla::of_workspace(&mut conn, &who.workspace_id).await?;
     Ok(views
         .into_iter()
         .map(|view| {
             let counts = counts.remove(&view.inbox.id).unwrap_or_default();
             let out_of_office = away.remove(&view.inbox.id);
             let assignment = policies.get(&view.inbox.id).copied().unwrap_or_default();
+            let sla = targets.remove(&view.inbox.id);
             InboxSummary {
                 view,
                 counts,
                 out_of_office,
                 assignment,
+                sla,
             }
         })
         .collect())
@@ -253,7 +262,7 @@ pub async fn update(
         )));
     }
     let assignment = changes.assignment;
-    let out_of_office = changes.apply(&mut inbox);
+    let (out_of_office, sla) = changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
         .await
         .map_err(|e| api_code_taken(e, &inbox.api_code))?;
@@ -263,6 +272,9 @@ pub async fn update(
     if let Some(policy) = assignment {
         store::assignment::set_policy(&mut tx, &inbox.id, &policy, state.clock.now()).await?;
         tracing::info!(inbox_id = %inbox.id, mode = ?policy.mode, "assignment policy set");
+    }
+    if let Some(policy) = &sla {
+        store::sla::put(&mut tx, &inbox.id, policy, state.clock.now()).await?;
     }
     tx.commit().await?;
     let mut reader = state.store.read().await?;
@@ -338,6 +350,7 @@ async fn summary(
         .unwrap_or_default();
     let out_of_office = store::out_of_office::get(conn, &inbox.id).await?;
     let assignment = store::assignment::policy(conn, &inbox.id).await?;
+    let sla = store::sla::get(conn, &inbox.id).await?;
     let view = InboxView {
         inbox,
         member: me.is_some(),
@@ -349,6 +362,7 @@ async fn summary(
         counts,
         out_of_office,
         assignment,
+        sla,
     })
 }
 

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod providers;
 pub mod rate_limit;
 pub mod simulator;
+pub mod sla;
 pub mod state;
 pub mod webhooks;
 

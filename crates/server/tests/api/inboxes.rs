@@ -7,6 +7,7 @@ mod deletion;
 mod members;
 mod out_of_office;
 mod personal;
+mod sla;
 
 use reqwest::Method;
 use serde_json::{json, Value};

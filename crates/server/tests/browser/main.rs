@@ -31,5 +31,6 @@ mod screens;
 mod search;
 mod settings;
 mod sign_in;
+mod sla;
 mod slack;
 mod team;

@@ -10,6 +10,8 @@ use crate::{Result, StoreError};
 
 /// Conversations the customer never wrote in sort after everyone who waits.
 const WAITING_KEY: &str = "COALESCE(c.last_inbound_at, 9223372036854775807)";
+/// Conversations with nothing due sort after every due one.
+const DUE_KEY: &str = "COALESCE(c.sla_due_at, 9223372036854775807)";
 
 /// The sort key expressions, most significant first (the id breaks ties),
 /// and whether they run descending.
@@ -19,6 +21,7 @@ fn sort_keys(sort: Sort) -> (&'static [&'static str], bool) {
         Sort::Created => (&["c.created_at"], true),
         Sort::Priority => (&["c.priority_rank", "c.last_activity_at"], true),
         Sort::Waiting => (&[WAITING_KEY], false),
+        Sort::Due => (&[DUE_KEY], false),
     }
 }
 
@@ -56,6 +59,7 @@ impl Keyset {
             Sort::Created => vec![row.created_at],
             Sort::Priority => vec![row.priority_rank, row.last_activity_at],
             Sort::Waiting => vec![row.last_inbound_at.unwrap_or(i64::MAX)],
+            Sort::Due => vec![row.sla_due_at.unwrap_or(i64::MAX)],
         };
         Self {
             sort,

@@ -50,6 +50,7 @@ pub(super) struct ListRow {
     pub(super) created_at: i64,
     pub(super) last_activity_at: i64,
     pub(super) last_inbound_at: Option<i64>,
+    pub(super) sla_due_at: Option<i64>,
     pub(super) last_message_id: Option<String>,
     pub(super) unread: bool,
 }

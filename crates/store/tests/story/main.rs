@@ -20,5 +20,6 @@ mod out_of_office;
 mod presence;
 mod queue;
 mod simulator;
+mod sla;
 mod support;
 mod transactions;

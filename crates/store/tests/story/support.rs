@@ -252,6 +252,7 @@ pub fn conversation_value(
         last_activity_at: now,
         last_inbound_at: None,
         resolved_at: None,
+        sla: None,
     }
 }
 

@@ -8,6 +8,7 @@ mod members;
 mod notify;
 mod out_of_office;
 mod personal;
+mod sla;
 mod views;
 
 use axum::extract::{Path, State};
@@ -36,6 +37,7 @@ use crate::services::state::AppState;
 pub use channels::ChannelView;
 pub use members::InboxMemberView;
 pub use out_of_office::{OutOfOfficeSetting, WeekHours};
+pub use sla::{SlaSetting, SlaTargetsSetting};
 pub use views::{AssignmentView, InboxCountsView, InboxList, InboxRef, InboxView};
 
 /// The routes of this resource.
@@ -128,6 +130,8 @@ pub struct UpdateInbox {
     auto_close_secs: Option<i64>,
     /// Admins: business hours and the automatic reply, replaced whole.
     out_of_office: Option<OutOfOfficeSetting>,
+    /// Admins: SLA targets per priority, in minutes, replaced whole.
+    sla: Option<SlaSetting>,
     /// Admins: how conversations entering the Unassigned queue are handed out.
     assignment: Option<AssignmentBody>,
 }
@@ -207,6 +211,7 @@ impl UpdateInbox {
                 .as_ref()
                 .map(AssignmentBody::parse)
                 .transpose()?,
+            sla: self.sla.map(SlaSetting::parse).transpose()?,
         })
     }
 }

@@ -207,6 +207,9 @@ pub fn describe(event: &Event, names: &HashMap<String, String>, zone: Zone) -> O
             forwarded_to: Some(to),
         } => format!("Call forwarded to {to}"),
         EventKind::Call { forwarded_to: None } => "Missed call".into(),
+        EventKind::SlaBreached { due_at } => {
+            format!("SLA target missed (due {})", full_time(*due_at, zone))
+        }
         EventKind::Message { .. }
         | EventKind::Delivery { .. }
         | EventKind::Locked { .. }

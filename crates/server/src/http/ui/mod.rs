@@ -197,6 +197,7 @@ fn settings_action_routes() -> Router<AppState> {
         .route(&format!("{at}/mute"), post(settings::mute))
         .route(&format!("{at}/notify"), post(settings::save_notify))
         .route(&format!("{at}/away"), post(settings::save_away))
+        .route(&format!("{at}/sla"), post(settings::save_sla))
         .route(&format!("{at}/policy"), post(settings::policy))
         .route(&format!("{at}/assignment"), post(settings::save_assignment))
         .route(&format!("{at}/registration"), post(settings::registration))

@@ -305,7 +305,7 @@ pub fn rows() -> Vec<Row> {
         ws(DELETE, "/inboxes/{id}", [204, 403, 403, 404, 401, 404])
             .json(|_| json!({ "confirm": "Support" })),
         // A rename with policy fields (unread mode, out-of-office,
-        // auto-assignment): the policy is the admins'.
+        // auto-assignment, SLA targets): the policy is the admins'.
         ws(PATCH, "/inboxes/{id}", [200, 200, 403, 404, 401, 404]).json(|_| {
             json!({
                 "name": "Help desk", "unread_mode": "shared",
@@ -314,6 +314,7 @@ pub fn rows() -> Vec<Row> {
                     "hours": { "mon": [["09:00", "17:00"]] }, "message": "We're closed.",
                 },
                 "assignment": { "mode": "balanced", "cap": 3 },
+                "sla": { "normal": { "first_response_mins": 60 } },
             })
         }),
         ws(

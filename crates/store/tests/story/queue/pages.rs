@@ -36,6 +36,20 @@ async fn sortable(store: &Store) -> (Team, Vec<Conversation>) {
         c.priority = priority;
         c.last_inbound_at = inbound.map(|ms| at_millis(T + ms));
         store_conversation(store, &c).await;
+        // The SLA due time follows the same shape as the last inbound (ties
+        // and conversations with nothing due included).
+        c.sla = inbound.map(|ms| domain::SlaClock {
+            due_at: at_millis(T + 1000 + ms),
+            target_secs: 3600,
+            breached: false,
+        });
+        let due = c.sla.map(|s| domain::SlaDue {
+            at: s.due_at,
+            target_secs: s.target_secs,
+        });
+        let mut tx = store.begin().await.unwrap();
+        store::sla::set_due(&mut tx, &c.id, due).await.unwrap();
+        tx.commit().await.unwrap();
         conversations.push(c);
     }
     (team, conversations)
@@ -56,6 +70,7 @@ async fn each_sort_pages_through_every_conversation_once_in_order() {
             Sort::Created,
             Sort::Priority,
             Sort::Waiting,
+            Sort::Due,
         ] {
             let mut expected: Vec<&Conversation> = conversations.iter().collect();
             expected.sort_by(|a, b| match sort {
@@ -72,6 +87,11 @@ async fn each_sort_pages_through_every_conversation_once_in_order() {
                     b.last_inbound_at,
                     &b.id,
                 )),
+                // Breaching soonest first; nothing due last.
+                Sort::Due => {
+                    let due = |c: &Conversation| c.sla.map(|s| s.due_at);
+                    (due(a).is_none(), due(a), &a.id).cmp(&(due(b).is_none(), due(b), &b.id))
+                }
             });
             filter.sort = sort;
             for page_size in [1, 2, 4, 9, 50] {

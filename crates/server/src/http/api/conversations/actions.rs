@@ -38,8 +38,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 type Answer = Result<Json<ConversationView>, ApiError>;
 
-fn answer(conversation: &domain::Conversation) -> Answer {
-    Ok(Json(ConversationView::from(conversation)))
+fn answer(state: &AppState, conversation: &domain::Conversation) -> Answer {
+    Ok(Json(ConversationView::at(conversation, state.clock.now())))
 }
 
 fn user_id(field: &'static str, raw: &str) -> Result<UserId, DomainError> {
@@ -83,7 +83,10 @@ pub(super) async fn update_conversation(
             .transpose()?,
         priority: body.priority.as_deref().map(Priority::parse).transpose()?,
     };
-    answer(&conversations::edit(&state, &who, &conversation_id(&id)?, edit).await?)
+    answer(
+        &state,
+        &conversations::edit(&state, &who, &conversation_id(&id)?, edit).await?,
+    )
 }
 
 /// Assign to me: agents take unassigned conversations; admins take any.
@@ -100,7 +103,10 @@ async fn assign_to_me(
     InWorkspace(who): InWorkspace,
     Path((_ws, id)): Path<(String, String)>,
 ) -> Answer {
-    answer(&conversations::assign_to_me(&state, &who, &conversation_id(&id)?).await?)
+    answer(
+        &state,
+        &conversations::assign_to_me(&state, &who, &conversation_id(&id)?).await?,
+    )
 }
 
 /// `POST …/transfer`.
@@ -129,7 +135,10 @@ async fn transfer(
     JsonBody(body): JsonBody<Transfer>,
 ) -> Answer {
     let to = user_id("user_id", &body.user_id)?;
-    answer(&conversations::transfer(&state, &who, &conversation_id(&id)?, &to).await?)
+    answer(
+        &state,
+        &conversations::transfer(&state, &who, &conversation_id(&id)?, &to).await?,
+    )
 }
 
 /// Return to the inbox: unassign (agents: only their own).
@@ -147,7 +156,10 @@ async fn return_to_inbox(
     InWorkspace(who): InWorkspace,
     Path((_ws, id)): Path<(String, String)>,
 ) -> Answer {
-    answer(&conversations::return_to_inbox(&state, &who, &conversation_id(&id)?).await?)
+    answer(
+        &state,
+        &conversations::return_to_inbox(&state, &who, &conversation_id(&id)?).await?,
+    )
 }
 
 /// `POST …/assign`.
@@ -180,7 +192,10 @@ async fn assign(
         .as_deref()
         .map(|raw| user_id("user_id", raw))
         .transpose()?;
-    answer(&conversations::assign(&state, &who, &conversation_id(&id)?, to.as_ref()).await?)
+    answer(
+        &state,
+        &conversations::assign(&state, &who, &conversation_id(&id)?, to.as_ref()).await?,
+    )
 }
 
 /// Mark as done (`resolved`).
@@ -198,7 +213,10 @@ async fn mark_done(
     InWorkspace(who): InWorkspace,
     Path((_ws, id)): Path<(String, String)>,
 ) -> Answer {
-    answer(&conversations::mark_done(&state, &who, &conversation_id(&id)?).await?)
+    answer(
+        &state,
+        &conversations::mark_done(&state, &who, &conversation_id(&id)?).await?,
+    )
 }
 
 /// Reopen (`open`).
@@ -216,7 +234,10 @@ async fn reopen(
     InWorkspace(who): InWorkspace,
     Path((_ws, id)): Path<(String, String)>,
 ) -> Answer {
-    answer(&conversations::reopen(&state, &who, &conversation_id(&id)?).await?)
+    answer(
+        &state,
+        &conversations::reopen(&state, &who, &conversation_id(&id)?).await?,
+    )
 }
 
 /// `POST …/snooze`.
@@ -244,7 +265,10 @@ async fn snooze(
     Path((_ws, id)): Path<(String, String)>,
     JsonBody(body): JsonBody<Snooze>,
 ) -> Answer {
-    answer(&conversations::snooze(&state, &who, &conversation_id(&id)?, body.until).await?)
+    answer(
+        &state,
+        &conversations::snooze(&state, &who, &conversation_id(&id)?, body.until).await?,
+    )
 }
 
 /// `POST …/status`.
@@ -274,7 +298,10 @@ async fn set_status(
     JsonBody(body): JsonBody<SetStatus>,
 ) -> Answer {
     let status = Status::parse(body.status.trim())?;
-    answer(&conversations::set_status(&state, &who, &conversation_id(&id)?, status).await?)
+    answer(
+        &state,
+        &conversations::set_status(&state, &who, &conversation_id(&id)?, status).await?,
+    )
 }
 
 /// `PUT …/tags`.
@@ -303,5 +330,8 @@ async fn set_tags(
     JsonBody(body): JsonBody<SetTags>,
 ) -> Answer {
     let tags = Tag::parse_set(&body.tags)?;
-    answer(&conversations::set_tags(&state, &who, &conversation_id(&id)?, tags).await?)
+    answer(
+        &state,
+        &conversations::set_tags(&state, &who, &conversation_id(&id)?, tags).await?,
+    )
 }

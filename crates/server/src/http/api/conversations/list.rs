@@ -96,7 +96,8 @@ pub struct ListQuery {
     /// Full-text search over messages (words as prefixes: `Rinn` finds
     /// `Rinnai`), and the contact's name, phone or email.
     q: Option<String>,
-    /// `last_activity` (the default), `created`, `priority` or `waiting`.
+    /// `last_activity` (the default), `created`, `priority`, `waiting` or
+    /// `due` (SLA due time, breaching soonest first; nothing due last).
     #[param(inline, value_type = Option<SortWord>)]
     sort: Option<String>,
     /// 1 to 200; 50 when absent.
@@ -221,7 +222,11 @@ async fn list_conversations(
     let limit = limit(query.limit.as_deref())?;
     let page = conversations::list(&state, &who, filters, limit, query.cursor.as_deref()).await?;
     Ok(Json(QueuePage {
-        items: page.items.iter().map(QueueItemView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|item| QueueItemView::at(item, state.clock.now()))
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }
@@ -260,5 +265,5 @@ async fn get_conversation(
     Path((_ws, id)): Path<(String, String)>,
 ) -> Result<Json<DetailView>, ApiError> {
     let detail = conversations::get(&state, &who, &conversation_id(&id)?).await?;
-    Ok(Json(DetailView::from(&detail)))
+    Ok(Json(DetailView::at(&detail, state.clock.now())))
 }

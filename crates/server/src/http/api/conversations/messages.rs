@@ -112,7 +112,7 @@ pub(super) async fn compose(
     Ok((
         status,
         Json(ComposedView {
-            conversation: ConversationView::from(&composed.conversation),
+            conversation: ConversationView::at(&composed.conversation, state.clock.now()),
             message: MessageView::from(&composed.message),
         }),
     ))
@@ -204,7 +204,7 @@ async fn post_message(
         StatusCode::CREATED,
         Json(PostedView {
             message: MessageView::from(&message),
-            conversation: ConversationView::from(&conversation),
+            conversation: ConversationView::at(&conversation, state.clock.now()),
         }),
     ))
 }

@@ -52,10 +52,17 @@ pub struct ConversationView {
     pub last_inbound_at: Option<DateTime<Utc>>,
     /// When it was last resolved.
     pub resolved_at: Option<DateTime<Utc>>,
+    /// Its next SLA due time (a reply or the resolution); `null` when nothing is due.
+    pub sla_due_at: Option<DateTime<Utc>>,
+    /// `ok`, `soon` (a quarter of the target or 30 minutes left) or
+    /// `breached`; `null` when nothing is due.
+    #[schema(example = "ok")]
+    pub sla_state: Option<String>,
 }
 
-impl From<&Conversation> for ConversationView {
-    fn from(c: &Conversation) -> Self {
+impl ConversationView {
+    /// The view at `now` (the SLA state depends on the time).
+    pub fn at(c: &Conversation, now: DateTime<Utc>) -> Self {
         use domain::text::Word;
         Self {
             id: c.id.to_string(),
@@ -74,6 +81,8 @@ impl From<&Conversation> for ConversationView {
             last_activity_at: c.last_activity_at,
             last_inbound_at: c.last_inbound_at,
             resolved_at: c.resolved_at,
+            sla_due_at: c.sla.map(|s| s.due_at),
+            sla_state: c.sla.map(|s| s.state(now).as_str().to_string()),
         }
     }
 }
@@ -235,10 +244,11 @@ pub struct DetailView {
     pub unread: bool,
 }
 
-impl From<&Detail> for DetailView {
-    fn from(d: &Detail) -> Self {
+impl DetailView {
+    /// The view at `now`.
+    pub fn at(d: &Detail, now: DateTime<Utc>) -> Self {
         Self {
-            conversation: ConversationView::from(&d.conversation),
+            conversation: ConversationView::at(&d.conversation, now),
             inbox: InboxRef::from(&d.inbox),
             contact: ContactView::from(&d.contact),
             links: d.links.iter().map(LinkView::from).collect(),
@@ -278,11 +288,17 @@ pub struct QueueItemView {
     pub last_activity_at: DateTime<Utc>,
     /// Its version.
     pub version: i64,
+    /// Its next SLA due time; `null` when nothing is due.
+    pub sla_due_at: Option<DateTime<Utc>>,
+    /// `ok`, `soon` or `breached`; `null` when nothing is due.
+    #[schema(example = "soon")]
+    pub sla_state: Option<String>,
 }
 
-impl From<&QueueItem> for QueueItemView {
-    fn from(item: &QueueItem) -> Self {
-        let c = ConversationView::from(&item.conversation);
+impl QueueItemView {
+    /// The row at `now`.
+    pub fn at(item: &QueueItem, now: DateTime<Utc>) -> Self {
+        let c = ConversationView::at(&item.conversation, now);
         Self {
             id: c.id,
             inbox_id: c.inbox_id,
@@ -296,6 +312,8 @@ impl From<&QueueItem> for QueueItemView {
             last_message: item.last_message.as_ref().map(MessageView::from),
             last_activity_at: c.last_activity_at,
             version: c.version,
+            sla_due_at: c.sla_due_at,
+            sla_state: c.sla_state,
         }
     }
 }

@@ -6,7 +6,7 @@ use domain::Inbox;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::OutOfOfficeSetting;
+use super::{OutOfOfficeSetting, SlaSetting};
 use crate::http::api::words::{
     AssignmentFallbackWord, AssignmentModeWord, InboxKindWord, PurposeWord, RegistrationWord,
     UnreadModeWord,
@@ -97,6 +97,8 @@ pub struct InboxView {
     pub counts: InboxCountsView,
     /// Business hours and the automatic reply; `null` until an admin sets them.
     pub out_of_office: Option<OutOfOfficeSetting>,
+    /// SLA targets per priority; `null` until an admin sets them.
+    pub sla: Option<SlaSetting>,
     /// How conversations entering its Unassigned queue are handed out.
     pub assignment: AssignmentView,
 }
@@ -153,6 +155,7 @@ impl From<&InboxSummary> for InboxView {
             },
             out_of_office: summary.out_of_office.as_ref().map(OutOfOfficeSetting::from),
             assignment: summary.assignment.into(),
+            sla: summary.sla.as_ref().map(SlaSetting::from),
         }
     }
 }

@@ -12,8 +12,7 @@ use domain::{authorize, Action, Availability, InboxId, Registration, Subject, Un
 use serde::Deserialize;
 
 use super::numbers::{self, NumberQuery, NumbersCard};
-use super::settings_actions::AwayValues;
-use super::settings_actions::{assignment_values, ASSIGNMENT_MODES};
+use super::settings_actions::{assignment_values, AwayValues, SlaValues, ASSIGNMENT_MODES};
 
 use crate::http::error::ApiError;
 use crate::http::ui::cookies;
@@ -119,6 +118,9 @@ pub struct Values {
     /// Contact owner's fallback mode.
     #[serde(default)]
     pub assignment_fallback: String,
+    /// The SLA targets card.
+    #[serde(skip)]
+    pub sla: SlaValues,
 }
 
 impl Values {
@@ -149,6 +151,7 @@ impl Values {
             }
             "delete" => self.confirm = typed.confirm,
             "away" => self.away = typed.away,
+            "sla" => self.sla = typed.sla,
             _ => {}
         }
         self
@@ -300,6 +303,7 @@ pub async fn build(
         auto_close_unit: auto_close_unit.to_string(),
         confirm: String::new(),
         away: AwayValues::stored(summary.out_of_office.as_ref()),
+        sla: SlaValues::stored(summary.sla.as_ref()),
         ..assignment_values(summary.assignment)
     };
     let (values, error) = match refused {

@@ -303,6 +303,7 @@ pub async fn queue_of_length(
         ("last_activity", "Last activity"),
         ("waiting", "Waiting longest"),
         ("priority", "Priority"),
+        ("due", "Due soonest"),
     ]
     .into_iter()
     .map(|(word, label)| (word, label, word == sort))

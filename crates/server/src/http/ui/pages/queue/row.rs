@@ -56,6 +56,11 @@ pub struct Row {
     /// The preview (the message the search found, when searching), with
     /// search hits marked.
     pub preview_parts: Vec<Part>,
+    /// Its SLA state for styling: `ok`, `soon` (amber), `breached` (red),
+    /// or empty when nothing is due.
+    pub sla: &'static str,
+    /// The due time for people (`Due Mar 4, 09:00 WET`).
+    pub sla_label: String,
 }
 
 /// What every row of one queue needs besides its conversation.
@@ -146,6 +151,14 @@ pub(super) fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
         inbox: cx.inbox_names.get(&c.inbox_id).cloned().unwrap_or_default(),
         name_parts: Vec::new(),
         preview_parts: Vec::new(),
+        sla: c.sla.map_or("", |s| s.state(now).as_str()),
+        sla_label: c.sla.map_or_else(String::new, |s| {
+            let when = full_time(s.due_at, cx.zone);
+            match s.state(now) {
+                domain::SlaState::Breached => format!("Overdue since {when}"),
+                _ => format!("Due {when}"),
+            }
+        }),
     }
 }
 

@@ -1,0 +1,114 @@
+//! SLA targets in the queue: sorted by due time, a conversation due soon
+//! turns amber and an overdue one red, on a desktop and on a phone; admins
+//! set the targets on the inbox settings page.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::browser::{app_and_browser, customer_texts};
+
+#[tokio::test]
+async fn overdue_rows_are_red_and_rows_due_soon_amber_at_both_sizes() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
+    let path = format!("/inboxes/{}", seed.inbox_id);
+    let saved = app
+        .api(&seed, Method::PATCH, &path, Some(&seed.admin), Some(sla))
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    // Maria writes first, Omar 40 minutes later, Lena 80 minutes later.
+    let start = app.state.clock.now();
+    customer_texts(&app, &seed, "+14155550191", "Maria: my order?").await;
+    app.travel_to(start + Duration::minutes(40));
+    customer_texts(&app, &seed, "+14155550192", "Omar: refund?").await;
+    app.travel_to(start + Duration::minutes(80));
+    customer_texts(&app, &seed, "+14155550193", "Lena: hello").await;
+    app.settle_jobs().await;
+    // Now Maria is overdue (20 minutes late), Omar due in 20 minutes, Lena in an hour.
+
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let queue = format!("{}/w/{}?sort=due", app.address, seed.workspace_id);
+    for phone in [false, true] {
+        browser.resize(phone).await;
+        browser.client.goto(&queue).await.unwrap();
+        browser.wait_for(".row.sla-breached").await;
+        let rows = browser
+            .client
+            .find_all(fantoccini::Locator::Css("#queue-list .row"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 3);
+        let mut classes = Vec::new();
+        let mut texts = Vec::new();
+        for row in &rows {
+            classes.push(row.attr("class").await.unwrap().unwrap_or_default());
+            texts.push(row.text().await.unwrap());
+        }
+        assert!(classes[0].contains("sla-breached"), "{classes:?}");
+        assert!(texts[0].contains("Overdue since"), "{texts:?}");
+        assert!(classes[1].contains("sla-soon"), "{classes:?}");
+        assert!(classes[2].contains("sla-ok"), "{classes:?}");
+        assert!(texts[2].contains("Due "), "{texts:?}");
+        if phone {
+            browser.assert_fits("the queue with due times").await;
+        }
+        browser
+            .screenshot(if phone {
+                "sla-queue-phone"
+            } else {
+                "sla-queue"
+            })
+            .await;
+    }
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_sets_sla_targets_on_the_settings_page_at_both_sizes() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    browser.sign_in_as(&app, &seed.admin.id).await;
+    let settings = format!(
+        "{}/w/{}/inboxes/{}/settings",
+        app.address, seed.workspace_id, seed.inbox_id
+    );
+    for phone in [true, false] {
+        browser.resize(phone).await;
+        browser.client.goto(&settings).await.unwrap();
+        browser.wait_for("#sla-form").await;
+        browser.assert_fits("the SLA card").await;
+    }
+    browser.resize(true).await;
+    browser.type_into("#sla_normal_first", "60").await;
+    browser.type_into("#sla_normal_resolution", "2880").await;
+    browser.type_into("#sla_urgent_first", "15").await;
+    browser.click_centred("#save-sla").await;
+    browser.wait_for_text("#notice", "Saved").await;
+    assert_eq!(browser.value("#sla_normal_first").await, "60");
+    assert_eq!(browser.value("#sla_urgent_next").await, "");
+
+    let inbox: serde_json::Value = app
+        .api(
+            &seed,
+            Method::GET,
+            &format!("/inboxes/{}", seed.inbox_id),
+            Some(&seed.admin),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["sla"]["normal"]["first_response_mins"], 60);
+    assert_eq!(inbox["sla"]["normal"]["resolution_mins"], 2880);
+    assert_eq!(inbox["sla"]["urgent"]["first_response_mins"], 15);
+    assert_eq!(inbox["sla"]["high"]["first_response_mins"], Value::Null);
+    browser.screenshot("sla-settings-phone").await;
+    browser.resize(false).await;
+    browser.client.clone().close().await.unwrap();
+}
