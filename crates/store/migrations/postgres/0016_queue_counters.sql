@@ -95,8 +95,8 @@ WHEN (OLD.inbox_id <> NEW.inbox_id OR OLD.status <> NEW.status
   OR (OLD.last_inbound_at IS NULL) <> (NEW.last_inbound_at IS NULL))
 EXECUTE FUNCTION queue_counters_on_move();
 
--- A new text makes the conversation unread for every reader who had read it;
--- a change of bucket moves each reader's "read" from the old bucket to the new.
+-- A change of bucket moves each reader's "read" from the old bucket to the
+-- new (and, with a new text at once, takes it from those who had read it).
 CREATE FUNCTION read_counters_on_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO read_counters (inbox_id, reader, status, assignee_key, n)
@@ -118,9 +118,33 @@ END $$;
 CREATE TRIGGER read_counters_on_move AFTER UPDATE OF inbox_id, status, assignee_id, last_inbound_at ON conversations
 FOR EACH ROW
 WHEN (OLD.inbox_id <> NEW.inbox_id OR OLD.status <> NEW.status
-  OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id
-  OR OLD.last_inbound_at IS DISTINCT FROM NEW.last_inbound_at)
+  OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id)
 EXECUTE FUNCTION read_counters_on_move();
+
+-- A customer writing again, nothing else moved (the inbound path's common
+-- case, kept to one lookup): each reader who had read up to the previous
+-- text has not read this one.
+CREATE FUNCTION read_counters_on_inbound() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO read_counters (inbox_id, reader, status, assignee_key, n)
+    SELECT NEW.inbox_id, d.reader, NEW.status, COALESCE(NEW.assignee_id, ''), d.n FROM (
+        SELECT rc.reader AS reader,
+               CASE WHEN rc.read_at >= NEW.last_inbound_at THEN 1 ELSE 0 END
+               - CASE WHEN rc.read_at >= OLD.last_inbound_at THEN 1 ELSE 0 END AS n
+        FROM read_cursors rc WHERE rc.conversation_id = NEW.id
+    ) AS d
+    WHERE d.n <> 0
+    ORDER BY d.reader
+    ON CONFLICT (inbox_id, reader, status, assignee_key) DO UPDATE SET n = read_counters.n + excluded.n;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER read_counters_on_inbound AFTER UPDATE OF last_inbound_at ON conversations
+FOR EACH ROW
+WHEN (OLD.inbox_id = NEW.inbox_id AND OLD.status = NEW.status
+  AND OLD.assignee_id IS NOT DISTINCT FROM NEW.assignee_id
+  AND OLD.last_inbound_at IS DISTINCT FROM NEW.last_inbound_at)
+EXECUTE FUNCTION read_counters_on_inbound();
 
 -- BEFORE: the conversation's read cursors are still there (deleting it
 -- deletes them, and their own trigger then finds no conversation).

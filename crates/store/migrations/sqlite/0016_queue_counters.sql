@@ -77,12 +77,11 @@ BEGIN
         with_inbound = queue_counters.with_inbound + excluded.with_inbound;
 END;
 
--- A new text makes the conversation unread for every reader who had read it;
--- a change of bucket moves each reader's "read" from the old bucket to the new.
+-- A change of bucket moves each reader's "read" from the old bucket to the
+-- new (and, with a new text at once, takes it from those who had read it).
 CREATE TRIGGER read_counters_on_move AFTER UPDATE OF inbox_id, status, assignee_id, last_inbound_at ON conversations
 WHEN old.inbox_id <> new.inbox_id OR old.status <> new.status
   OR old.assignee_id IS NOT new.assignee_id
-  OR old.last_inbound_at IS NOT new.last_inbound_at
 BEGIN
     INSERT INTO read_counters (inbox_id, reader, status, assignee_key, n)
     SELECT inbox_id, reader, status, assignee_key, SUM(n) FROM (
@@ -97,6 +96,26 @@ BEGIN
     GROUP BY inbox_id, reader, status, assignee_key
     HAVING SUM(n) <> 0
     ORDER BY inbox_id, reader, status, assignee_key
+    ON CONFLICT (inbox_id, reader, status, assignee_key) DO UPDATE SET n = read_counters.n + excluded.n;
+END;
+
+-- A customer writing again, nothing else moved (the inbound path's common
+-- case, kept to one lookup): each reader who had read up to the previous
+-- text has not read this one.
+CREATE TRIGGER read_counters_on_inbound AFTER UPDATE OF last_inbound_at ON conversations
+WHEN old.inbox_id = new.inbox_id AND old.status = new.status
+  AND old.assignee_id IS new.assignee_id
+  AND old.last_inbound_at IS NOT new.last_inbound_at
+BEGIN
+    INSERT INTO read_counters (inbox_id, reader, status, assignee_key, n)
+    SELECT new.inbox_id, d.reader, new.status, COALESCE(new.assignee_id, ''), d.n FROM (
+        SELECT rc.reader AS reader,
+               CASE WHEN rc.read_at >= new.last_inbound_at THEN 1 ELSE 0 END
+               - CASE WHEN rc.read_at >= old.last_inbound_at THEN 1 ELSE 0 END AS n
+        FROM read_cursors rc WHERE rc.conversation_id = new.id
+    ) AS d
+    WHERE d.n <> 0
+    ORDER BY d.reader
     ON CONFLICT (inbox_id, reader, status, assignee_key) DO UPDATE SET n = read_counters.n + excluded.n;
 END;
 
