@@ -5,14 +5,14 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use domain::text::Word;
-use domain::{Action, AssignmentMode, AssignmentPolicy};
+use domain::{AssignmentMode, AssignmentPolicy};
 use serde::Deserialize;
 
-use super::{answer, inbox_id, optional, InboxPath, Posted};
+use super::{inbox_id, optional, save_policy, InboxPath, Posted};
 use crate::http::error::ApiError;
 use crate::http::ui::pages::settings::Values;
 use crate::http::ui::session::{Agent, CsrfForm};
-use crate::services::inboxes::{self, InboxChanges};
+use crate::services::inboxes::InboxChanges;
 use crate::services::state::AppState;
 
 /// The auto-assignment modes as the Assignment card offers them: the form
@@ -91,16 +91,10 @@ pub async fn save_assignment(
     CsrfForm(form): CsrfForm<AssignmentForm>,
 ) -> Result<Response, ApiError> {
     let id = inbox_id(&id)?;
-    let done: Result<&'static str, ApiError> = async {
-        agent.who.may(Action::ManageInboxPolicy)?;
-        let changes = InboxChanges {
-            assignment: Some(form.parse()?),
-            ..InboxChanges::default()
-        };
-        inboxes::update(&state, &agent.who, &id, changes).await?;
-        Ok("Assignment saved.")
-    }
-    .await;
+    let changes = form.parse().map(|policy| InboxChanges {
+        assignment: Some(policy),
+        ..InboxChanges::default()
+    });
     let typed = Values {
         assignment_mode: form.assignment_mode,
         assignment_cap: form.assignment_cap,
@@ -108,5 +102,14 @@ pub async fn save_assignment(
         ..Values::default()
     };
     let posted = Posted::form("assignment").typed(typed);
-    answer(&state, &agent, jar, &id, posted, done).await
+    save_policy(
+        &state,
+        &agent,
+        jar,
+        &id,
+        changes,
+        posted,
+        "Assignment saved.",
+    )
+    .await
 }

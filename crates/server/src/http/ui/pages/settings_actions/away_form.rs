@@ -6,14 +6,14 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
-use domain::{Action, DomainError, OutOfOffice, OutOfOfficeText, WeekText};
+use domain::{DomainError, OutOfOffice, OutOfOfficeText, WeekText};
 use serde::Deserialize;
 
-use super::{answer, inbox_id, InboxPath, Posted};
+use super::{inbox_id, save_policy, InboxPath, Posted};
 use crate::http::error::ApiError;
 use crate::http::ui::pages::settings::Values;
 use crate::http::ui::session::{Agent, CsrfForm};
-use crate::services::inboxes::{self, InboxChanges};
+use crate::services::inboxes::InboxChanges;
 use crate::services::state::AppState;
 
 /// The card's fields as text: stored, or as typed before a refusal. Each
@@ -208,29 +208,16 @@ pub async fn save_away(
     CsrfForm(form): CsrfForm<AwayValues>,
 ) -> Result<Response, ApiError> {
     let id = inbox_id(&id)?;
-    let done: Result<&'static str, ApiError> = async {
-        agent.who.may(Action::ManageInboxPolicy)?;
-        let changes = InboxChanges {
-            out_of_office: Some(form.parse()?),
-            ..InboxChanges::default()
-        };
-        inboxes::update(&state, &agent.who, &id, changes).await?;
-        Ok("Saved.")
-    }
-    .await;
+    let changes = form.parse().map(|setting| InboxChanges {
+        out_of_office: Some(setting),
+        ..InboxChanges::default()
+    });
     let typed = Values {
         away: form,
         ..Values::default()
     };
-    answer(
-        &state,
-        &agent,
-        jar,
-        &id,
-        Posted::form("away").typed(typed),
-        done,
-    )
-    .await
+    let posted = Posted::form("away").typed(typed);
+    save_policy(&state, &agent, jar, &id, changes, posted, "Saved.").await
 }
 
 #[cfg(test)]

@@ -292,6 +292,27 @@ pub async fn delete(
     }
 }
 
+/// Saves one admin card's policy (`changes`, or why the form is wrong) and
+/// answers with the page, the card keeping what was typed (`posted`).
+/// Permission first: an agent is refused before their input is judged.
+async fn save_policy(
+    state: &AppState,
+    agent: &Agent,
+    jar: CookieJar,
+    id: &InboxId,
+    changes: Result<InboxChanges, ApiError>,
+    posted: Posted,
+    saved: &'static str,
+) -> Result<Response, ApiError> {
+    let done: Result<&'static str, ApiError> = async {
+        agent.who.may(Action::ManageInboxPolicy)?;
+        inboxes::update(state, &agent.who, id, changes?).await?;
+        Ok(saved)
+    }
+    .await;
+    answer(state, agent, jar, id, posted, done).await
+}
+
 /// Answers a settings form: back to the page (or the wizard's step) with
 /// `done`'s notice; a refusal about what was typed shows the page again
 /// with it; any other refusal is an error page.

@@ -5,14 +5,14 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
-use domain::{Action, DomainError, SlaPolicy, SlaPolicyText, SlaTargets, SlaTargetsText};
+use domain::{DomainError, SlaPolicy, SlaPolicyText, SlaTargets, SlaTargetsText};
 use serde::Deserialize;
 
-use super::{answer, inbox_id, InboxPath, Posted};
+use super::{inbox_id, save_policy, InboxPath, Posted};
 use crate::http::error::ApiError;
 use crate::http::ui::pages::settings::Values;
 use crate::http::ui::session::{Agent, CsrfForm};
-use crate::services::inboxes::{self, InboxChanges};
+use crate::services::inboxes::InboxChanges;
 use crate::services::state::AppState;
 
 /// One priority's three targets as typed (minutes; empty for none).
@@ -246,29 +246,16 @@ pub async fn save_sla(
     CsrfForm(form): CsrfForm<SlaValues>,
 ) -> Result<Response, ApiError> {
     let id = inbox_id(&id)?;
-    let done: Result<&'static str, ApiError> = async {
-        agent.who.may(Action::ManageInboxPolicy)?;
-        let changes = InboxChanges {
-            sla: Some(form.parse()?),
-            ..InboxChanges::default()
-        };
-        inboxes::update(&state, &agent.who, &id, changes).await?;
-        Ok("Saved.")
-    }
-    .await;
+    let changes = form.parse().map(|policy| InboxChanges {
+        sla: Some(policy),
+        ..InboxChanges::default()
+    });
     let typed = Values {
         sla: form,
         ..Values::default()
     };
-    answer(
-        &state,
-        &agent,
-        jar,
-        &id,
-        Posted::form("sla").typed(typed),
-        done,
-    )
-    .await
+    let posted = Posted::form("sla").typed(typed);
+    save_policy(&state, &agent, jar, &id, changes, posted, "Saved.").await
 }
 
 #[cfg(test)]
