@@ -22,14 +22,8 @@ on_both_backends!(
 
 /// Sets the seeded inbox's policy as the admin.
 pub async fn set_policy(app: &TestApp, seed: &Seed, assignment: Value) -> Value {
-    let path = format!("/inboxes/{}", seed.inbox_id);
     let body = json!({ "assignment": assignment });
-    json_of(
-        app.api(seed, Method::PATCH, &path, Some(&seed.admin), Some(body))
-            .await,
-        200,
-    )
-    .await
+    json_of(app.patch_support_inbox(seed, body).await, 200).await
 }
 
 /// Sets `who`'s availability (`available` or `away`).
@@ -82,20 +76,7 @@ async fn act(app: &TestApp, seed: &Seed, who: &TestUser, id: &str, action: &str)
 
 /// The `assigned` events of a conversation's timeline.
 async fn assigned_events(app: &TestApp, seed: &Seed, id: &str) -> Vec<Value> {
-    let path = format!("/conversations/{id}/timeline");
-    let timeline = json_of(
-        app.api(seed, Method::GET, &path, Some(&seed.admin), None)
-            .await,
-        200,
-    )
-    .await;
-    timeline["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["type"] == "assigned")
-        .cloned()
-        .collect()
+    app.timeline_items(seed, &seed.admin, id, "assigned").await
 }
 
 async fn admins_choose_the_policy_and_bad_input_names_the_field(backend: Backend) {

@@ -376,6 +376,37 @@ impl TestApp {
         }
     }
 
+    /// The admin changes the seed's Support inbox (`PATCH /inboxes/{id}`,
+    /// a policy such as `{"sla": …}`).
+    pub async fn patch_support_inbox(&self, seed: &Seed, body: Value) -> reqwest::Response {
+        let path = format!("/inboxes/{}", seed.inbox_id);
+        self.api(seed, Method::PATCH, &path, Some(&seed.admin), Some(body))
+            .await
+    }
+
+    /// The items of type `kind` in a conversation's timeline as `user` reads it.
+    pub async fn timeline_items(
+        &self,
+        seed: &Seed,
+        user: &TestUser,
+        conversation: &str,
+        kind: &str,
+    ) -> Vec<Value> {
+        let path = format!("/conversations/{conversation}/timeline?limit=200");
+        let timeline = json_of(
+            self.api(seed, Method::GET, &path, Some(user), None).await,
+            200,
+        )
+        .await;
+        timeline["items"]
+            .as_array()
+            .expect("a timeline page")
+            .iter()
+            .filter(|item| item["type"] == kind)
+            .cloned()
+            .collect()
+    }
+
     /// Runs the jobs that are due now, as the worker would.
     pub async fn run_due_jobs(&self) -> usize {
         switchboard_server::reactions::run_due(&self.state)

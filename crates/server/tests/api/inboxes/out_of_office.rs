@@ -30,9 +30,7 @@ fn nine_to_five() -> Value {
 }
 
 async fn set_out_of_office(app: &TestApp, seed: &Seed, setting: Value) -> reqwest::Response {
-    let path = format!("/inboxes/{}", seed.inbox_id);
-    let body = json!({ "out_of_office": setting });
-    app.api(seed, Method::PATCH, &path, Some(&seed.admin), Some(body))
+    app.patch_support_inbox(seed, json!({ "out_of_office": setting }))
         .await
 }
 

@@ -24,15 +24,7 @@ fn targets() -> Value {
 }
 
 async fn set_sla(app: &TestApp, seed: &Seed, sla: Value) -> reqwest::Response {
-    let path = format!("/inboxes/{}", seed.inbox_id);
-    app.api(
-        seed,
-        Method::PATCH,
-        &path,
-        Some(&seed.admin),
-        Some(json!({ "sla": sla })),
-    )
-    .await
+    app.patch_support_inbox(seed, json!({ "sla": sla })).await
 }
 
 async fn admins_set_sla_targets_and_members_read_them(backend: Backend) {
@@ -134,20 +126,8 @@ async fn detail(app: &TestApp, seed: &Seed, conversation: &str) -> Value {
 }
 
 async fn breaches(app: &TestApp, seed: &Seed, conversation: &str) -> Vec<Value> {
-    let path = format!("/conversations/{conversation}/timeline?limit=200");
-    let timeline = json_of(
-        app.api(seed, Method::GET, &path, Some(&seed.ana), None)
-            .await,
-        200,
-    )
-    .await;
-    timeline["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|item| item["type"] == "sla_breached")
-        .cloned()
-        .collect()
+    app.timeline_items(seed, &seed.ana, conversation, "sla_breached")
+        .await
 }
 
 /// A time from the API, to the nearest minute (the test clock lands a
