@@ -251,14 +251,29 @@ pub fn next_due(
     }
 }
 
+/// The shortest "due soon" window: half an hour.
+pub const SOON_MIN_SECS: i64 = 30 * 60;
+
+/// The longest "due soon" window: a quarter of the longest target. A list
+/// filtered on "soon" reads due times up to this far ahead, then checks
+/// each one's own window.
+pub const SOON_MAX_SECS: i64 = MAX_TARGET_MINS * 60 / 4;
+
+/// How long before its due time a conversation is due soon: a quarter of
+/// its target (whole seconds), or half an hour, whichever is more. The
+/// queue's SQL filter and the web app's script compute the same window.
+pub fn soon_window_secs(target_secs: i64) -> i64 {
+    (target_secs / 4).max(SOON_MIN_SECS)
+}
+
 /// Where a due time stands at `now`: breached once passed; soon when at most
-/// a quarter of the target, or 30 minutes, is left.
+/// [`soon_window_secs`] is left (to the millisecond).
 pub fn state(due: Timestamp, target_secs: i64, now: Timestamp) -> SlaState {
     if now >= due {
         return SlaState::Breached;
     }
-    let left = (due - now).num_seconds();
-    if left <= (target_secs / 4).max(30 * 60) {
+    let left_ms = (due - now).num_milliseconds();
+    if left_ms <= soon_window_secs(target_secs) * 1000 {
         SlaState::Soon
     } else {
         SlaState::Ok

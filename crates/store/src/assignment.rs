@@ -212,3 +212,52 @@ pub async fn oldest_unassigned(
         .await)?;
     Ok(id.map(Id::from_trusted))
 }
+
+/// The conversations waiting in the inbox's Unassigned queue (Open view,
+/// nobody assigned), oldest first, at most `limit`.
+#[tracing::instrument(skip_all, fields(inbox_id = %inbox), err(level = "debug"))]
+pub async fn waiting(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+    inbox: &InboxId,
+    limit: u32,
+) -> Result<Vec<ConversationId>> {
+    let sql = format!(
+        "SELECT c.id FROM conversations c \
+         WHERE c.workspace_id = $1 AND c.inbox_id = $2 AND c.status IN {OPEN} \
+         AND c.assignee_id IS NULL \
+         ORDER BY c.created_at, c.id LIMIT $3"
+    );
+    let ids: Vec<String> = crate::on_backend!(conn, c => sqlx::query_scalar(&sql)
+        .bind(workspace.as_str())
+        .bind(inbox.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&mut **c)
+        .await)?;
+    Ok(ids.into_iter().map(Id::from_trusted).collect())
+}
+
+/// The inboxes `user` is a member of (in workspaces they still belong to)
+/// that hand conversations out automatically: where their coming back
+/// from away can take waiting work.
+#[tracing::instrument(skip_all, fields(user_id = %user), err(level = "debug"))]
+pub async fn automatic_inboxes_of(
+    conn: &mut Conn<'_>,
+    user: &UserId,
+) -> Result<Vec<(WorkspaceId, InboxId)>> {
+    let rows: Vec<(String, String)> = crate::on_backend!(conn, c => sqlx::query_as(
+        "SELECT i.workspace_id, i.id FROM inbox_members m \
+         JOIN inboxes i ON i.id = m.inbox_id \
+         JOIN inbox_assignment a ON a.inbox_id = i.id \
+         JOIN workspace_members w ON w.workspace_id = i.workspace_id AND w.user_id = m.user_id \
+         WHERE m.user_id = $1 AND a.mode <> 'manual' \
+         ORDER BY i.id",
+    )
+    .bind(user.as_str())
+    .fetch_all(&mut **c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(ws, inbox)| (Id::from_trusted(ws), Id::from_trusted(inbox)))
+        .collect())
+}

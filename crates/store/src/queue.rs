@@ -15,11 +15,13 @@ mod hits;
 mod keyset;
 mod plan;
 mod rows;
+mod sla;
 mod sql;
 mod words;
 
 pub use badges::{counts, inbox_counts, recount, recount_inboxes};
 pub use hits::hits;
+pub use sla::{SlaFilter, SlaStanding};
 
 use domain::text::Word;
 use domain::{
@@ -61,6 +63,8 @@ pub struct ConversationFilter {
     pub contact: Option<ContactId>,
     /// Full-text search over messages, or a part of the contact's name, phone or email.
     pub q: Option<String>,
+    /// Where they stand against their SLA due time (due soon, overdue).
+    pub sla: Option<SlaFilter>,
     /// The order of the list.
     pub sort: Sort,
 }
@@ -82,6 +86,7 @@ impl ConversationFilter {
             contact_owner: None,
             contact: None,
             q: None,
+            sla: None,
             sort: Sort::LastActivity,
         }
     }

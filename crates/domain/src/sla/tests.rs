@@ -74,6 +74,11 @@ fn soon_is_a_quarter_of_the_target_or_half_an_hour() {
     assert_eq!(state(due, 3600, at(11, 29)), SlaState::Ok);
     assert_eq!(state(due, 3600, at(11, 30)), SlaState::Soon);
     assert_eq!(state(due, 3600, at(12, 0)), SlaState::Breached);
+    // To the millisecond: one past the window is still fine.
+    let just_before = at(11, 30) - chrono::Duration::milliseconds(1);
+    assert_eq!(state(due, 3600, just_before), SlaState::Ok);
+    assert_eq!(soon_window_secs(0), SOON_MIN_SECS);
+    assert_eq!(soon_window_secs(MAX_TARGET_MINS * 60), SOON_MAX_SECS);
 }
 
 #[test]

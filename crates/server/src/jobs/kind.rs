@@ -94,6 +94,15 @@ pub enum Job {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         skip: Option<ConversationId>,
     },
+    /// Hand the inbox's waiting conversations out by its policy, oldest
+    /// first, while someone has room: after a member came back from away or
+    /// the inbox turned automatic (`services::assignment`).
+    HandOutWaiting {
+        /// The workspace.
+        workspace_id: WorkspaceId,
+        /// The inbox.
+        inbox_id: InboxId,
+    },
     /// Delete a Slack notification (its Hide button).
     HideSlackMessage {
         /// The workspace whose Slack connection posted it.
@@ -172,6 +181,7 @@ impl Job {
             Self::AutoReply { .. } => "auto_reply",
             Self::AutoAssign { .. } => "auto_assign",
             Self::FillFreedCapacity { .. } => "fill_freed_capacity",
+            Self::HandOutWaiting { .. } => "hand_out_waiting",
             Self::SlaRefresh { .. } => "sla_refresh",
             Self::SlaBreach { .. } => "sla_breach",
         }
@@ -200,7 +210,8 @@ impl Job {
             Self::HideSlackMessage { .. }
             | Self::CreateInboxChannel { .. }
             | Self::AutoReply { .. }
-            | Self::FillFreedCapacity { .. } => job,
+            | Self::FillFreedCapacity { .. }
+            | Self::HandOutWaiting { .. } => job,
         }
     }
 
@@ -291,6 +302,10 @@ impl Job {
                 skip.as_ref(),
             )
             .await?),
+            Self::HandOutWaiting {
+                workspace_id,
+                inbox_id,
+            } => Ok(services::assignment::hand_out_waiting(state, workspace_id, inbox_id).await?),
         }
     }
 }

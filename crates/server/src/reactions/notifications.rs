@@ -193,6 +193,17 @@ pub async fn plan(
                 let told = rules::snooze_woke(assignee.as_ref(), actor, &choices);
                 (Trigger::SnoozeWoke, told.into_iter().collect())
             }
+            EventKind::SlaBreached { .. } => {
+                let assignee: Option<UserId> =
+                    store::conversations::get(conn, &event.conversation_id)
+                        .await?
+                        .and_then(|c| c.assignee_id);
+                let choices = known.choices(conn, ws, Trigger::SlaBreached).await?;
+                let (members, notify) = known.inbox(conn, &event.inbox_id).await?;
+                let told =
+                    rules::sla_breached(assignee.as_ref(), &notify.targets, members, &choices);
+                (Trigger::SlaBreached, told)
+            }
             _ => continue,
         };
         planned.extend(recipients.into_iter().map(|recipient: Recipient| Planned {

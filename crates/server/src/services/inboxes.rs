@@ -20,6 +20,7 @@ use store::{Conn, StoreError};
 pub use changes::InboxChanges;
 
 use super::access::{self, Principal};
+use crate::services::assignment;
 use crate::services::state::AppState;
 use crate::services::ServiceError;
 
@@ -193,13 +194,20 @@ pub async fn update(
         store::out_of_office::put(&mut tx, &inbox.id, setting, state.clock.now()).await?;
     }
     if let Some(policy) = assignment {
+        let before = store::assignment::policy(&mut tx.conn(), &inbox.id).await?;
         store::assignment::set_policy(&mut tx, &inbox.id, &policy, state.clock.now()).await?;
         tracing::info!(inbox_id = %inbox.id, mode = ?policy.mode, "assignment policy set");
+        // Turned automatic (or a new mode or cap): what waited goes out now.
+        if policy.is_automatic() && policy != before {
+            let now = state.clock.now();
+            assignment::plan_hand_out(&mut tx, &inbox.workspace_id, &inbox.id, now).await?;
+        }
     }
     if let Some(policy) = &sla {
         store::sla::put(&mut tx, &inbox.id, policy, state.clock.now()).await?;
     }
     tx.commit().await?;
+    state.jobs_enqueued.notify_one();
     let mut reader = state.store.read().await?;
     summary(&mut reader.conn(), who, inbox).await
 }

@@ -9,6 +9,7 @@ use store::Backend;
 
 use crate::helpers::{assert_problem, json_of, spawn_app, Seed, TestApp, TestUser};
 
+mod hand_out;
 mod two_nodes;
 
 on_both_backends!(

@@ -8,6 +8,7 @@ mod members;
 mod out_of_office;
 mod personal;
 mod sla;
+mod sla_breaches;
 
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -16,6 +16,7 @@ use crate::helpers::{assert_problem, json_of, spawn_app_with, Seed, TestApp};
 on_both_backends!(
     deliveries_are_signed_retried_and_logged,
     an_endpoint_failing_for_a_day_is_turned_off_with_the_reason,
+    an_sla_breach_reaches_the_endpoints_that_asked_for_it,
 );
 
 /// An app whose webhooks may reach loopback, seeded, with an endpoint for
@@ -288,4 +289,30 @@ async fn endpoints_must_be_http_urls_and_name_known_event_types() {
         )
         .await;
     assert_problem(unknown, 404, "not_found").await;
+}
+
+async fn an_sla_breach_reaches_the_endpoints_that_asked_for_it(backend: Backend) {
+    let Some((app, seed, receiver, _)) = with_endpoint(backend, &["sla_breached"]).await else {
+        return;
+    };
+    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
+    json_of(app.patch_support_inbox(&seed, sla).await, 200).await;
+    let conversation = app
+        .new_conversation(&seed, "+14155550125", "Is anyone there?")
+        .await;
+    app.settle_jobs().await;
+    assert!(receiver.received().is_empty(), "nothing missed yet");
+
+    app.state.clock.advance(chrono::Duration::minutes(61));
+    app.settle_jobs().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].verified);
+    assert_eq!(got[0].body["type"], "sla_breached");
+    assert_eq!(got[0].body["data"]["conversation_id"], conversation);
+    assert!(
+        got[0].body["data"]["due_at"].is_string(),
+        "{:?}",
+        got[0].body
+    );
 }

@@ -13,13 +13,15 @@ use crate::InboxScope;
 
 /// Whether the counters can answer `filter`'s badges: only the workspace,
 /// the viewer's scope and one inbox narrow them (view, status and assignee
-/// are what the badges split by).
+/// are what the badges split by). An SLA filter is counted over the rows:
+/// where a conversation stands moves with the clock, not with a change.
 pub(super) fn answer(filter: &ConversationFilter) -> bool {
     filter.priority.is_none()
         && filter.tag.is_none()
         && filter.unread.is_none()
         && filter.contact_owner.is_none()
         && filter.contact.is_none()
+        && filter.sla.is_none()
         && super::sql::search_text(filter).is_none()
 }
 

@@ -4,14 +4,13 @@
 
 use domain::text::Word;
 
+use super::sla::DUE_KEY;
 use super::sql::{Bind, Builder, ListRow};
 use super::Sort;
 use crate::{Result, StoreError};
 
 /// Conversations the customer never wrote in sort after everyone who waits.
 const WAITING_KEY: &str = "COALESCE(c.last_inbound_at, 9223372036854775807)";
-/// Conversations with nothing due sort after every due one.
-const DUE_KEY: &str = "COALESCE(c.sla_due_at, 9223372036854775807)";
 
 /// The sort key expressions, most significant first (the id breaks ties),
 /// and whether they run descending.

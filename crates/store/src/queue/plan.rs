@@ -32,6 +32,16 @@ pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> 
         filter.assignee,
         Some(AssigneeFilter::Me | AssigneeFilter::Nobody | AssigneeFilter::User(_))
     );
+    // Due soon or overdue: a range of the by-due index (only due times up
+    // to the widest "soon" window can match), in due order already; in any
+    // other order the few rows of the range are sorted.
+    if filter.sla.is_some() && !one_assignee {
+        return Some(if filter.inbox.is_some() {
+            "conversations_inbox_list_by_due"
+        } else {
+            "conversations_list_by_due"
+        });
+    }
     match (filter.sort, one_assignee) {
         (Sort::LastActivity, true) => Some("conversations_open_by_assignee"),
         (Sort::LastActivity, false) if filter.inbox.is_some() => {

@@ -255,6 +255,9 @@ fn common_conditions(
     if let Some(contact) = &filter.contact {
         conditions.push(format!("c.contact_id = {}", b.text(contact.as_str())));
     }
+    if let Some(sla) = &filter.sla {
+        conditions.push(super::sla::condition(b, sla));
+    }
     if let Some(q) = search_text(filter) {
         conditions.push(search_condition(b, &q, backend));
     }

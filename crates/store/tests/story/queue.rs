@@ -1,6 +1,7 @@
 //! The conversation list: filters, sorts, pages, unread, counts and search.
 
 mod counts;
+mod due;
 mod pages;
 mod plans;
 mod search;

@@ -39,7 +39,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct NotificationView {
     /// Its id.
     pub id: String,
-    /// `inbound`, `assigned`, `mentioned`, `snooze_woke` or `registration_completed`.
+    /// `inbound`, `assigned`, `mentioned`, `snooze_woke`, `sla_breached` or
+    /// `registration_completed`.
     pub trigger: String,
     /// The contact and the first line, or what happened.
     pub text: String,
@@ -103,6 +104,9 @@ pub struct PreferencesView {
     pub mentioned: Option<String>,
     /// A snoozed conversation of the caller's woke up.
     pub snooze_woke: Option<String>,
+    /// A conversation missed its SLA due time: the caller's, or an
+    /// unassigned one of an inbox whose targets include them.
+    pub sla_breached: Option<String>,
     /// An inbox's carrier registration completed (admins; email by default).
     pub registration_completed: Option<String>,
 }
@@ -119,6 +123,7 @@ impl PreferencesView {
             assigned: word(Trigger::Assigned),
             mentioned: word(Trigger::Mentioned),
             snooze_woke: word(Trigger::SnoozeWoke),
+            sla_breached: word(Trigger::SlaBreached),
             registration_completed: word(Trigger::RegistrationCompleted),
         }
     }
@@ -130,6 +135,7 @@ impl PreferencesView {
             (Trigger::Assigned, &self.assigned),
             (Trigger::Mentioned, &self.mentioned),
             (Trigger::SnoozeWoke, &self.snooze_woke),
+            (Trigger::SlaBreached, &self.sla_breached),
             (Trigger::RegistrationCompleted, &self.registration_completed),
         ];
         let mut changes = Vec::new();

@@ -84,6 +84,11 @@ word_schema!(
     SortWord = store::queue::Sort, "Sort"
 );
 word_schema!(
+    /// Where conversations stand against their SLA due time: `soon` (due
+    /// soon), `breached` (overdue) or `at_risk` (either).
+    SlaStandingWord = store::queue::SlaStanding, "SlaStanding"
+);
+word_schema!(
     /// Who wrote a message: the customer (`inbound`), the team (`outbound`), or an internal `note`.
     MessageKindWord = domain::MessageKind, "MessageKind"
 );

@@ -59,6 +59,11 @@ const ASSETS: &[Asset] = &[
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/canned.js")),
     ),
     Asset::new(
+        "sla.js",
+        "application/javascript; charset=utf-8",
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/sla.js")),
+    ),
+    Asset::new(
         "notify.js",
         "application/javascript; charset=utf-8",
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/notify.js")),

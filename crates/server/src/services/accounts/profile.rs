@@ -5,6 +5,7 @@ use domain::{Availability, User, Zone};
 
 use super::checked_name;
 use super::passwords::{hash_password, verify_password, Password};
+use crate::services::assignment;
 use crate::services::state::AppState;
 use crate::services::ServiceError;
 
@@ -56,7 +57,9 @@ pub async fn get(state: &AppState, user: &User) -> Result<Profile, ServiceError>
     })
 }
 
-/// Changes the caller's name, time zone or availability.
+/// Changes the caller's name, time zone or availability. Coming back from
+/// away hands out the work that waited in their automatic inboxes, in the
+/// same transaction (`services::assignment::plan_hand_out`).
 #[tracing::instrument(skip_all, fields(user_id = %user.id), err(level = "debug"))]
 pub async fn update(
     state: &AppState,
@@ -76,9 +79,21 @@ pub async fn update(
         store::users::set_time_zone(&mut tx, &user.id, zone).await?;
     }
     if let Some(availability) = change.availability {
+        let before = store::users::profile(&mut tx.conn(), &user.id)
+            .await?
+            .map(|p| p.availability);
         store::users::set_availability(&mut tx, &user.id, availability).await?;
+        if before == Some(Availability::Away) && availability == Availability::Available {
+            let now = state.clock.now();
+            for (workspace, inbox) in
+                store::assignment::automatic_inboxes_of(&mut tx.conn(), &user.id).await?
+            {
+                assignment::plan_hand_out(&mut tx, &workspace, &inbox, now).await?;
+            }
+        }
     }
     tx.commit().await?;
+    state.jobs_enqueued.notify_one();
     tracing::info!("profile changed");
     get(state, user).await
 }

@@ -3,8 +3,12 @@
 
 use std::collections::HashMap;
 
-use domain::{Action, ContactId, ConversationId, InboxId, Priority, Status, Tag, UserId, View};
-use store::queue::{AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, Sort};
+use domain::{
+    Action, ContactId, ConversationId, InboxId, Priority, Status, Tag, Timestamp, UserId, View,
+};
+use store::queue::{
+    AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, SlaFilter, SlaStanding, Sort,
+};
 use store::{Conn, Page};
 
 use crate::services::access::{self, Principal};
@@ -35,6 +39,8 @@ pub struct QueueQuery {
     pub contact: Option<ContactId>,
     /// Full-text search.
     pub q: Option<String>,
+    /// Due soon, overdue, or either, now (by the app's clock).
+    pub sla: Option<SlaStanding>,
     /// The order.
     pub sort: Sort,
 }
@@ -53,6 +59,7 @@ impl Default for QueueQuery {
             contact_owner: None,
             contact: None,
             q: None,
+            sla: None,
             sort: Sort::LastActivity,
         }
     }
@@ -78,7 +85,7 @@ pub async fn list(
 ) -> Result<Page<QueueItem>, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
-    let filter = filter(&mut conn, who, query).await?;
+    let filter = filter(&mut conn, who, query, state.clock.now()).await?;
     Ok(store::queue::list(&mut conn, &filter, limit, cursor).await?)
 }
 
@@ -120,15 +127,17 @@ pub async fn counts(
 ) -> Result<QueueCounts, ServiceError> {
     let mut reader = state.store.read().await?;
     let mut conn = reader.conn();
-    let filter = filter(&mut conn, who, query).await?;
+    let filter = filter(&mut conn, who, query, state.clock.now()).await?;
     Ok(store::queue::counts(&mut conn, &filter).await?)
 }
 
-/// The store's filter: the query within the inboxes the caller may see.
+/// The store's filter: the query within the inboxes the caller may see,
+/// an SLA filter as of `now`.
 async fn filter(
     conn: &mut Conn<'_>,
     who: &Principal,
     query: QueueQuery,
+    now: Timestamp,
 ) -> Result<ConversationFilter, ServiceError> {
     if let Some(inbox) = &query.inbox {
         access::inbox(conn, who, inbox, Action::SeeInbox).await?;
@@ -148,6 +157,7 @@ async fn filter(
     });
     filter.contact = query.contact;
     filter.q = query.q;
+    filter.sla = query.sla.map(|standing| SlaFilter { standing, now });
     filter.sort = query.sort;
     Ok(filter)
 }

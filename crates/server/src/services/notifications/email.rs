@@ -183,6 +183,10 @@ pub fn notice(trigger: Trigger, about: About<'_>, conversation_link: String) -> 
             format!("Back from snooze: {contact} in {}", about.inbox.name),
             "A conversation you snoozed is back".to_string(),
         ),
+        Trigger::SlaBreached => (
+            format!("Overdue: {contact} in {}", about.inbox.name),
+            "A conversation missed its SLA target".to_string(),
+        ),
         Trigger::RegistrationCompleted => (
             format!("{}: carrier registration approved", about.inbox.name),
             "Carrier registration is approved: this inbox can send texts now".to_string(),

@@ -80,6 +80,7 @@ pub async fn summary(conn: &mut Conn<'_>, notice: &Notice) -> Result<String, Ser
         }
         Trigger::Assigned => "assigned to you".to_string(),
         Trigger::SnoozeWoke => "snooze ended".to_string(),
+        Trigger::SlaBreached => "overdue: missed its SLA target".to_string(),
         Trigger::RegistrationCompleted => "carrier registration completed".to_string(),
     };
     let text = match who {

@@ -41,6 +41,9 @@ pub enum Trigger {
     SnoozeWoke,
     /// An inbox's carrier registration completed (admins).
     RegistrationCompleted,
+    /// A conversation missed its SLA due time: its assignee, or the inbox's
+    /// targets while nobody has it.
+    SlaBreached,
 }
 
 /// How a member hears about it (their per-trigger choice).

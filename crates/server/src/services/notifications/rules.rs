@@ -8,6 +8,9 @@
 //!   note's author (mentions of anyone else are left as text).
 //! - A snoozed conversation wakes → its assignee.
 //! - Registration completed → the workspace's admins.
+//! - An SLA breach → the conversation's assignee; while nobody has it, the
+//!   inbox's targets as for an inbound message (muted and departed members
+//!   skipped): someone must pick it up.
 //!
 //! A member is told by the medium they chose for that trigger; `off` tells
 //! them nothing. Slack channels and email addresses are told as they are.
@@ -114,6 +117,20 @@ pub fn snooze_woke(
     assignee
         .filter(|user| actor != Some(*user))
         .and_then(|user| choices.member(user))
+}
+
+/// A conversation missed its SLA due time: its `assignee` (muted or not:
+/// it is addressed to them), else the inbox's `targets`.
+pub fn sla_breached(
+    assignee: Option<&UserId>,
+    targets: &[Target],
+    members: &[InboxMember],
+    choices: &Choices,
+) -> Vec<Recipient> {
+    match assignee {
+        Some(user) => choices.member(user).into_iter().collect(),
+        None => inbound(targets, members, None, choices),
+    }
 }
 
 /// An inbox's registration completed: the workspace's `admins`.

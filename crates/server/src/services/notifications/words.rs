@@ -12,9 +12,10 @@ impl Word for Trigger {
         (Self::Mentioned, "mentioned"),
         (Self::SnoozeWoke, "snooze_woke"),
         (Self::RegistrationCompleted, "registration_completed"),
+        (Self::SlaBreached, "sla_breached"),
     ];
     const EXPECTED: &'static str =
-        "inbound, assigned, mentioned, snooze_woke, registration_completed";
+        "inbound, assigned, mentioned, snooze_woke, registration_completed, sla_breached";
 }
 
 impl Word for Medium {
@@ -30,16 +31,18 @@ impl Word for Medium {
 
 impl Trigger {
     /// Every trigger, in the order settings list them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Inbound,
         Self::Assigned,
         Self::Mentioned,
         Self::SnoozeWoke,
+        Self::SlaBreached,
         Self::RegistrationCompleted,
     ];
 
-    /// The medium a member has until they choose: in-app, except the
-    /// registration news, which goes to admins by email.
+    /// The medium a member has until they choose: in-app (an SLA breach
+    /// too: it is about work in hand), except the registration news, which
+    /// goes to admins by email.
     pub fn default_medium(self) -> Medium {
         match self {
             Self::RegistrationCompleted => Medium::Email,

@@ -3,10 +3,10 @@
 //! match, so a later index change cannot silently turn one into a scan.
 
 use domain::View;
-use store::queue::{self, AssigneeFilter, ConversationFilter, Sort};
+use store::queue::{self, AssigneeFilter, ConversationFilter, SlaFilter, SlaStanding, Sort};
 use store::{InboxScope, Store};
 
-use super::{seed, Seed};
+use super::{due, seed, Seed};
 use crate::support;
 
 /// A shape of the list, and the indexes that may serve it in order.
@@ -30,6 +30,10 @@ fn shapes(s: &Seed) -> Vec<Shape> {
     let by_activity = &[
         "conversations_list_by_activity",
         "conversations_inbox_list_by_activity",
+    ];
+    let by_due = &[
+        "conversations_list_by_due",
+        "conversations_inbox_list_by_due",
     ];
     vec![
         Shape {
@@ -83,13 +87,48 @@ fn shapes(s: &Seed) -> Vec<Shape> {
             filter: with(&agent, &|f| f.unread = Some(true)),
             indexes: by_activity,
         },
+        Shape {
+            // "Breaching soon": a range of the due index, read in its order.
+            name: "sla=at_risk, sort=due",
+            filter: with(&agent, &|f| {
+                f.sort = Sort::Due;
+                f.sla = Some(at(SlaStanding::AtRisk));
+            }),
+            indexes: by_due,
+        },
+        Shape {
+            name: "one inbox, sla=soon, sort=due",
+            filter: with(&admin, &|f| {
+                f.sort = Sort::Due;
+                f.inbox = Some(s.team.inbox.id.clone());
+                f.sla = Some(at(SlaStanding::Soon));
+            }),
+            indexes: by_due,
+        },
+        Shape {
+            name: "sla=breached, sort=due",
+            filter: with(&admin, &|f| {
+                f.sort = Sort::Due;
+                f.sla = Some(at(SlaStanding::Breached));
+            }),
+            indexes: by_due,
+        },
     ]
+}
+
+/// An `sla=` filter at the moment the seeded due times are read.
+fn at(standing: SlaStanding) -> SlaFilter {
+    SlaFilter {
+        standing,
+        now: due::now(),
+    }
 }
 
 #[tokio::test]
 async fn every_list_view_that_matters_walks_an_index_in_its_order() {
     for store in support::stores().await {
         let s = seed(&store).await;
+        due::set_due_times(&store, &s).await;
         for shape in shapes(&s) {
             assert_eq!(shape.filter.view, View::Open);
             let plan = plan_of(&store, &shape.filter, None).await;

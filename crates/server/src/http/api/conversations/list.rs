@@ -5,14 +5,14 @@ use axum::Json;
 use domain::text::Word;
 use domain::{DomainError, Priority, Status, Tag, UserId, View};
 use serde::Deserialize;
-use store::queue::{AssigneeFilter, Sort};
+use store::queue::{AssigneeFilter, SlaStanding, Sort};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::conversation_id;
 use super::views::{CountsView, DetailView, QueueItemView, QueuePage};
-use crate::http::api::words::{PriorityWord, SortWord, StatusWord, ViewWord};
+use crate::http::api::words::{PriorityWord, SlaStandingWord, SortWord, StatusWord, ViewWord};
 use crate::http::auth::InWorkspace;
 use crate::http::error::ApiError;
 use crate::http::query::QueryParams;
@@ -64,6 +64,10 @@ pub struct FilterQuery {
     /// Full-text search over messages (words as prefixes: `Rinn` finds
     /// `Rinnai`), and the contact's name, phone or email.
     q: Option<String>,
+    /// Where they stand against their SLA due time now: `soon` (due soon,
+    /// not passed), `breached` (overdue) or `at_risk` (either).
+    #[param(inline, value_type = Option<SlaStandingWord>)]
+    sla: Option<String>,
 }
 
 /// The queue's filters, order and paging.
@@ -96,6 +100,10 @@ pub struct ListQuery {
     /// Full-text search over messages (words as prefixes: `Rinn` finds
     /// `Rinnai`), and the contact's name, phone or email.
     q: Option<String>,
+    /// Where they stand against their SLA due time now: `soon` (due soon,
+    /// not passed), `breached` (overdue) or `at_risk` (either).
+    #[param(inline, value_type = Option<SlaStandingWord>)]
+    sla: Option<String>,
     /// `last_activity` (the default), `created`, `priority`, `waiting` or
     /// `due` (SLA due time, breaching soonest first; nothing due last).
     #[param(inline, value_type = Option<SortWord>)]
@@ -120,6 +128,7 @@ impl ListQuery {
             contact_owner: self.contact_owner.clone(),
             contact: self.contact.clone(),
             q: self.q.clone(),
+            sla: self.sla.clone(),
         }
     }
 }
@@ -148,6 +157,7 @@ impl FilterQuery {
                 .map(|raw| id("contact", raw))
                 .transpose()?,
             q: word(&self.q).map(str::to_string),
+            sla: word(&self.sla).map(SlaStanding::parse).transpose()?,
             sort: sort
                 .map(str::trim)
                 .filter(|s| !s.is_empty())

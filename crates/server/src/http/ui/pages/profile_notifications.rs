@@ -26,6 +26,7 @@ fn label(trigger: Trigger) -> &'static str {
         Trigger::Assigned => "Assigned to me",
         Trigger::Mentioned => "@mentions of me",
         Trigger::SnoozeWoke => "My snoozed conversations waking",
+        Trigger::SlaBreached => "Overdue: mine, or unassigned in my inboxes",
         Trigger::RegistrationCompleted => "Carrier registration completed (admins)",
     }
 }

@@ -133,3 +133,25 @@ fn a_woken_conversation_tells_its_assignee_and_registration_tells_admins_by_emai
         ]
     );
 }
+
+#[test]
+fn a_breach_tells_the_assignee_else_the_inboxs_targets() {
+    let (ana, bo, cy) = (UserId::generate(), UserId::generate(), UserId::generate());
+    let members = [member(&ana, false), member(&bo, true), member(&cy, false)];
+    let targets = default_targets(&members);
+    let choices = Choices::new(Trigger::SlaBreached, [(cy.clone(), Medium::Off)]);
+    // Bo muted the inbox, but the conversation is theirs.
+    assert_eq!(
+        sla_breached(Some(&bo), &targets, &members, &choices),
+        vec![in_app(&bo)]
+    );
+    assert_eq!(
+        sla_breached(Some(&cy), &targets, &members, &choices),
+        vec![]
+    );
+    // Nobody has it: whoever hears of the inbox, as for a customer's text.
+    assert_eq!(
+        sla_breached(None, &targets, &members, &choices),
+        vec![in_app(&ana)]
+    );
+}

@@ -5,22 +5,23 @@ use std::collections::HashMap;
 
 use askama::Template;
 use domain::text::Word;
-use domain::{InboxId, Priority, Tag, UserId, View, Zone};
-use serde::Deserialize;
-use store::queue::{AssigneeFilter, QueueCounts, Sort};
+use domain::{InboxId, UserId, Zone};
+use store::queue::QueueCounts;
 
 use crate::http::error::ApiError;
 use crate::services::access::Principal;
 use crate::services::accounts::members as people;
-use crate::services::conversations::{self, ContactOwner, QueueQuery};
+use crate::services::conversations;
 use crate::services::inboxes;
 use crate::services::state::AppState;
 
 mod highlight;
+mod params;
 mod row;
 mod sidebar;
 
 pub use highlight::Part;
+pub use params::QueueParams;
 pub use row::Row;
 use row::{row, RowContext};
 pub use sidebar::{sidebar, InboxLink, Sidebar, SidebarPartial};
@@ -30,118 +31,6 @@ type Link<'a> = dyn Fn(&[(&str, &str)]) -> String + 'a;
 
 /// How many rows the queue shows.
 const QUEUE_LENGTH: u32 = 100;
-
-/// The queue's state in the address bar: which inbox, tab, segment and filters.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct QueueParams {
-    /// An inbox id, or every inbox.
-    pub inbox: Option<String>,
-    /// `open` (default), `done` or `snoozed`.
-    pub view: Option<String>,
-    /// `all` (default), `unassigned`, `mine` or `others`.
-    pub seg: Option<String>,
-    /// `unread` or `read`.
-    pub unread: Option<String>,
-    /// A priority word.
-    pub priority: Option<String>,
-    /// A tag.
-    pub tag: Option<String>,
-    /// `me`: only contacts I own.
-    pub owner: Option<String>,
-    /// Words to search for in messages and contacts.
-    pub q: Option<String>,
-    /// `last_activity` (default), `waiting` or `priority`.
-    pub sort: Option<String>,
-    /// Where this page of rows starts: the store's cursor of the previous
-    /// page. Not kept by links (a page of rows is not a place to go back to).
-    pub after: Option<String>,
-}
-
-impl QueueParams {
-    fn get<'a>(value: &'a Option<String>, default: &'a str) -> &'a str {
-        value
-            .as_deref()
-            .filter(|v| !v.is_empty())
-            .unwrap_or(default)
-    }
-
-    /// The tab.
-    pub fn view(&self) -> &str {
-        Self::get(&self.view, "open")
-    }
-
-    /// The segment.
-    pub fn seg(&self) -> &str {
-        Self::get(&self.seg, "all")
-    }
-
-    /// The query string (`?inbox=…&view=…`), with `changes` applied.
-    pub fn query(&self, changes: &[(&str, &str)]) -> String {
-        let mut pairs: Vec<(&str, String)> = [
-            ("inbox", &self.inbox),
-            ("view", &self.view),
-            ("seg", &self.seg),
-            ("unread", &self.unread),
-            ("priority", &self.priority),
-            ("tag", &self.tag),
-            ("owner", &self.owner),
-            ("q", &self.q),
-            ("sort", &self.sort),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
-        .collect();
-        for (key, value) in changes {
-            pairs.retain(|(k, _)| k != key);
-            if !value.is_empty() {
-                pairs.push((key, value.to_string()));
-            }
-        }
-        if pairs.is_empty() {
-            return String::new();
-        }
-        // The pairs start after the `?`, so the first gets no `&` before it.
-        let mut out = url::form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
-        for (k, v) in pairs {
-            out.append_pair(k, &v);
-        }
-        out.finish()
-    }
-
-    /// The search, when there is one.
-    pub fn search(&self) -> Option<&str> {
-        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
-    }
-
-    /// As the queue service takes it; unknown words are ignored, not errors,
-    /// since they come from a hand-edited address at worst.
-    fn to_query(&self) -> QueueQuery {
-        QueueQuery {
-            inbox: self.inbox.as_deref().and_then(|i| InboxId::parse(i).ok()),
-            view: View::parse(self.view()).unwrap_or(View::Open),
-            assignee: match self.seg() {
-                "unassigned" => Some(AssigneeFilter::Nobody),
-                "mine" => Some(AssigneeFilter::Me),
-                "others" => Some(AssigneeFilter::Others),
-                _ => None,
-            },
-            priority: self
-                .priority
-                .as_deref()
-                .and_then(|p| Priority::parse(p).ok()),
-            tag: self.tag.as_deref().and_then(|t| Tag::parse(t).ok()),
-            unread: match self.unread.as_deref() {
-                Some("unread") => Some(true),
-                Some("read") => Some(false),
-                _ => None,
-            },
-            contact_owner: (self.owner.as_deref() == Some("me")).then_some(ContactOwner::Me),
-            q: self.search().map(str::to_string),
-            sort: Sort::parse(Self::get(&self.sort, "last_activity")).unwrap_or(Sort::LastActivity),
-            ..QueueQuery::default()
-        }
-    }
-}
 
 /// A tab or segment link with its count.
 #[derive(Debug, Clone)]
@@ -178,6 +67,13 @@ pub struct QueuePane {
     pub assignees: Vec<(String, String)>,
     /// The orders the queue can be read in: (word, label, chosen).
     pub sorts: Vec<(&'static str, &'static str, bool)>,
+    /// The SLA filters: (word, label, chosen); the first, empty, is none.
+    pub slas: Vec<(&'static str, &'static str, bool)>,
+    /// The server's time when the pane was made (milliseconds): the row
+    /// colours' script counts from it, not from the browser's clock.
+    pub now_ms: i64,
+    /// The shortest "due soon" window in seconds, as the server counts it.
+    pub soon_min_secs: i64,
     /// The next page of rows: its cursor (the script fetches the rows) and
     /// its address (a plain link without the script).
     pub next: Option<(String, String)>,
@@ -298,7 +194,7 @@ pub async fn queue_of_length(
         let encoded: String = url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
         (cursor.clone(), format!("{href}{sep}after={encoded}"))
     });
-    let sort = params.sort.as_deref().unwrap_or("last_activity");
+    let sort = params.sort_word();
     let sorts = [
         ("last_activity", "Last activity"),
         ("waiting", "Waiting longest"),
@@ -308,9 +204,22 @@ pub async fn queue_of_length(
     .into_iter()
     .map(|(word, label)| (word, label, word == sort))
     .collect();
+    let sla = params.sla().map_or("", |s| s.as_str());
+    let slas = [
+        ("", "Any due time"),
+        ("at_risk", "Breaching soon"),
+        ("soon", "Due soon"),
+        ("breached", "Overdue"),
+    ]
+    .into_iter()
+    .map(|(word, label)| (word, label, word == sla))
+    .collect();
     Ok(QueuePane {
         assignees,
         sorts,
+        slas,
+        now_ms: now.timestamp_millis(),
+        soon_min_secs: domain::sla::SOON_MIN_SECS,
         next,
         tabs: tabs(&params, &counts, &link),
         segments: segments(&params, &counts, &link),
@@ -319,13 +228,15 @@ pub async fn queue_of_length(
             || params.priority.is_some()
             || params.tag.is_some()
             || params.owner.is_some()
-            || params.search().is_some(),
+            || params.search().is_some()
+            || params.sla().is_some(),
         clear_href: link(&[
             ("unread", ""),
             ("priority", ""),
             ("tag", ""),
             ("owner", ""),
             ("q", ""),
+            ("sla", ""),
         ]),
         params,
         title,

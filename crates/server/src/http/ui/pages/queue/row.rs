@@ -61,6 +61,14 @@ pub struct Row {
     pub sla: &'static str,
     /// The due time for people (`Due Mar 4, 09:00 WET`).
     pub sla_label: String,
+    /// What the label says once the due time passes (`Overdue since …`),
+    /// for the script that turns the row red while the page is open.
+    pub sla_overdue_label: String,
+    /// The due time in milliseconds since the epoch (0 when nothing is due).
+    pub sla_due_ms: i64,
+    /// The target that set it, in seconds: the "soon" window is a quarter
+    /// of it, or half an hour.
+    pub sla_target_secs: i64,
 }
 
 /// What every row of one queue needs besides its conversation.
@@ -159,6 +167,11 @@ pub(super) fn row(item: &QueueItem, cx: &RowContext<'_>) -> Row {
                 _ => format!("Due {when}"),
             }
         }),
+        sla_overdue_label: c.sla.map_or_else(String::new, |s| {
+            format!("Overdue since {}", full_time(s.due_at, cx.zone))
+        }),
+        sla_due_ms: c.sla.map_or(0, |s| s.due_at.timestamp_millis()),
+        sla_target_secs: c.sla.map_or(0, |s| s.target_secs),
     }
 }
 
