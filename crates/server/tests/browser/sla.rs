@@ -112,3 +112,147 @@ async fn an_admin_sets_sla_targets_on_the_settings_page_at_both_sizes() {
     browser.resize(false).await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// The classes of the queue's rows, in order.
+async fn row_classes(browser: &crate::browser::Browser) -> Vec<String> {
+    let rows = browser
+        .client
+        .find_all(fantoccini::Locator::Css("#queue-list .row"))
+        .await
+        .unwrap();
+    let mut classes = Vec::new();
+    for row in rows {
+        classes.push(row.attr("class").await.unwrap().unwrap_or_default());
+    }
+    classes
+}
+
+#[tokio::test]
+async fn rows_turn_amber_and_red_as_due_times_pass_while_the_page_is_open_at_both_sizes() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
+    let path = format!("/inboxes/{}", seed.inbox_id);
+    let saved = app
+        .api(&seed, Method::PATCH, &path, Some(&seed.admin), Some(sla))
+        .await;
+    assert_eq!(saved.status(), 200);
+    // Maria writes first, Omar half an hour later: each is due an hour on.
+    let start = app.state.clock.now();
+    customer_texts(&app, &seed, "+14155550194", "Maria: my order?").await;
+    app.travel_to(start + Duration::minutes(30));
+    customer_texts(&app, &seed, "+14155550195", "Omar: refund?").await;
+    app.settle_jobs().await;
+
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let queue = format!("{}/w/{}?sort=due", app.address, seed.workspace_id);
+    for phone in [true, false] {
+        // Eight seconds before Maria's hour is up: she is due soon (amber),
+        // Omar has 30 minutes and 8 seconds (fine). Nothing runs on the
+        // server from here on: only the page's script can change a row.
+        app.travel_to(start + Duration::minutes(59) + Duration::seconds(52));
+        browser.resize(phone).await;
+        browser.client.goto(&queue).await.unwrap();
+        browser.wait_for("#queue-list .row.sla-soon").await;
+        let before = row_classes(&browser).await;
+        assert_eq!(before.len(), 2, "{before:?}");
+        assert!(before[0].contains("sla-soon"), "{before:?}");
+        assert!(before[1].contains("sla-ok"), "{before:?}");
+        // A mark on the first row: still there after, so neither the page
+        // nor the list was loaded again.
+        browser
+            .client
+            .execute(
+                "document.querySelector('#queue-list .row').dataset.probe = 'kept';",
+                vec![],
+            )
+            .await
+            .unwrap();
+
+        let mut after = before.clone();
+        for _ in 0..200 {
+            after = row_classes(&browser).await;
+            if after[0].contains("sla-breached") && after[1].contains("sla-soon") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(after[0].contains("sla-breached"), "{after:?}");
+        assert!(after[1].contains("sla-soon"), "{after:?}");
+        let first = browser.wait_for("#queue-list .row").await;
+        assert_eq!(
+            first.attr("data-probe").await.unwrap().as_deref(),
+            Some("kept")
+        );
+        assert!(first.text().await.unwrap().contains("Overdue since"));
+        if phone {
+            browser.assert_fits("the queue as due times pass").await;
+        }
+        browser
+            .screenshot(if phone { "sla-live-phone" } else { "sla-live" })
+            .await;
+    }
+    browser.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_breaching_soon_filter_keeps_rows_due_soon_or_overdue_at_both_sizes() {
+    let Some((app, seed, browser)) = app_and_browser().await else {
+        return;
+    };
+    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
+    let path = format!("/inboxes/{}", seed.inbox_id);
+    let saved = app
+        .api(&seed, Method::PATCH, &path, Some(&seed.admin), Some(sla))
+        .await;
+    assert_eq!(saved.status(), 200);
+    let start = app.state.clock.now();
+    customer_texts(&app, &seed, "+14155550196", "Maria: my order?").await;
+    app.travel_to(start + Duration::minutes(40));
+    customer_texts(&app, &seed, "+14155550197", "Omar: refund?").await;
+    app.travel_to(start + Duration::minutes(80));
+    customer_texts(&app, &seed, "+14155550198", "Lena: hello").await;
+    app.settle_jobs().await;
+    // Maria is overdue, Omar due in 20 minutes, Lena in an hour.
+
+    browser.sign_in_as(&app, &seed.ana.id).await;
+    let queue = format!("{}/w/{}", app.address, seed.workspace_id);
+    for phone in [true, false] {
+        browser.resize(phone).await;
+        browser.client.goto(&queue).await.unwrap();
+        browser.wait_for("#queue-sla").await;
+        assert_eq!(row_classes(&browser).await.len(), 3);
+        browser.set_value("#queue-sla", "at_risk").await;
+        browser.click_centred("#filters button[type=submit]").await;
+        browser.wait_for_text(".queue-head", "Clear").await;
+        let rows = row_classes(&browser).await;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("sla-breached")), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("sla-soon")), "{rows:?}");
+        assert_eq!(browser.value("#queue-sla").await, "at_risk");
+        // A link to the view with no order chosen reads soonest due first.
+        browser
+            .client
+            .goto(&format!("{queue}?sla=at_risk"))
+            .await
+            .unwrap();
+        browser.wait_for("#queue-sla").await;
+        let rows = row_classes(&browser).await;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].contains("sla-breached"), "{rows:?}");
+        assert!(rows[1].contains("sla-soon"), "{rows:?}");
+        assert_eq!(browser.value("#queue-sort").await, "due");
+        if phone {
+            browser.assert_fits("the breaching-soon filter").await;
+        }
+        browser
+            .screenshot(if phone {
+                "sla-filter-phone"
+            } else {
+                "sla-filter"
+            })
+            .await;
+    }
+    browser.client.clone().close().await.unwrap();
+}
