@@ -137,6 +137,16 @@ async fn candidates_are_the_available_members_with_their_open_work_and_the_oldes
         .await
         .unwrap();
         assert_eq!(other, Some(newer.id.clone()));
+        // Every waiting one, oldest first, as many as asked for.
+        let waiting =
+            assignment::waiting(&mut reader.conn(), &team.workspace.id, &team.inbox.id, 10)
+                .await
+                .unwrap();
+        assert_eq!(waiting, [older.id.clone(), newer.id.clone()]);
+        let one = assignment::waiting(&mut reader.conn(), &team.workspace.id, &team.inbox.id, 1)
+            .await
+            .unwrap();
+        assert_eq!(one, vec![older.id.clone()]);
         let availability = store::users::availability_in(&mut reader.conn(), &team.workspace.id)
             .await
             .unwrap();
@@ -145,5 +155,48 @@ async fn candidates_are_the_available_members_with_their_open_work_and_the_oldes
             availability.get(&team.ana.id),
             Some(&Availability::Available)
         );
+    }
+}
+
+#[tokio::test]
+async fn a_members_automatic_inboxes_are_the_ones_not_manual() {
+    for store in support::stores().await {
+        let team = support::new_team(&store).await;
+        let sales =
+            support::new_inbox(&store, &team.workspace, "Sales", &[&team.ana, &team.bruno]).await;
+        let mut reader = store.read().await.unwrap();
+        let none = assignment::automatic_inboxes_of(&mut reader.conn(), &team.ana.id)
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "every inbox is manual: {none:?}");
+        drop(reader);
+        let mut tx = store.begin().await.unwrap();
+        let balanced = AssignmentPolicy {
+            mode: AssignmentMode::Balanced,
+            cap: None,
+            fallback: None,
+        };
+        assignment::set_policy(&mut tx, &sales.id, &balanced, millis_now())
+            .await
+            .unwrap();
+        // Set back to manual: a row, but not automatic.
+        assignment::set_policy(
+            &mut tx,
+            &team.inbox.id,
+            &AssignmentPolicy::default(),
+            millis_now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut reader = store.read().await.unwrap();
+        let anas = assignment::automatic_inboxes_of(&mut reader.conn(), &team.ana.id)
+            .await
+            .unwrap();
+        assert_eq!(anas, [(team.workspace.id.clone(), sales.id.clone())]);
+        let admins = assignment::automatic_inboxes_of(&mut reader.conn(), &team.admin.id)
+            .await
+            .unwrap();
+        assert!(admins.is_empty(), "not a member of Sales");
     }
 }

@@ -63,7 +63,7 @@ async fn due_soon_and_overdue_are_what_the_domain_says_at_the_same_moment() {
         );
         assert_eq!(
             ids(&store, &sla(&by_due, SlaStanding::Breached)).await,
-            [s.c2.id.clone()]
+            vec![s.c2.id.clone()]
         );
         assert_eq!(
             ids(&store, &sla(&by_due, SlaStanding::AtRisk)).await,
@@ -89,7 +89,7 @@ async fn due_soon_and_overdue_are_what_the_domain_says_at_the_same_moment() {
         };
         assert_eq!(
             ids(&store, &sla(&support_unassigned, SlaStanding::AtRisk)).await,
-            [s.c2.id.clone()]
+            vec![s.c2.id.clone()]
         );
         let one_inbox = ConversationFilter {
             inbox: Some(s.team.inbox.id.clone()),
