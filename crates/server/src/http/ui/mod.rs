@@ -161,6 +161,14 @@ fn conversation_action_routes() -> Router<AppState> {
         .route("/w/{ws}/c/{id}/do/tags", post(actions::tags))
         .route("/w/{ws}/c/{id}/do/subject", post(actions::subject))
         .route("/w/{ws}/c/{id}/do/message", post(actions::message))
+        .route(
+            "/w/{ws}/c/{id}/do/scheduled/{message}/edit",
+            post(pages::scheduled::edit),
+        )
+        .route(
+            "/w/{ws}/c/{id}/do/scheduled/{message}/cancel",
+            post(pages::scheduled::cancel),
+        )
         .route("/w/{ws}/c/{id}/do/link", post(pages::details::add_link))
         .route(
             "/w/{ws}/c/{id}/do/unlink",
