@@ -206,6 +206,10 @@ fn settings_action_routes() -> Router<AppState> {
         .route(&format!("{at}/notify"), post(settings::save_notify))
         .route(&format!("{at}/away"), post(settings::save_away))
         .route(&format!("{at}/sla"), post(settings::save_sla))
+        .route(
+            &format!("{at}/scheduled-send"),
+            post(settings::save_scheduled_send),
+        )
         .route(&format!("{at}/policy"), post(settings::policy))
         .route(&format!("{at}/assignment"), post(settings::save_assignment))
         .route(&format!("{at}/registration"), post(settings::registration))
