@@ -125,6 +125,28 @@ pub enum EventKind {
         /// The due time that passed.
         due_at: Timestamp,
     },
+    /// A reply was written to be sent later. It becomes a `message` event
+    /// when it goes.
+    MessageScheduled {
+        /// The scheduled reply.
+        message_id: MessageId,
+        /// When it is due to go.
+        send_at: Timestamp,
+    },
+    /// A scheduled reply's text or time changed before it went.
+    ScheduledMessageEdited {
+        /// The scheduled reply.
+        message_id: MessageId,
+        /// When it is due to go now.
+        send_at: Timestamp,
+    },
+    /// A scheduled reply was cancelled before it went.
+    ScheduledMessageCancelled {
+        /// The scheduled reply.
+        message_id: MessageId,
+        /// Cancelled by a person, or because the customer wrote first.
+        reason: crate::CancelReason,
+    },
 }
 
 impl EventKind {
@@ -146,6 +168,9 @@ impl EventKind {
         "unlocked",
         "call",
         "sla_breached",
+        "message_scheduled",
+        "scheduled_message_edited",
+        "scheduled_message_cancelled",
     ];
 
     /// The stable word for this kind: the SSE `event:` field and the `type` of its JSON.
@@ -167,6 +192,9 @@ impl EventKind {
             EventKind::Unlocked => "unlocked",
             EventKind::Call { .. } => "call",
             EventKind::SlaBreached { .. } => "sla_breached",
+            EventKind::MessageScheduled { .. } => "message_scheduled",
+            EventKind::ScheduledMessageEdited { .. } => "scheduled_message_edited",
+            EventKind::ScheduledMessageCancelled { .. } => "scheduled_message_cancelled",
         }
     }
 }
@@ -213,6 +241,10 @@ mod tests {
             EventKind::Locked { holder_id: id },
             EventKind::Unlocked,
             EventKind::Call { forwarded_to: None },
+            EventKind::ScheduledMessageCancelled {
+                message_id: crate::MessageId::generate(),
+                reason: crate::CancelReason::CustomerWrote,
+            },
         ];
         for kind in kinds {
             let json = serde_json::to_value(&kind).unwrap();

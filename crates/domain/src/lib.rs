@@ -21,6 +21,7 @@ pub mod message;
 pub mod out_of_office;
 pub mod permissions;
 pub mod profile;
+pub mod schedule;
 pub mod sla;
 pub mod text;
 pub mod user;
@@ -42,6 +43,7 @@ pub use message::{Attachment, DeliveryStatus, Message, MessageBody, MessageKind}
 pub use out_of_office::{OutOfOffice, OutOfOfficeText};
 pub use permissions::{authorize, Action, Actor, Denied, Subject};
 pub use profile::{Availability, Zone};
+pub use schedule::{CancelReason, ScheduledSend};
 pub use sla::{
     SlaClock, SlaDue, SlaFacts, SlaPolicy, SlaPolicyText, SlaState, SlaTargets, SlaTargetsText,
 };

@@ -34,6 +34,9 @@ pub struct Message {
     /// Sent by Switchboard itself (an out-of-office reply), not by a person.
     #[serde(default)]
     pub automatic: bool,
+    /// For a reply sent later: when it is due to go (see [`crate::schedule`]).
+    #[serde(default)]
+    pub send_at: Option<Timestamp>,
 }
 
 /// Which way a message goes.
@@ -72,6 +75,11 @@ impl MessageKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
+    /// A reply to send later (at its `send_at`): the customer does not see
+    /// it and it does not count as the team's reply until it goes.
+    Scheduled,
+    /// A scheduled reply cancelled before it went; never sent.
+    Cancelled,
     /// Written, waiting for the sending job.
     Queued,
     /// Handed to the provider, not yet acknowledged.
@@ -91,6 +99,8 @@ pub enum DeliveryStatus {
 impl Word for DeliveryStatus {
     const FIELD: &'static str = "delivery_status";
     const ALL: &'static [(Self, &'static str)] = &[
+        (Self::Scheduled, "scheduled"),
+        (Self::Cancelled, "cancelled"),
         (Self::Queued, "queued"),
         (Self::Sending, "sending"),
         (Self::Sent, "sent"),
@@ -99,19 +109,23 @@ impl Word for DeliveryStatus {
         (Self::Failed, "failed"),
         (Self::Read, "read"),
     ];
-    const EXPECTED: &'static str = "queued, sending, sent, delivered, undelivered, failed, read";
+    const EXPECTED: &'static str =
+        "scheduled, cancelled, queued, sending, sent, delivered, undelivered, failed, read";
 }
 
 impl DeliveryStatus {
-    /// How far along a status is; final outcomes share the top ranks.
+    /// How far along a status is; final outcomes share the top ranks. A
+    /// scheduled reply is released to `queued` by its own conditional claim
+    /// (never by a report), and nothing moves a cancelled one.
     fn rank(self) -> u8 {
         match self {
-            DeliveryStatus::Queued => 0,
+            DeliveryStatus::Scheduled | DeliveryStatus::Queued => 0,
             DeliveryStatus::Sending => 1,
             DeliveryStatus::Sent => 2,
             DeliveryStatus::Undelivered | DeliveryStatus::Failed => 3,
             DeliveryStatus::Delivered => 4,
             DeliveryStatus::Read => 5,
+            DeliveryStatus::Cancelled => 6,
         }
     }
 

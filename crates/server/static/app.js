@@ -53,7 +53,8 @@
   // ---- Live: one EventSource per page -------------------------------------
   var KINDS = ["created", "message", "assigned", "transferred", "returned", "status_changed",
     "priority_changed", "subject_changed", "tags_changed", "linked", "unlinked", "delivery",
-    "locked", "unlocked", "call"];
+    "locked", "unlocked", "call", "message_scheduled", "scheduled_message_edited",
+    "scheduled_message_cancelled"];
   var QUIET = { delivery: 1, locked: 1, unlocked: 1, linked: 1, unlinked: 1 };
   var queueTimer = null;
 
@@ -153,7 +154,8 @@
     form.dataset.mode = m;
     var note = m === "note";
     body.placeholder = note ? "Write an internal note — only your team sees it" : "Write a reply… (Ctrl+Enter to send)";
-    sendButton.textContent = note ? "Add note" : "Send";
+    sendButton.textContent = note ? "Add note" : ($("send-later") && $("send-later").value ? "Schedule" : "Send");
+    if ($("send-later-box")) $("send-later-box").hidden = note;
     $("composer-hint").textContent = note ? "Notes stay with your team; nothing is sent to the customer." : (form.dataset.replyHint || "");
     applyLockState();
   }
@@ -225,6 +227,9 @@
     var payload = { kind: mode(), body: text };
     if (attached.length) payload.attachments = attached.map(function (id) { return { media_id: id }; });
     if (!force && mode() === "reply") payload.expected_version = Number($("expected-version").value);
+    var later = mode() === "reply" ? sendLaterAt() : null;
+    if (later === false) { showError("Choose the day and time the reply should go."); return; }
+    if (later) payload.send_at = later;
     sendButton.disabled = true;
     showError("");
     send("POST", api + "/conversations/" + conversation + "/messages", payload).then(function (r) {
@@ -232,6 +237,7 @@
       if (r.ok) {
         body.value = "";
         if (attached.length) files.clear();
+        if ($("send-later")) { $("send-later").value = ""; showSendLater(); }
         // Says so to the counter under the box (and lets go of the lock).
         body.dispatchEvent(new Event("input", { bubbles: true }));
         $("stale").hidden = true;
@@ -255,6 +261,32 @@
     }).catch(function () { sendButton.disabled = false; showError("Couldn't reach the server. Check your connection and try again."); });
   }
 
+  // Send later: the menu's time as RFC 3339, read in the browser's zone
+  // (9:00 tomorrow, 9:00 next Monday, or the time picked); null for now,
+  // false when "Pick a time" has none.
+  function sendLaterAt() {
+    var menu = $("send-later");
+    if (!menu || !menu.value) return null;
+    var at = new Date();
+    if (menu.value === "custom") {
+      if (!$("send-at").value) return false;
+      at = new Date($("send-at").value);
+    } else {
+      var days = menu.value === "tomorrow" ? 1 : ((8 - at.getDay()) % 7 || 7);
+      at.setDate(at.getDate() + days);
+      at.setHours(9, 0, 0, 0);
+    }
+    return isNaN(at.getTime()) ? false : at.toISOString();
+  }
+
+  // The picker shows for "Pick a time"; the button says what will happen.
+  function showSendLater() {
+    var menu = $("send-later");
+    if (!menu) return;
+    $("send-at").hidden = menu.value !== "custom";
+    if (mode() === "reply") sendButton.textContent = menu.value ? "Schedule" : "Send";
+  }
+
   // Binds the composer of the conversation on the page; called again when
   // another conversation is opened in place (its pane's elements are new).
   function bindComposer() {
@@ -266,7 +298,11 @@
     clearTimeout(idleTimer);
     clearTimeout(releaseTimer);
     if (!form) return;
-    form.addEventListener("change", function (e) { if (e.target.name === "kind") setMode(e.target.value); });
+    form.addEventListener("change", function (e) {
+      if (e.target.name === "kind") setMode(e.target.value);
+      if (e.target.id === "send-later") showSendLater();
+    });
+    showSendLater();
     body.addEventListener("input", function () {
       activity();
       // A cleared draft lets go of the lock: nobody is replying any more.

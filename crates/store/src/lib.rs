@@ -30,6 +30,7 @@ pub mod notify;
 pub mod out_of_office;
 pub mod presence;
 pub mod queue;
+pub mod scheduled;
 pub mod secret;
 pub mod sessions;
 pub mod simulator;

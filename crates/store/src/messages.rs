@@ -27,11 +27,12 @@ pub(crate) struct MessageRow {
     error_message: Option<String>,
     created_at: i64,
     automatic: bool,
+    send_at: Option<i64>,
 }
 
 /// The columns of [`MessageRow`], in order.
 pub(crate) const COLUMNS: &str = "id, conversation_id, kind, author_id, body, attachments, \
-     delivery_status, provider_id, error_code, error_message, created_at, automatic";
+     delivery_status, provider_id, error_code, error_message, created_at, automatic, send_at";
 
 pub(crate) fn message_from_row(row: MessageRow) -> Result<Message> {
     let attachments: Vec<Attachment> = serde_json::from_str(&row.attachments)
@@ -53,16 +54,18 @@ pub(crate) fn message_from_row(row: MessageRow) -> Result<Message> {
         error_message: row.error_message,
         created_at: from_millis(row.created_at)?,
         automatic: row.automatic,
+        send_at: crate::time::from_millis_opt(row.send_at)?,
     })
 }
 
 /// One line of a conversation's timeline: an event, and for `message`
-/// events the message it added.
+/// events the message it added (for `message_scheduled` events, the
+/// scheduled reply, as it is now).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineItem {
     /// The event.
     pub event: Event,
-    /// The message of a `message` event; `None` for other kinds.
+    /// The message of a `message` or `message_scheduled` event; `None` for other kinds.
     pub message: Option<Message>,
 }
 
@@ -87,17 +90,29 @@ pub async fn insert(
     channel_id: Option<&ChannelId>,
     conversation: &Conversation,
 ) -> Result<Event> {
+    insert_row(tx, message, channel_id, &conversation.id).await?;
+    touch_conversation(tx, message, conversation).await
+}
+
+/// Writes the `messages` row of `message`; [`StoreError::Duplicate`] when
+/// its provider id is already stored.
+pub(crate) async fn insert_row(
+    tx: &mut Tx<'_>,
+    message: &Message,
+    channel_id: Option<&ChannelId>,
+    conversation: &ConversationId,
+) -> Result<()> {
     let attachments = serde_json::to_string(&message.attachments)
         .map_err(|e| StoreError::corrupt("messages.attachments", e))?;
     let m = message;
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO messages (id, conversation_id, channel_id, kind, author_id, body, attachments, \
-         delivery_status, provider_id, error_code, error_message, created_at, automatic) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         delivery_status, provider_id, error_code, error_message, created_at, automatic, send_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (channel_id, provider_id) DO NOTHING",
     )
     .bind(m.id.as_str())
-    .bind(conversation.id.as_str())
+    .bind(conversation.as_str())
     .bind(channel_id.map(|i| i.as_str()))
     .bind(m.kind.as_str())
     .bind(m.author_id.as_ref().map(|i| i.as_str()))
@@ -109,12 +124,24 @@ pub async fn insert(
     .bind(m.error_message.as_deref())
     .bind(to_millis(m.created_at))
     .bind(m.automatic)
+    .bind(crate::time::to_millis_opt(m.send_at))
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
     if inserted == 0 {
         return Err(StoreError::Duplicate("messages_provider_id".into()));
     }
+    Ok(())
+}
+
+/// What a message does to its conversation once the conversation has it
+/// (see [`insert`]), and its `Message` event.
+pub(crate) async fn touch_conversation(
+    tx: &mut Tx<'_>,
+    message: &Message,
+    conversation: &Conversation,
+) -> Result<Event> {
+    let m = message;
     // CASE rather than MAX/GREATEST: the one spelling both dialects share.
     let touched = crate::on_backend!(tx.conn(), c => sqlx::query(
         "UPDATE conversations SET \
@@ -275,6 +302,7 @@ struct TimelineRow {
     m_error_message: Option<String>,
     m_created_at: Option<i64>,
     m_automatic: Option<bool>,
+    m_send_at: Option<i64>,
 }
 
 fn timeline_item(row: TimelineRow) -> Result<TimelineItem> {
@@ -295,6 +323,7 @@ fn timeline_item(row: TimelineRow) -> Result<TimelineItem> {
                 error_message: row.m_error_message,
                 created_at: row.m_created_at.ok_or_else(missing)?,
                 automatic: row.m_automatic.unwrap_or(false),
+                send_at: row.m_send_at,
             })?)
         }
     };
@@ -325,8 +354,9 @@ pub async fn timeline(
          m.author_id AS m_author_id, m.body AS m_body, m.attachments AS m_attachments, \
          m.delivery_status AS m_delivery_status, m.provider_id AS m_provider_id, \
          m.error_code AS m_error_code, m.error_message AS m_error_message, \
-         m.created_at AS m_created_at, m.automatic AS m_automatic \
-         FROM events e LEFT JOIN messages m ON e.kind = 'message' AND m.id = {message_id} \
+         m.created_at AS m_created_at, m.automatic AS m_automatic, m.send_at AS m_send_at \
+         FROM events e LEFT JOIN messages m \
+         ON e.kind IN ('message', 'message_scheduled') AND m.id = {message_id} \
          WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
     );
     let rows = crate::on_backend!(conn, c => sqlx::query_as::<_, TimelineRow>(&sql)

@@ -160,6 +160,7 @@ pub async fn phone_messages(
              WHERE s.kind = 'sms' AND s.provider = 'simulator') \
          AND ch.kind = 'sms' AND ch.provider = 'simulator' \
          AND m.kind IN ('inbound', 'outbound') \
+         AND (m.delivery_status IS NULL OR m.delivery_status NOT IN ('scheduled', 'cancelled')) \
          ORDER BY m.created_at DESC, m.id DESC LIMIT $2",
     )
     .bind(phone.as_str())

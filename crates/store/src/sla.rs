@@ -68,7 +68,8 @@ pub async fn put(
 
 /// What the response clocks start from: the customer's first message since
 /// the team's last reply (`None` when the team has answered), and whether
-/// the team has replied at all. Automatic replies are not the team's.
+/// the team has replied at all. Automatic replies are not the team's, nor
+/// are scheduled replies until they go (or cancelled ones).
 #[tracing::instrument(skip_all, fields(conversation_id = %conversation), err(level = "debug"))]
 pub async fn waiting(
     conn: &mut Conn<'_>,
@@ -76,7 +77,8 @@ pub async fn waiting(
 ) -> Result<(Option<Timestamp>, bool)> {
     let last_reply = crate::on_backend!(conn, c => sqlx::query_scalar::<_, Option<i64>>(
         "SELECT MAX(created_at) FROM messages \
-         WHERE conversation_id = $1 AND kind = 'outbound' AND automatic = FALSE",
+         WHERE conversation_id = $1 AND kind = 'outbound' AND automatic = FALSE \
+         AND delivery_status NOT IN ('scheduled', 'cancelled')",
     )
     .bind(conversation.as_str())
     .fetch_one(&mut **c)

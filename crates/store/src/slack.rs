@@ -299,6 +299,7 @@ pub async fn latest_message(
 ) -> Result<Option<(String, Option<String>, String)>> {
     let row: Option<(String, Option<String>, String)> = crate::on_backend!(conn, c => sqlx::query_as(
         "SELECT kind, author_id, body FROM messages WHERE conversation_id = $1 \
+         AND (delivery_status IS NULL OR delivery_status NOT IN ('scheduled', 'cancelled')) \
          ORDER BY created_at DESC, id DESC LIMIT 1",
     )
     .bind(conversation.as_str())

@@ -29,6 +29,8 @@ fn undelivered_and_failed_are_the_failures() {
         (Undelivered, true),
         (Failed, true),
         (Read, false),
+        (Scheduled, false),
+        (Cancelled, false),
     ] {
         assert_eq!(status.is_failure(), failure, "{status:?}");
     }
@@ -166,6 +168,7 @@ fn message_with_body(body: &str) -> Message {
         error_code: None,
         error_message: None,
         automatic: false,
+        send_at: None,
         created_at: chrono::Utc::now(),
     }
 }

@@ -227,6 +227,7 @@ async fn write(
             body: MessageBody::parse(body, false)?,
             attachments: Vec::new(),
             expected_version: None,
+            send_at: None,
         },
     )
     .await?;

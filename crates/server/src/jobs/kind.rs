@@ -117,6 +117,20 @@ pub enum Job {
         /// The inbox.
         inbox_id: InboxId,
     },
+    /// Release a scheduled reply at its `send_at` (`services::scheduled`);
+    /// does nothing when it was edited to a later time, cancelled or sent.
+    SendScheduled {
+        /// The scheduled reply.
+        message_id: MessageId,
+    },
+    /// The customer wrote: cancel the conversation's replies scheduled
+    /// before that, if its inbox says so.
+    CancelScheduled {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// When the customer's message came in.
+        inbound_at: domain::Timestamp,
+    },
 }
 
 /// Why a run did not finish the job.
@@ -184,6 +198,8 @@ impl Job {
             Self::HandOutWaiting { .. } => "hand_out_waiting",
             Self::SlaRefresh { .. } => "sla_refresh",
             Self::SlaBreach { .. } => "sla_breach",
+            Self::SendScheduled { .. } => "send_scheduled",
+            Self::CancelScheduled { .. } => "cancel_scheduled",
         }
     }
 
@@ -206,12 +222,16 @@ impl Job {
             }
             | Self::AutoAssign {
                 conversation_id, ..
+            }
+            | Self::CancelScheduled {
+                conversation_id, ..
             } => job.with_conversation(conversation_id.clone()),
             Self::HideSlackMessage { .. }
             | Self::CreateInboxChannel { .. }
             | Self::AutoReply { .. }
             | Self::FillFreedCapacity { .. }
-            | Self::HandOutWaiting { .. } => job,
+            | Self::HandOutWaiting { .. }
+            | Self::SendScheduled { .. } => job,
         }
     }
 
@@ -270,6 +290,16 @@ impl Job {
             Self::SlaRefresh { conversation_id } => {
                 Ok(services::sla::refresh(state, conversation_id).await?)
             }
+            Self::SendScheduled { message_id } => {
+                Ok(services::scheduled::release(state, message_id).await?)
+            }
+            Self::CancelScheduled {
+                conversation_id,
+                inbound_at,
+            } => Ok(
+                services::scheduled::cancel_for_customer(state, conversation_id, *inbound_at)
+                    .await?,
+            ),
             Self::SlaBreach {
                 conversation_id,
                 due_at,

@@ -47,7 +47,8 @@ const IDLE_POLL: Duration = Duration::from_millis(500);
 /// Every reaction there is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reaction {
-    /// An outbound reply is handed to its channel.
+    /// An outbound reply is handed to its channel; scheduled replies go at
+    /// their time and are cancelled when the customer writes first.
     Deliveries,
     /// A snoozed conversation is woken at its time.
     Lifecycle,
@@ -127,7 +128,7 @@ impl Reaction {
         memory: &mut Memory,
     ) -> Result<Vec<Planned>, ServiceError> {
         match self {
-            Self::Deliveries => Ok(deliveries::plan(events)),
+            Self::Deliveries => deliveries::plan(conn, events).await,
             Self::Lifecycle => Ok(lifecycle::plan(events)),
             Self::Webhooks => webhooks::plan(conn, events).await,
             Self::Forwarding => forwarding::plan(conn, events).await,

@@ -137,5 +137,6 @@ fn automatic_reply(conversation: &Conversation, text: &str, now: domain::Timesta
         error_message: None,
         created_at: now,
         automatic: true,
+        send_at: None,
     }
 }

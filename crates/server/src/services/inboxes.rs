@@ -43,6 +43,8 @@ pub struct InboxSummary {
     pub assignment: AssignmentPolicy,
     /// Its SLA targets, once an admin saved them.
     pub sla: Option<SlaPolicy>,
+    /// Its scheduled-send policy (the default until an admin saves one).
+    pub scheduled_send: domain::ScheduledSend,
 }
 
 /// What `POST /inboxes` asks for, already parsed.
@@ -84,6 +86,7 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
     let mut away = store::out_of_office::of_workspace(&mut conn, &who.workspace_id).await?;
     let policies = store::assignment::policies(&mut conn, &who.workspace_id).await?;
     let mut targets = store::sla::of_workspace(&mut conn, &who.workspace_id).await?;
+    let scheduled = store::scheduled::policies(&mut conn, &who.workspace_id).await?;
     Ok(views
         .into_iter()
         .map(|view| {
@@ -91,12 +94,14 @@ pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<InboxSummary>
             let out_of_office = away.remove(&view.inbox.id);
             let assignment = policies.get(&view.inbox.id).copied().unwrap_or_default();
             let sla = targets.remove(&view.inbox.id);
+            let scheduled_send = scheduled.get(&view.inbox.id).copied().unwrap_or_default();
             InboxSummary {
                 view,
                 counts,
                 out_of_office,
                 assignment,
                 sla,
+                scheduled_send,
             }
         })
         .collect())
@@ -186,6 +191,7 @@ pub async fn update(
         )));
     }
     let assignment = changes.assignment;
+    let scheduled_send = changes.scheduled_send;
     let (out_of_office, sla) = changes.apply(&mut inbox);
     store::inboxes::update(&mut tx, &inbox)
         .await
@@ -205,6 +211,9 @@ pub async fn update(
     }
     if let Some(policy) = &sla {
         store::sla::put(&mut tx, &inbox.id, policy, state.clock.now()).await?;
+    }
+    if let Some(policy) = scheduled_send {
+        store::scheduled::put_policy(&mut tx, &inbox.id, policy, state.clock.now()).await?;
     }
     tx.commit().await?;
     state.jobs_enqueued.notify_one();
@@ -282,6 +291,7 @@ async fn summary(
     let out_of_office = store::out_of_office::get(conn, &inbox.id).await?;
     let assignment = store::assignment::policy(conn, &inbox.id).await?;
     let sla = store::sla::get(conn, &inbox.id).await?;
+    let scheduled_send = store::scheduled::policy(conn, &inbox.id).await?;
     let view = InboxView {
         inbox,
         member: me.is_some(),
@@ -294,6 +304,7 @@ async fn summary(
         out_of_office,
         assignment,
         sla,
+        scheduled_send,
     })
 }
 

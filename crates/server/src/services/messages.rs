@@ -28,12 +28,15 @@ pub struct Post {
     /// version older than the latest customer-visible message (the
     /// customer's, or a teammate's reply) is refused as stale.
     pub expected_version: Option<i64>,
+    /// Send the reply later, at this time (`services::scheduled`).
+    pub send_at: Option<Timestamp>,
 }
 
 /// Adds a reply or a note. A reply is refused while someone else holds the
 /// reply lock, when it is stale, when the contact opted out, and when the
 /// inbox may not send yet; it is stored `queued` with a delivery job. A
-/// closed conversation takes a note but not a reply (409).
+/// closed conversation takes a note but not a reply (409). A reply with a
+/// `send_at` is scheduled instead (`services::scheduled`).
 #[tracing::instrument(skip_all, fields(conversation = %id), err(level = "debug"))]
 pub async fn post(
     state: &AppState,
@@ -58,6 +61,9 @@ pub async fn post(
             "validation",
             "body: must not be empty",
         ));
+    }
+    if let Some(send_at) = post.send_at {
+        return super::scheduled::schedule(state, who, id, post, send_at).await;
     }
     for _ in 0..ATTEMPTS {
         let now = state.clock.now();
@@ -209,6 +215,7 @@ impl Draft {
             error_code: None,
             error_message: None,
             automatic: false,
+            send_at: None,
             created_at: now,
         };
         Ok(Self {

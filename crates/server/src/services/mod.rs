@@ -19,6 +19,7 @@ pub mod messages;
 pub mod notifications;
 pub mod providers;
 pub mod rate_limit;
+pub mod scheduled;
 pub mod simulator;
 pub mod sla;
 pub mod state;

@@ -378,6 +378,7 @@ async fn a_feed_that_fell_behind_the_hub_catches_up_from_the_store(backend: Back
             kind: domain::MessageKind::Note,
             body: domain::MessageBody::parse(&format!("note {n}"), false).unwrap(),
             expected_version: None,
+            send_at: None,
         };
         messages::post(&node, &who, &id, note).await.unwrap();
     }

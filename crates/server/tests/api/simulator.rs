@@ -171,6 +171,7 @@ async fn a_delivered_reply_shows_on_the_phone_with_its_status(backend: Backend) 
         kind: domain::MessageKind::Outbound,
         body: domain::MessageBody::parse("Hi! How can we help?", false).unwrap(),
         expected_version: None,
+        send_at: None,
     };
     messages::post(&app.state, &ana, &conversation_id, reply)
         .await
@@ -180,6 +181,7 @@ async fn a_delivered_reply_shows_on_the_phone_with_its_status(backend: Backend) 
         kind: domain::MessageKind::Note,
         body: domain::MessageBody::parse("Regular customer", false).unwrap(),
         expected_version: None,
+        send_at: None,
     };
     messages::post(&app.state, &ana, &conversation_id, note)
         .await

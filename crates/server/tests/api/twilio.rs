@@ -9,6 +9,7 @@ mod numbers;
 mod optout;
 mod outbound;
 mod refusals;
+mod scheduled;
 mod simulated;
 mod voice;
 

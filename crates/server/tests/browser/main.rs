@@ -27,6 +27,7 @@ mod notifications;
 mod phones;
 mod profile;
 mod queue;
+mod scheduled;
 mod screens;
 mod search;
 mod settings;

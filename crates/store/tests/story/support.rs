@@ -290,6 +290,7 @@ pub fn message_value(
         error_code: None,
         error_message: None,
         automatic: false,
+        send_at: None,
         created_at: millis_now(),
     }
 }

@@ -55,7 +55,8 @@ pub struct EventView {
     /// `type` (the SSE `event:`: `created`, `message`, `assigned`,
     /// `transferred`, `returned`, `status_changed`, `priority_changed`,
     /// `subject_changed`, `tags_changed`, `linked`, `unlinked`, `delivery`,
-    /// `locked`, `unlocked`, `call`, `sla_breached`) and that type's own fields.
+    /// `locked`, `unlocked`, `call`, `sla_breached`, `message_scheduled`,
+    /// `scheduled_message_edited`, `scheduled_message_cancelled`) and that type's own fields.
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub kind: EventKind,

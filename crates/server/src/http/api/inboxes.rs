@@ -38,7 +38,9 @@ pub use channels::ChannelView;
 pub use members::InboxMemberView;
 pub use out_of_office::{OutOfOfficeSetting, WeekHours};
 pub use sla::{SlaSetting, SlaTargetsSetting};
-pub use views::{AssignmentView, InboxCountsView, InboxList, InboxRef, InboxView};
+pub use views::{
+    AssignmentView, InboxCountsView, InboxList, InboxRef, InboxView, ScheduledSendSetting,
+};
 
 /// The routes of this resource.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -132,6 +134,8 @@ pub struct UpdateInbox {
     out_of_office: Option<OutOfOfficeSetting>,
     /// Admins: SLA targets per priority, in minutes, replaced whole.
     sla: Option<SlaSetting>,
+    /// Admins: what happens to scheduled replies when the customer writes first.
+    scheduled_send: Option<ScheduledSendSetting>,
     /// Admins: how conversations entering the Unassigned queue are handed out.
     assignment: Option<AssignmentBody>,
 }
@@ -212,6 +216,7 @@ impl UpdateInbox {
                 .map(AssignmentBody::parse)
                 .transpose()?,
             sla: self.sla.map(SlaSetting::parse).transpose()?,
+            scheduled_send: self.scheduled_send.map(Into::into),
         })
     }
 }

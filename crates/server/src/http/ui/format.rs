@@ -210,7 +210,21 @@ pub fn describe(event: &Event, names: &HashMap<String, String>, zone: Zone) -> O
         EventKind::SlaBreached { due_at } => {
             format!("SLA target missed (due {})", full_time(*due_at, zone))
         }
-        EventKind::Message { .. }
+        EventKind::ScheduledMessageEdited { send_at, .. } => format!(
+            "{actor} changed a scheduled reply (now for {})",
+            full_time(*send_at, zone)
+        ),
+        EventKind::ScheduledMessageCancelled {
+            reason: domain::CancelReason::Cancelled,
+            ..
+        } => format!("{actor} cancelled a scheduled reply"),
+        // The scheduled reply shows it, and the note says why.
+        EventKind::ScheduledMessageCancelled {
+            reason: domain::CancelReason::CustomerWrote,
+            ..
+        }
+        | EventKind::MessageScheduled { .. }
+        | EventKind::Message { .. }
         | EventKind::Delivery { .. }
         | EventKind::Locked { .. }
         | EventKind::Unlocked => return None,

@@ -161,6 +161,14 @@ fn conversation_action_routes() -> Router<AppState> {
         .route("/w/{ws}/c/{id}/do/tags", post(actions::tags))
         .route("/w/{ws}/c/{id}/do/subject", post(actions::subject))
         .route("/w/{ws}/c/{id}/do/message", post(actions::message))
+        .route(
+            "/w/{ws}/c/{id}/do/scheduled/{message}/edit",
+            post(pages::scheduled::edit),
+        )
+        .route(
+            "/w/{ws}/c/{id}/do/scheduled/{message}/cancel",
+            post(pages::scheduled::cancel),
+        )
         .route("/w/{ws}/c/{id}/do/link", post(pages::details::add_link))
         .route(
             "/w/{ws}/c/{id}/do/unlink",
@@ -198,6 +206,10 @@ fn settings_action_routes() -> Router<AppState> {
         .route(&format!("{at}/notify"), post(settings::save_notify))
         .route(&format!("{at}/away"), post(settings::save_away))
         .route(&format!("{at}/sla"), post(settings::save_sla))
+        .route(
+            &format!("{at}/scheduled-send"),
+            post(settings::save_scheduled_send),
+        )
         .route(&format!("{at}/policy"), post(settings::policy))
         .route(&format!("{at}/assignment"), post(settings::save_assignment))
         .route(&format!("{at}/registration"), post(settings::registration))

@@ -196,6 +196,7 @@ async fn attempt(
         body: compose.body.clone(),
         attachments: Vec::new(),
         expected_version: None,
+        send_at: None,
     };
     let written = Draft::new(&current, &who.user.id, &post, now)?
         .write(&mut tx, &current, now)

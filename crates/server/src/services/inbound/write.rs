@@ -195,6 +195,7 @@ fn inbound_message(sms: &InboundSms, conversation: &Conversation, now: Timestamp
         error_code: None,
         error_message: None,
         automatic: false,
+        send_at: None,
         created_at: now,
     }
 }

@@ -3,7 +3,8 @@
 //! assignment), handed back to be saved.
 
 use domain::{
-    ApiCode, AssignmentPolicy, EmailAddress, Inbox, OutOfOffice, PhoneNumber, SlaPolicy, UnreadMode,
+    ApiCode, AssignmentPolicy, EmailAddress, Inbox, OutOfOffice, PhoneNumber, ScheduledSend,
+    SlaPolicy, UnreadMode,
 };
 
 /// What `PATCH /inboxes/{id}` changes, already parsed. `None` leaves a field
@@ -32,6 +33,9 @@ pub struct InboxChanges {
     pub assignment: Option<AssignmentPolicy>,
     /// SLA targets per priority (admins); stored beside the inbox.
     pub sla: Option<SlaPolicy>,
+    /// What happens to scheduled replies when the customer writes first
+    /// (admins); stored beside the inbox.
+    pub scheduled_send: Option<ScheduledSend>,
 }
 
 impl InboxChanges {
@@ -46,6 +50,7 @@ impl InboxChanges {
             ("out_of_office", self.out_of_office.is_some()),
             ("assignment", self.assignment.is_some()),
             ("sla", self.sla.is_some()),
+            ("scheduled_send", self.scheduled_send.is_some()),
         ]
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
@@ -67,6 +72,7 @@ impl InboxChanges {
             out_of_office,
             assignment: _,
             sla,
+            scheduled_send: _,
         } = self;
         set(&mut inbox.name, name);
         set(&mut inbox.emoji, emoji);

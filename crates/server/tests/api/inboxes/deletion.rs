@@ -159,6 +159,7 @@ async fn work_on(app: &TestApp, id: &ConversationId, agent: &str) {
             error_code: None,
             error_message: None,
             automatic: false,
+            send_at: None,
             created_at: now,
         };
         store::messages::insert(

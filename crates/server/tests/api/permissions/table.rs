@@ -417,6 +417,12 @@ pub fn rows() -> Vec<Row> {
         .json(|_| json!({ "inbound": "off" })),
         // ---- Permalinks ----
         ws(GET, "/messages/{id}", [200, 200, 200, 404, 401, 404]),
+        // ---- Scheduled replies: the fixture's message is the customer's, so
+        // those who may see it learn it is not a scheduled reply (the author
+        // and admin rules have their own stories in twilio/scheduled.rs) ----
+        ws(PATCH, "/messages/{id}", [409, 409, 409, 404, 401, 404])
+            .json(|_| json!({ "body": "Changed" })),
+        ws(DELETE, "/messages/{id}", [409, 409, 409, 404, 401, 404]),
         // ---- Media: any member uploads; a message's files go with the message ----
         ws(POST, "/media", [201, 201, 201, 201, 401, 404]).png(),
         ws(

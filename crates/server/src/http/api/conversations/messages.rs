@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{
-    ApiCode, ChannelId, DomainError, InboxId, MediaId, MessageBody, MessageId, MessageKind,
-    PhoneNumber,
+    ApiCode, ChannelId, DomainError, InboxId, MediaId, MessageBody, MessageKind, PhoneNumber,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -16,8 +15,7 @@ use utoipa_axum::routes;
 use super::conversation_id;
 use super::list::limit;
 use super::views::{
-    ComposedView, ConversationView, MessageView, PermalinkView, PostedView, TimelineItemView,
-    TimelinePage,
+    ComposedView, ConversationView, MessageView, PostedView, TimelineItemView, TimelinePage,
 };
 use crate::http::api::events::EventView;
 use crate::http::api::words::PostKindWord;
@@ -34,7 +32,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(post_message))
         .routes(routes!(timeline))
         .routes(routes!(mark_read))
-        .routes(routes!(permalink))
 }
 
 /// `POST /conversations`: a first message to a customer.
@@ -137,6 +134,23 @@ pub struct PostBody {
     /// The `version` the writer saw: a reply is refused as stale when the
     /// customer wrote since.
     expected_version: Option<i64>,
+    /// Send the reply later, at this RFC 3339 time (in the future, at most a
+    /// year ahead). It is `scheduled` until then: edit it with
+    /// `PATCH /messages/{id}`, cancel it with `DELETE /messages/{id}`.
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-03-10T09:00:00Z")]
+    send_at: Option<String>,
+}
+
+/// Reads an RFC 3339 `send_at`.
+pub(super) fn parse_send_at(raw: &str) -> Result<domain::Timestamp, DomainError> {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            DomainError::invalid(
+                "send_at",
+                "must be an RFC 3339 time with its offset, like 2026-03-10T09:00:00Z",
+            )
+        })
 }
 
 /// An uploaded file to attach.
@@ -175,11 +189,13 @@ impl PostBody {
             body: MessageBody::parse(&self.body, !attachments.is_empty())?,
             attachments,
             expected_version: self.expected_version,
+            send_at: self.send_at.as_deref().map(parse_send_at).transpose()?,
         })
     }
 }
 
-/// Reply to the customer or write an internal note.
+/// Reply to the customer or write an internal note; with `send_at`, a
+/// reply is scheduled to go later (answered 201 with status `scheduled`).
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/conversations/{id}/messages",
     tag = "conversations",
     params(("ws" = String, Path, description = "Workspace id"),
@@ -190,7 +206,8 @@ impl PostBody {
         (status = 409, description = "`conflict_locked` (someone else is replying), \
 `stale_conversation` (the customer wrote since `expected_version`), `inbox_unregistered`, \
 or the conversation is closed"),
-        (status = 422, description = "A value that is not valid, or `opted_out`")))]
+        (status = 422, description = "A value that is not valid (a `send_at` in the past, a \
+scheduled note), or `opted_out`")))]
 async fn post_message(
     State(state): State<AppState>,
     InWorkspace(who): InWorkspace,
@@ -275,24 +292,4 @@ async fn mark_read(
 ) -> Result<StatusCode, ApiError> {
     conversations::mark_read(&state, &who, &conversation_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A message by id, with its conversation and inbox: permalinks.
-#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/messages/{id}", tag = "conversations",
-    params(("ws" = String, Path, description = "Workspace id"),
-        ("id" = String, Path, description = "Message id")),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, body = PermalinkView),
-        (status = 404, description = "No such message, or one the caller may not see")))]
-async fn permalink(
-    State(state): State<AppState>,
-    InWorkspace(who): InWorkspace,
-    Path((_ws, id)): Path<(String, String)>,
-) -> Result<Json<PermalinkView>, ApiError> {
-    let id = MessageId::parse(&id).map_err(|_| ApiError::not_found("no such message"))?;
-    let (message, conversation) = conversations::message(&state, &who, &id).await?;
-    Ok(Json(PermalinkView {
-        message: MessageView::from(&message),
-        inbox_id: conversation.inbox_id.to_string(),
-    }))
 }

@@ -8,6 +8,7 @@ mod actions;
 mod links;
 mod list;
 mod lock;
+mod message;
 mod messages;
 mod views;
 
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(list::routes())
         .merge(actions::routes())
         .merge(messages::routes())
+        .merge(message::routes())
         .merge(links::routes())
         .merge(lock::routes())
 }

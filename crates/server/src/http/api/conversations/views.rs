@@ -103,7 +103,8 @@ pub struct MessageView {
     pub body: String,
     /// Media (MMS) and files.
     pub attachments: Vec<AttachmentView>,
-    /// For a reply: `queued`, `sending`, `sent`, `delivered`, `undelivered`, `failed` or `read`.
+    /// For a reply: `queued`, `sending`, `sent`, `delivered`, `undelivered`, `failed` or `read`;
+    /// `scheduled` for a reply waiting for its `send_at`, `cancelled` for one cancelled before it went.
     #[schema(value_type = Option<DeliveryStatusWord>)]
     pub delivery_status: Option<String>,
     /// The provider's error code when delivery failed.
@@ -114,6 +115,8 @@ pub struct MessageView {
     pub created_at: DateTime<Utc>,
     /// Sent by Switchboard itself (an out-of-office reply), not by a person.
     pub automatic: bool,
+    /// For a scheduled reply: when it is (or was) due to go.
+    pub send_at: Option<DateTime<Utc>>,
 }
 
 impl From<&Message> for MessageView {
@@ -131,6 +134,7 @@ impl From<&Message> for MessageView {
             error_message: m.error_message.clone(),
             created_at: m.created_at,
             automatic: m.automatic,
+            send_at: m.send_at,
         }
     }
 }

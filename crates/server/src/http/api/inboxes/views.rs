@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::text::Word;
 use domain::Inbox;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{OutOfOfficeSetting, SlaSetting};
@@ -101,6 +101,33 @@ pub struct InboxView {
     pub sla: Option<SlaSetting>,
     /// How conversations entering its Unassigned queue are handed out.
     pub assignment: AssignmentView,
+    /// What happens to scheduled replies when the customer writes first.
+    pub scheduled_send: ScheduledSendSetting,
+}
+
+/// An inbox's scheduled-send policy (`PATCH /inboxes/{id}` takes the same).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledSendSetting {
+    /// Cancel a reply scheduled in a conversation when the customer writes
+    /// before it goes (an internal note says so). On by default.
+    pub cancel_on_reply: bool,
+}
+
+impl From<domain::ScheduledSend> for ScheduledSendSetting {
+    fn from(policy: domain::ScheduledSend) -> Self {
+        Self {
+            cancel_on_reply: policy.cancel_on_reply,
+        }
+    }
+}
+
+impl From<ScheduledSendSetting> for domain::ScheduledSend {
+    fn from(setting: ScheduledSendSetting) -> Self {
+        Self {
+            cancel_on_reply: setting.cancel_on_reply,
+        }
+    }
 }
 
 /// An inbox's auto-assignment policy.
@@ -156,6 +183,7 @@ impl From<&InboxSummary> for InboxView {
             out_of_office: summary.out_of_office.as_ref().map(OutOfOfficeSetting::from),
             assignment: summary.assignment.into(),
             sla: summary.sla.as_ref().map(SlaSetting::from),
+            scheduled_send: summary.scheduled_send.into(),
         }
     }
 }

@@ -95,6 +95,16 @@ pub struct MessageForm {
     body: String,
     /// Reply: the version the writer saw.
     expected_version: Option<i64>,
+    /// Send later: `""` (now), `tomorrow`, `next_week` or `custom` (see
+    /// [`super::scheduled::send_at`]).
+    #[serde(default)]
+    send_later: String,
+    /// Send later, `custom`: a `datetime-local` value in the viewer's zone.
+    #[serde(default)]
+    send_at: String,
+    /// The browser's `getTimezoneOffset()` (minutes behind UTC).
+    #[serde(default)]
+    tz_offset: i64,
 }
 
 /// `POST …/do/assign-to-me`.
@@ -290,11 +300,20 @@ pub async fn message(
         } else {
             MessageKind::Outbound
         };
+        let send_at = super::scheduled::send_at(
+            &state,
+            &agent.who,
+            &form.send_later,
+            &form.send_at,
+            form.tz_offset,
+        )
+        .await?;
         let post = Post {
             kind,
             body: MessageBody::parse(&form.body, false)?,
             attachments: Vec::new(),
             expected_version: form.expected_version,
+            send_at,
         };
         messages::post(&state, &agent.who, &id, post)
             .await

@@ -49,6 +49,8 @@ pub struct AppPage {
     pub head: Option<Head>,
     /// Its timeline.
     pub timeline: Vec<Line>,
+    /// The open conversation's id (the timeline's forms); empty when none.
+    pub conversation_id: String,
     /// The details pane beside it.
     pub details: Option<Details>,
     /// The queue's query string, kept by every link and form.
@@ -125,6 +127,7 @@ async fn page(
         queue,
         head,
         timeline,
+        conversation_id: open_id.clone().unwrap_or_default(),
         details,
         back,
         flash,
@@ -235,6 +238,8 @@ pub async fn timeline_partial(
     render(&TimelinePartial {
         timeline,
         ws: agent.who.workspace_id.to_string(),
+        csrf: agent.csrf.clone(),
+        conversation_id: id.to_string(),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod numbers;
 pub mod profile;
 pub mod profile_notifications;
 pub mod queue;
+pub mod scheduled;
 pub mod settings;
 pub mod settings_actions;
 pub mod slack_settings;

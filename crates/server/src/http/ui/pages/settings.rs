@@ -121,6 +121,9 @@ pub struct Values {
     /// The SLA targets card.
     #[serde(skip)]
     pub sla: SlaValues,
+    /// The Scheduled replies card: cancel them when the customer writes first.
+    #[serde(skip)]
+    pub cancel_on_reply: bool,
 }
 
 impl Values {
@@ -304,6 +307,7 @@ pub async fn build(
         confirm: String::new(),
         away: AwayValues::stored(summary.out_of_office.as_ref()),
         sla: SlaValues::stored(summary.sla.as_ref()),
+        cancel_on_reply: summary.scheduled_send.cancel_on_reply,
         ..assignment_values(summary.assignment)
     };
     let (values, error) = match refused {

@@ -55,12 +55,19 @@ pub fn until(
     local: LocalTime,
     now: Timestamp,
 ) -> Result<Timestamp, ApiError> {
+    chosen(preset, typed, local, now)
+        .ok_or_else(|| ApiError::unprocessable("validation", "choose when the snooze ends"))
+}
+
+/// The time a menu of `preset`s names (see [`until`]); the Send later menu
+/// shares it. `None` when a typed time does not read.
+pub fn chosen(preset: &str, typed: &str, local: LocalTime, now: Timestamp) -> Option<Timestamp> {
     // Local 9:00 on a day `days` from the viewer's today.
     let morning = |days: i64| -> Option<Timestamp> {
         let day = local.today(now) + TimeDelta::days(days);
         local.instant(day.and_hms_opt(9, 0, 0)?)
     };
-    let until = match preset {
+    match preset {
         "1h" => Some(now + TimeDelta::hours(1)),
         "4h" => Some(now + TimeDelta::hours(4)),
         "tomorrow" => morning(1),
@@ -71,8 +78,7 @@ pub fn until(
         _ => NaiveDateTime::parse_from_str(typed, "%Y-%m-%dT%H:%M")
             .ok()
             .and_then(|at| local.instant(at)),
-    };
-    until.ok_or_else(|| ApiError::unprocessable("validation", "choose when the snooze ends"))
+    }
 }
 
 #[cfg(test)]

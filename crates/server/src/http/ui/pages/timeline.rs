@@ -43,6 +43,22 @@ pub struct Line {
     /// A note's text in pieces: `(true, name)` for an @mention (shown
     /// highlighted), `(false, text)` for the rest. Empty for other lines.
     pub parts: Vec<(bool, String)>,
+    /// For a `scheduled` line: the reply waiting to go (or cancelled, or
+    /// refused when it was due).
+    pub scheduled: Option<ScheduledLine>,
+}
+
+/// A scheduled reply in the timeline.
+#[derive(Debug, Clone)]
+pub struct ScheduledLine {
+    /// `scheduled`, `cancelled` or `failed`.
+    pub state: &'static str,
+    /// When it is due, in words ("Mar 10, 09:00 CET").
+    pub when: String,
+    /// Its time as a `datetime-local` value in the viewer's zone (the Edit form).
+    pub local_value: String,
+    /// Whether the viewer may edit or cancel it (its author or an admin).
+    pub can_change: bool,
 }
 
 /// An attachment in the timeline.
@@ -91,6 +107,10 @@ pub struct TimelinePartial {
     pub timeline: Vec<Line>,
     /// The workspace id.
     pub ws: String,
+    /// The form token (a scheduled reply's Edit and Cancel forms).
+    pub csrf: String,
+    /// The conversation id (those forms' paths).
+    pub conversation_id: String,
 }
 
 /// Loads the timeline, oldest first, times in the viewer's `zone`, with a
@@ -108,6 +128,15 @@ pub async fn timeline(
         .into_iter()
         .map(|(user, _)| (user.id.to_string(), user.name))
         .collect();
+    // Scheduled replies that went have a `message` line of their own.
+    let went: std::collections::HashSet<domain::MessageId> = page
+        .items
+        .iter()
+        .filter_map(|item| match &item.event.kind {
+            domain::EventKind::Message { message_id, .. } => Some(message_id.clone()),
+            _ => None,
+        })
+        .collect();
     let mut lines = Vec::with_capacity(page.items.len());
     let mut day = None;
     for item in page.items {
@@ -124,35 +153,41 @@ pub async fn timeline(
             failure: String::new(),
             media: Vec::new(),
             parts: Vec::new(),
+            scheduled: None,
         };
+        if let (domain::EventKind::MessageScheduled { .. }, Some(m)) =
+            (&item.event.kind, &item.message)
+        {
+            if went.contains(&m.id) {
+                // It went: the `message` line shows it; this one says it was planned.
+                let author = author_name(m, &names);
+                let when = m.send_at.map(|at| full_time(at, zone)).unwrap_or_default();
+                let text = format!("{author} scheduled a reply for {when}");
+                push_day(&mut lines, &mut day, &base, at, now, zone);
+                lines.push(Line { text, ..base });
+                continue;
+            }
+        }
         let shown = item.message.is_some() || describe(&item.event, &names, zone).is_some();
-        if shown && day != Some(local_day(at, zone)) {
-            day = Some(local_day(at, zone));
-            lines.push(Line {
-                kind: "day",
-                text: day_label(at, now, zone),
-                ..base.clone()
-            });
+        if shown {
+            push_day(&mut lines, &mut day, &base, at, now, zone);
         }
         if let Some(m) = item.message {
-            let author = if m.automatic {
-                "Automatic reply".to_string()
-            } else {
-                m.author_id
-                    .as_ref()
-                    .and_then(|a| names.get(&a.to_string()).cloned())
-                    .unwrap_or_default()
-            };
+            let author = author_name(&m, &names);
+            let scheduled = matches!(item.event.kind, domain::EventKind::MessageScheduled { .. })
+                .then(|| scheduled_line(&m, who, zone));
             let failed = matches!(
                 m.delivery.map(|d| d.as_str()),
                 Some("failed" | "undelivered")
             );
             lines.push(Line {
                 kind: match m.kind {
+                    _ if scheduled.is_some() => "scheduled",
                     MessageKind::Inbound => "inbound",
                     MessageKind::Outbound => "outbound",
                     MessageKind::Note => "note",
                 },
+                scheduled,
                 id: m.id.to_string(),
                 text: m.body.as_str().to_string(),
                 parts: if m.kind == MessageKind::Note {
@@ -179,4 +214,57 @@ pub async fn timeline(
         }
     }
     Ok(lines)
+}
+
+/// A `day` line before `base` when its day is not the last one shown.
+fn push_day(
+    lines: &mut Vec<Line>,
+    day: &mut Option<chrono::NaiveDate>,
+    base: &Line,
+    at: domain::Timestamp,
+    now: domain::Timestamp,
+    zone: Zone,
+) {
+    if *day != Some(local_day(at, zone)) {
+        *day = Some(local_day(at, zone));
+        lines.push(Line {
+            kind: "day",
+            text: day_label(at, now, zone),
+            ..base.clone()
+        });
+    }
+}
+
+/// Who wrote `m`, as the timeline names them: Switchboard's own messages
+/// (an automatic reply, a note about a cancelled scheduled reply) say so.
+fn author_name(m: &domain::Message, names: &HashMap<String, String>) -> String {
+    match (m.automatic, m.kind) {
+        (true, MessageKind::Note) => "Switchboard".to_string(),
+        (true, _) => "Automatic reply".to_string(),
+        (false, _) => m
+            .author_id
+            .as_ref()
+            .and_then(|a| names.get(&a.to_string()).cloned())
+            .unwrap_or_default(),
+    }
+}
+
+/// How a scheduled reply that has not gone shows.
+fn scheduled_line(m: &domain::Message, who: &Principal, zone: Zone) -> ScheduledLine {
+    let state = match m.delivery {
+        Some(domain::DeliveryStatus::Scheduled) => "scheduled",
+        Some(domain::DeliveryStatus::Cancelled) => "cancelled",
+        _ => "failed",
+    };
+    let at = m.send_at.unwrap_or(m.created_at);
+    ScheduledLine {
+        state,
+        when: full_time(at, zone),
+        local_value: at
+            .with_timezone(&zone.tz())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        can_change: state == "scheduled"
+            && (m.author_id.as_ref() == Some(&who.user.id) || who.role.is_admin()),
+    }
 }

@@ -178,6 +178,7 @@ async fn add_note(
         body,
         attachments: Vec::new(),
         expected_version: None,
+        send_at: None,
     };
     messages::post(state, who, id, post).await?;
     Ok(())

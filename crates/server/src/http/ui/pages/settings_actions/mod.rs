@@ -30,11 +30,13 @@ mod assignment_form;
 mod away_form;
 mod notify_form;
 mod number_forms;
+mod scheduled_form;
 pub use assignment_form::{assignment_values, save_assignment, AssignmentForm, ASSIGNMENT_MODES};
 mod sla_form;
 pub use away_form::{save_away, AwayValues};
 pub use notify_form::{card as notify_card, save_notify, NotifyCard};
 pub use number_forms::{connect, disconnect, ConnectForm, DisconnectForm};
+pub use scheduled_form::save_scheduled_send;
 pub use sla_form::{save_sla, SlaValues};
 
 /// The path of every settings form: the workspace and the inbox.
