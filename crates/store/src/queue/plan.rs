@@ -6,22 +6,29 @@
 //! always: it has walked the by-activity index row by row for a rare
 //! assignee, and it likes any small partial index even when a sort follows.
 //! So on SQLite the page query names its index (`INDEXED BY`) for the shapes
-//! below; other shapes (a search, one contact, a tag, a contact owner, other
-//! views) are left to the planner. The plan tests in the store's test suite
+//! below; other shapes (one contact, a tag, a contact owner, other views)
+//! are left to the planner. A search names the primary key: its matches are
+//! a bounded set of ids (`search.rs`) to look up and sort, which SQLite
+//! would otherwise test one by one while walking every conversation of the
+//! workspace in the page's order. The plan tests in the store's test suite
 //! pin every shape named here on both databases.
 
 use domain::View;
 
-use super::sql::search_text;
+use super::search::search_text;
 use super::{AssigneeFilter, ConversationFilter, Sort};
 
 /// The index SQLite must use for `filter`'s page, if the shape is one the
 /// plan tests pin. Every one named is usable whenever it is named: the
 /// partial ones are named only for the Open view, whose status list is their
-/// predicate.
+/// predicate, and the primary key only for a search, whose `c.id IN (…)`
+/// it serves.
 pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> {
+    if search_text(filter).is_some() {
+        // The primary key of `conversations` (its `id TEXT PRIMARY KEY`).
+        return Some("sqlite_autoindex_conversations_1");
+    }
     if filter.view != View::Open
-        || search_text(filter).is_some()
         || filter.contact.is_some()
         || filter.tag.is_some()
         || filter.contact_owner.is_some()
