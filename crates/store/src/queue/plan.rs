@@ -25,8 +25,7 @@ use super::{AssigneeFilter, ConversationFilter, Sort};
 /// it serves.
 pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> {
     if search_text(filter).is_some() {
-        // The primary key of `conversations` (its `id TEXT PRIMARY KEY`).
-        return Some("sqlite_autoindex_conversations_1");
+        return Some(PRIMARY_KEY);
     }
     if filter.view != View::Open
         || filter.contact.is_some()
@@ -52,6 +51,19 @@ pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> 
         // By due time SQLite finds `conversations_list_by_due` on its own
         // (its key is the order's expression; the SLA story test pins it).
         (_, true) | (Sort::Created | Sort::Due, false) => None,
+    }
+}
+
+/// The primary key of `conversations` (its `id TEXT PRIMARY KEY`).
+const PRIMARY_KEY: &str = "sqlite_autoindex_conversations_1";
+
+/// ` INDEXED BY` the primary key for a search's badge counts on SQLite (the
+/// same reason as its page), else nothing.
+pub(super) fn counts_hint(filter: &ConversationFilter, sqlite: bool) -> String {
+    if sqlite && search_text(filter).is_some() {
+        format!(" INDEXED BY {PRIMARY_KEY}")
+    } else {
+        String::new()
     }
 }
 

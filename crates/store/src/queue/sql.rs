@@ -172,6 +172,7 @@ pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, 
         ""
     };
     let open = statuses(View::Open);
+    let index = super::plan::counts_hint(filter, backend == Backend::Sqlite);
     let sql = format!(
         "SELECT \
            COALESCE(SUM(CASE WHEN c.status IN ({open}) AND c.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
@@ -180,7 +181,7 @@ pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, 
            COALESCE(SUM(CASE WHEN c.status IN ({open}) THEN 1 ELSE 0 END), 0) AS open_count, \
            COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS done_count, \
            COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS snoozed_count \
-         FROM conversations c{read_join}{contact_join} WHERE {}",
+         FROM conversations c{index}{read_join}{contact_join} WHERE {}",
         statuses(View::Done),
         statuses(View::Snoozed),
         conditions.join(" AND "),

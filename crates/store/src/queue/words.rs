@@ -81,7 +81,10 @@ mod tests {
     fn phone_digits_are_runs_of_three_or_more_typed_any_way() {
         assert_eq!(phone_digits("555 01").as_deref(), Some("55501"));
         assert_eq!(phone_digits("(555) 0100").as_deref(), Some("5550100"));
-        assert_eq!(phone_digits("+1 415-555.0104").as_deref(), Some("14155550104"));
+        assert_eq!(
+            phone_digits("+1 415-555.0104").as_deref(),
+            Some("14155550104")
+        );
         assert_eq!(phone_digits("55"), None);
         assert_eq!(phone_digits("invoice 1042"), None);
     }

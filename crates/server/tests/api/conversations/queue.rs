@@ -23,7 +23,11 @@ async fn a_search_marks_the_words_it_found_in_an_escaped_snippet_and_stays_in_th
     };
     let seed = app.seed().await;
     let support = app
-        .new_conversation(&seed, "+14155550111", "<b>Refund</b> me & thanks <i>now</i>")
+        .new_conversation(
+            &seed,
+            "+14155550111",
+            "<b>Refund</b> me & thanks <i>now</i>",
+        )
         .await;
     // Ben's other inbox, which Ana is not in, has a newer refund.
     let sales = app.extra_inbox(&seed, "Sales", &[&seed.ben]).await;

@@ -112,29 +112,59 @@ async fn load(store: &Store, team: &support::Team, messages: i64) {
     let sqlite = store.backend() == Backend::Sqlite;
     // The vocabulary (letters only, the same on both databases), and the
     // draw table: a uniform bucket draws rank r with p ∝ 1/r.
-    run(store, "CREATE TABLE bench_words (rank BIGINT PRIMARY KEY, word TEXT NOT NULL)").await;
-    run(store, "CREATE TABLE bench_zipf (b BIGINT PRIMARY KEY, rank BIGINT NOT NULL)").await;
-    run(store, "CREATE TABLE bench_names (i BIGINT PRIMARY KEY, name TEXT NOT NULL)").await;
+    run(
+        store,
+        "CREATE TABLE bench_words (rank BIGINT PRIMARY KEY, word TEXT NOT NULL)",
+    )
+    .await;
+    run(
+        store,
+        "CREATE TABLE bench_zipf (b BIGINT PRIMARY KEY, rank BIGINT NOT NULL)",
+    )
+    .await;
+    run(
+        store,
+        "CREATE TABLE bench_names (i BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+    )
+    .await;
     let mut seed: u64 = 12345;
     let mut next = move || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
     let words: Vec<String> = (1..=VOCABULARY)
         .map(|rank| {
             let len = 5 + next() % 4;
-            let word: String = (0..len).map(|_| (b'a' + (next() % 26) as u8) as char).collect();
+            let word: String = (0..len)
+                .map(|_| (b'a' + (next() % 26) as u8) as char)
+                .collect();
             format!("({rank}, '{word}{}')", to_letters(rank))
         })
         .collect();
-    run(store, &format!("INSERT INTO bench_words (rank, word) VALUES {}", words.join(", "))).await;
+    run(
+        store,
+        &format!(
+            "INSERT INTO bench_words (rank, word) VALUES {}",
+            words.join(", ")
+        ),
+    )
+    .await;
     let buckets: Vec<String> = (0..BUCKETS)
         .map(|b| {
             let rank = (VOCABULARY as f64).powf(b as f64 / BUCKETS as f64).floor() as i64;
             format!("({b}, {})", rank.clamp(1, VOCABULARY))
         })
         .collect();
-    run(store, &format!("INSERT INTO bench_zipf (b, rank) VALUES {}", buckets.join(", "))).await;
+    run(
+        store,
+        &format!(
+            "INSERT INTO bench_zipf (b, rank) VALUES {}",
+            buckets.join(", ")
+        ),
+    )
+    .await;
     let (series, rand01) = if sqlite {
         (
             "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {N}) SELECT i FROM s",
@@ -144,22 +174,68 @@ async fn load(store: &Store, team: &support::Team, messages: i64) {
         ("SELECT i FROM generate_series(1, {N}) i", "random()")
     };
     let series = |n: i64| series.replace("{N}", &n.to_string());
-    let first = ["Maria", "José", "Ana", "Luis", "Carmen", "Juan", "Rosa", "Pedro", "Elena", "Jorge",
+    let first = [
+        "Maria", "José", "Ana", "Luis", "Carmen", "Juan", "Rosa", "Pedro", "Elena", "Jorge",
         "Sofia", "Miguel", "Laura", "Diego", "Lucia", "Pablo", "Marta", "Andres", "Paula", "Raul",
         "John", "Mary", "James", "Linda", "Robert", "Susan", "Michael", "Karen", "David", "Nancy",
-        "Chen", "Wei", "Amir", "Fatima", "Olga", "Ivan", "Yuki", "Kenji", "Aisha", "Omar"];
-    let last = ["Rodríguez", "García", "Martínez", "López", "González", "Pérez", "Sánchez", "Ramírez",
-        "Torres", "Flores", "Rivera", "Gómez", "Díaz", "Cruz", "Morales", "Reyes", "Ortiz", "Gutiérrez",
-        "Chávez", "Ramos", "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
-        "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "Thompson", "White", "Harris",
-        "Clark", "Lewis", "Walker"];
+        "Chen", "Wei", "Amir", "Fatima", "Olga", "Ivan", "Yuki", "Kenji", "Aisha", "Omar",
+    ];
+    let last = [
+        "Rodríguez",
+        "García",
+        "Martínez",
+        "López",
+        "González",
+        "Pérez",
+        "Sánchez",
+        "Ramírez",
+        "Torres",
+        "Flores",
+        "Rivera",
+        "Gómez",
+        "Díaz",
+        "Cruz",
+        "Morales",
+        "Reyes",
+        "Ortiz",
+        "Gutiérrez",
+        "Chávez",
+        "Ramos",
+        "Smith",
+        "Johnson",
+        "Williams",
+        "Brown",
+        "Jones",
+        "Miller",
+        "Davis",
+        "Wilson",
+        "Anderson",
+        "Taylor",
+        "Thomas",
+        "Moore",
+        "Martin",
+        "Jackson",
+        "Thompson",
+        "White",
+        "Harris",
+        "Clark",
+        "Lewis",
+        "Walker",
+    ];
     let mut names = Vec::new();
     for (i, f) in first.iter().enumerate() {
         for (j, l) in last.iter().enumerate() {
             names.push(format!("({}, '{f} {l}')", i * last.len() + j));
         }
     }
-    run(store, &format!("INSERT INTO bench_names (i, name) VALUES {}", names.join(", "))).await;
+    run(
+        store,
+        &format!(
+            "INSERT INTO bench_names (i, name) VALUES {}",
+            names.join(", ")
+        ),
+    )
+    .await;
     let n_names = first.len() * last.len();
     // A draw from 0 to n - 1: SQLite's CAST truncates, PostgreSQL's rounds.
     let pick = |n: i64| {
@@ -169,14 +245,18 @@ async fn load(store: &Store, team: &support::Team, messages: i64) {
             format!("CAST(floor({rand01} * {n}) AS BIGINT)")
         }
     };
-    run(store, &format!(
-        "INSERT INTO contacts (id, workspace_id, name, phone, created_at, updated_at) \
+    run(
+        store,
+        &format!(
+            "INSERT INTO contacts (id, workspace_id, name, phone, created_at, updated_at) \
          SELECT 'ct' || s.i, '{ws}', (SELECT name FROM bench_names WHERE i = s.pick), \
            '+1' || CAST(2000000000 + s.i * 7919 % 7999999999 AS TEXT), 0, 0 \
          FROM (SELECT i, {} AS pick FROM ({}) x) s",
-        pick(n_names as i64),
-        series(conversations)
-    )).await;
+            pick(n_names as i64),
+            series(conversations)
+        ),
+    )
+    .await;
     let pad = |col: &str| {
         if sqlite {
             format!("printf('%012d', {col})")
@@ -191,7 +271,9 @@ async fn load(store: &Store, team: &support::Team, messages: i64) {
         series(conversations)
     )).await;
     // Eight words a message, each bucket drawn per row in the inner select.
-    let draws: Vec<String> = (1..=8).map(|k| format!("{} AS b{k}", pick(BUCKETS))).collect();
+    let draws: Vec<String> = (1..=8)
+        .map(|k| format!("{} AS b{k}", pick(BUCKETS)))
+        .collect();
     let body: Vec<String> = (1..=8)
         .map(|k| {
             format!("(SELECT w.word FROM bench_zipf z JOIN bench_words w ON w.rank = z.rank WHERE z.b = s.b{k})")
@@ -201,15 +283,19 @@ async fn load(store: &Store, team: &support::Team, messages: i64) {
     let chunk = 250_000.min(messages);
     let mut done = 0;
     while done < messages {
-        run(store, &format!(
-            "INSERT INTO messages (id, conversation_id, kind, body, created_at) \
+        run(
+            store,
+            &format!(
+                "INSERT INTO messages (id, conversation_id, kind, body, created_at) \
              SELECT {}, {}, 'inbound', {body}, s.i \
              FROM (SELECT i + {done} AS i, {} FROM ({}) x) s",
-            pad("s.i"),
-            pad(&format!("((s.i - 1) % {conversations}) + 1")),
-            draws.join(", "),
-            series(chunk.min(messages - done))
-        )).await;
+                pad("s.i"),
+                pad(&format!("((s.i - 1) % {conversations}) + 1")),
+                draws.join(", "),
+                series(chunk.min(messages - done))
+            ),
+        )
+        .await;
         done += chunk;
     }
     run(store, "ANALYZE").await;
