@@ -11,6 +11,7 @@ pub mod contact;
 pub mod conversation;
 pub mod error;
 pub mod event;
+pub mod highlight;
 pub mod hours;
 pub mod ids;
 pub mod inbox;

@@ -2,7 +2,8 @@
 //! counts are cheap).
 //!
 //! A page is four queries whatever its size: the conversations (with the
-//! viewer's unread flag), then their tags, contacts and last messages by id.
+//! viewer's unread flag), then their tags, contacts and last messages by id
+//! (a search adds one: the message each conversation matched by).
 //! Badges (`badges`) are read from counter rows unless a filter narrows
 //! them below an inbox; then they are one aggregate query over the rows.
 //! Every filter is built into one SQL text with numbered binds in `sql`,
@@ -15,6 +16,7 @@ mod hits;
 mod keyset;
 mod plan;
 mod rows;
+mod search;
 mod sla;
 mod sql;
 mod words;
@@ -145,6 +147,9 @@ pub struct QueueItem {
     /// The latest message the customer saw: their own or a reply (internal
     /// notes are not shown in the queue).
     pub last_message: Option<Message>,
+    /// When the list is a search: the body of the newest message that
+    /// matched it (none when only the contact did), to show why it matched.
+    pub found: Option<String>,
 }
 
 /// The queue badges for one filter.
@@ -212,7 +217,14 @@ pub async fn list(
         (true, Some(last)) => Some(Keyset::of(filter.sort, last).encode()),
         _ => None,
     };
-    let items = hydrate(conn, rows).await?;
+    let mut items = hydrate(conn, rows).await?;
+    if search::search_text(filter).is_some() {
+        let ids: Vec<_> = items.iter().map(|i| i.conversation.id.clone()).collect();
+        let mut found = hits(conn, filter, &ids).await?;
+        for item in &mut items {
+            item.found = found.remove(&item.conversation.id);
+        }
+    }
     Ok(Page { items, next_cursor })
 }
 
@@ -292,6 +304,7 @@ async fn hydrate(conn: &mut Conn<'_>, rows: Vec<sql::ListRow>) -> Result<Vec<Que
                 contact,
                 unread,
                 last_message,
+                found: None,
             })
         })
         .collect()

@@ -22,7 +22,7 @@ pub(super) fn answer(filter: &ConversationFilter) -> bool {
         && filter.contact_owner.is_none()
         && filter.contact.is_none()
         && filter.sla.is_none()
-        && super::sql::search_text(filter).is_none()
+        && super::search::search_text(filter).is_none()
 }
 
 /// The badge query over the counter rows of the inboxes `filter` keeps;

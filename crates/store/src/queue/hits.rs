@@ -5,46 +5,50 @@ use std::collections::HashMap;
 
 use domain::ConversationId;
 
-use super::words::{fts5_query, tsquery_prefixes};
+use super::search::{self, search_text};
+use super::sql::{apply_binds, Builder, Visible};
+use super::ConversationFilter;
 use crate::events::placeholders;
-use crate::{Backend, Conn, Result};
+use crate::{Conn, Result};
 
-/// For each of `conversations` with a message matching the words of `q`
-/// (as the queue's search matches them), the newest such message's body.
-/// Conversations that matched only by their contact are not in the map.
+/// For each of `conversations` with one of the messages `filter`'s search
+/// found (the same bounded, newest-first set the list was cut from), the
+/// newest such message's body. Conversations that matched only by their
+/// contact are not in the map.
 #[tracing::instrument(skip_all, fields(conversations = conversations.len()), err(level = "debug"))]
 pub async fn hits(
     conn: &mut Conn<'_>,
+    filter: &ConversationFilter,
     conversations: &[ConversationId],
-    q: &str,
 ) -> Result<HashMap<ConversationId, String>> {
-    let words = match super::backend(conn) {
-        Backend::Sqlite => fts5_query(q),
-        Backend::Postgres => tsquery_prefixes(q),
-    };
-    let Some(words) = words.filter(|_| !conversations.is_empty()) else {
+    let Some(q) = search_text(filter).filter(|_| !conversations.is_empty()) else {
         return Ok(HashMap::new());
     };
-    let ids = placeholders(2, conversations.len());
-    let matching = match super::backend(conn) {
-        Backend::Sqlite => "messages_fts MATCH $1",
-        Backend::Postgres => "m.search @@ to_tsquery('simple', $1)",
+    let mut b = Builder::new(filter);
+    let visible = Visible::bind(&mut b, filter).on("sc");
+    let Some(found) = search::messages(
+        &mut b,
+        &q,
+        super::backend(conn),
+        &visible,
+        "m.conversation_id, m.body",
+    ) else {
+        return Ok(HashMap::new());
     };
-    let from = match super::backend(conn) {
-        Backend::Sqlite => "messages_fts JOIN messages m ON m.rowid = messages_fts.rowid",
-        Backend::Postgres => "messages m",
-    };
+    let first = b.len() + 1;
     let sql = format!(
-        "SELECT m.conversation_id, m.body FROM {from} \
-         WHERE {matching} AND m.conversation_id IN ({ids}) \
-         ORDER BY m.created_at DESC, m.id DESC"
+        "SELECT conversation_id, body FROM ({found}) found \
+         WHERE conversation_id IN ({}) ORDER BY found_at DESC",
+        placeholders(first, conversations.len())
+    );
+    let mut binds = b.into_binds();
+    binds.extend(
+        conversations
+            .iter()
+            .map(|id| super::sql::Bind::Text(id.as_str().to_string())),
     );
     let rows: Vec<(String, String)> = crate::on_backend!(conn, c => {
-        let mut query = sqlx::query_as(&sql).bind(&words);
-        for id in conversations {
-            query = query.bind(id.as_str());
-        }
-        query.fetch_all(&mut **c).await
+        apply_binds(sqlx::query_as(&sql), &binds).fetch_all(&mut **c).await
     })?;
     let mut found = HashMap::new();
     for (id, body) in rows {

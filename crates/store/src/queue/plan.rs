@@ -6,22 +6,28 @@
 //! always: it has walked the by-activity index row by row for a rare
 //! assignee, and it likes any small partial index even when a sort follows.
 //! So on SQLite the page query names its index (`INDEXED BY`) for the shapes
-//! below; other shapes (a search, one contact, a tag, a contact owner, other
-//! views) are left to the planner. The plan tests in the store's test suite
+//! below; other shapes (one contact, a tag, a contact owner, other views)
+//! are left to the planner. A search names the primary key: its matches are
+//! a bounded set of ids (`search.rs`) to look up and sort, which SQLite
+//! would otherwise test one by one while walking every conversation of the
+//! workspace in the page's order. The plan tests in the store's test suite
 //! pin every shape named here on both databases.
 
 use domain::View;
 
-use super::sql::search_text;
+use super::search::search_text;
 use super::{AssigneeFilter, ConversationFilter, Sort};
 
 /// The index SQLite must use for `filter`'s page, if the shape is one the
 /// plan tests pin. Every one named is usable whenever it is named: the
 /// partial ones are named only for the Open view, whose status list is their
-/// predicate.
+/// predicate, and the primary key only for a search, whose `c.id IN (…)`
+/// it serves.
 pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> {
+    if search_text(filter).is_some() {
+        return Some(PRIMARY_KEY);
+    }
     if filter.view != View::Open
-        || search_text(filter).is_some()
         || filter.contact.is_some()
         || filter.tag.is_some()
         || filter.contact_owner.is_some()
@@ -55,6 +61,19 @@ pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> 
         // By due time SQLite finds `conversations_list_by_due` on its own
         // (its key is the order's expression; the SLA story test pins it).
         (_, true) | (Sort::Created | Sort::Due, false) => None,
+    }
+}
+
+/// The primary key of `conversations` (its `id TEXT PRIMARY KEY`).
+const PRIMARY_KEY: &str = "sqlite_autoindex_conversations_1";
+
+/// ` INDEXED BY` the primary key for a search's badge counts on SQLite (the
+/// same reason as its page), else nothing.
+pub(super) fn counts_hint(filter: &ConversationFilter, sqlite: bool) -> String {
+    if sqlite && search_text(filter).is_some() {
+        format!(" INDEXED BY {PRIMARY_KEY}")
+    } else {
+        String::new()
     }
 }
 

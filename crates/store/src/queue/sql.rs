@@ -6,7 +6,7 @@ use domain::text::Word;
 use domain::View;
 
 use super::keyset::{order_by, Keyset};
-use super::words::{escape_like, fts5_query, tsquery_prefixes};
+use super::search::{self, search_text};
 use super::{AssigneeFilter, ConversationFilter};
 use crate::conversations::{ConversationRow, COLUMNS};
 use crate::events::placeholders;
@@ -115,6 +115,11 @@ impl Builder {
         self.bind(Bind::Text(value.to_string()))
     }
 
+    /// How many binds there are (the last placeholder's number).
+    pub(super) fn len(&self) -> usize {
+        self.binds.len()
+    }
+
     /// The binds, in placeholder order.
     pub(super) fn into_binds(self) -> Vec<Bind> {
         self.binds
@@ -167,6 +172,7 @@ pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, 
         ""
     };
     let open = statuses(View::Open);
+    let index = super::plan::counts_hint(filter, backend == Backend::Sqlite);
     let sql = format!(
         "SELECT \
            COALESCE(SUM(CASE WHEN c.status IN ({open}) AND c.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
@@ -175,7 +181,7 @@ pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, 
            COALESCE(SUM(CASE WHEN c.status IN ({open}) THEN 1 ELSE 0 END), 0) AS open_count, \
            COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS done_count, \
            COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS snoozed_count \
-         FROM conversations c{read_join}{contact_join} WHERE {}",
+         FROM conversations c{index}{read_join}{contact_join} WHERE {}",
         statuses(View::Done),
         statuses(View::Snoozed),
         conditions.join(" AND "),
@@ -222,19 +228,8 @@ fn common_conditions(
     filter: &ConversationFilter,
     backend: Backend,
 ) -> Vec<String> {
-    let mut conditions = vec!["c.workspace_id = $1".to_string()];
-    if let InboxScope::Only(ids) = &filter.scope {
-        let list: Vec<String> = ids.iter().map(|id| b.text(id.as_str())).collect();
-        // An empty scope is answered before any SQL; `IN ()` is not valid SQL.
-        conditions.push(if list.is_empty() {
-            "1 = 0".to_string()
-        } else {
-            format!("c.inbox_id IN ({})", list.join(", "))
-        });
-    }
-    if let Some(inbox) = &filter.inbox {
-        conditions.push(format!("c.inbox_id = {}", b.text(inbox.as_str())));
-    }
+    let visible = Visible::bind(b, filter);
+    let mut conditions = visible.on("c");
     if let Some(priority) = filter.priority {
         conditions.push(format!("c.priority = {}", b.text(priority.as_str())));
     }
@@ -259,9 +254,45 @@ fn common_conditions(
         conditions.push(super::sla::condition(b, sla));
     }
     if let Some(q) = search_text(filter) {
-        conditions.push(search_condition(b, &q, backend));
+        conditions.push(search::condition(b, &q, backend, &visible.on("sc")));
     }
     conditions
+}
+
+/// The workspace, the inboxes the viewer may see and the one inbox asked
+/// for, bound once and written on any alias of `conversations` (the
+/// search's subqueries stay within them too).
+pub(super) struct Visible {
+    scope: Option<Vec<String>>,
+    inbox: Option<String>,
+}
+
+impl Visible {
+    /// Binds the scope's and the inbox's ids.
+    pub(super) fn bind(b: &mut Builder, filter: &ConversationFilter) -> Self {
+        Self {
+            scope: match &filter.scope {
+                InboxScope::Only(ids) => Some(ids.iter().map(|id| b.text(id.as_str())).collect()),
+                InboxScope::All => None,
+            },
+            inbox: filter.inbox.as_ref().map(|inbox| b.text(inbox.as_str())),
+        }
+    }
+
+    /// The conditions, on the conversations aliased `alias`.
+    pub(super) fn on(&self, alias: &str) -> Vec<String> {
+        let mut conditions = vec![format!("{alias}.workspace_id = $1")];
+        match &self.scope {
+            // An empty scope is answered before any SQL; `IN ()` is not valid SQL.
+            Some(list) if list.is_empty() => conditions.push("1 = 0".to_string()),
+            Some(list) => conditions.push(format!("{alias}.inbox_id IN ({})", list.join(", "))),
+            None => {}
+        }
+        if let Some(inbox) = &self.inbox {
+            conditions.push(format!("{alias}.inbox_id = {inbox}"));
+        }
+        conditions
+    }
 }
 
 /// View, status and assignee: what the badges split by.
@@ -283,54 +314,4 @@ fn lane_conditions(b: &mut Builder, filter: &ConversationFilter) -> Vec<String> 
         None => {}
     }
     conditions
-}
-
-/// The search text without control characters (PostgreSQL refuses NUL in
-/// text), or `None` when nothing is left to search for.
-pub(super) fn search_text(filter: &ConversationFilter) -> Option<String> {
-    let q: String = filter
-        .q
-        .as_deref()?
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    let q = q.trim();
-    (!q.is_empty()).then(|| q.to_string())
-}
-
-/// Messages matching the words of `q` (full text, no time limit), or a
-/// contact whose name, email or phone contains it (case-insensitive). One
-/// `IN` over the union of both, so the planner can semi-join a small id set
-/// instead of testing every conversation against each branch.
-fn search_condition(b: &mut Builder, q: &str, backend: Backend) -> String {
-    let messages = match (backend, fts5_query(q), tsquery_prefixes(q)) {
-        (Backend::Sqlite, Some(words), _) => format!(
-            "SELECT m.conversation_id FROM messages_fts \
-             JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH {}",
-            b.text(&words)
-        ),
-        (Backend::Postgres, _, Some(words)) => format!(
-            "SELECT m.conversation_id FROM messages m \
-             WHERE m.search @@ to_tsquery('simple', {})",
-            b.text(&words)
-        ),
-        // Only punctuation: no message can match, a contact still may.
-        _ => "SELECT m.conversation_id FROM messages m WHERE 1 = 0".to_string(),
-    };
-    let like = b.text(&format!("%{}%", escape_like(q)));
-    let mut contact = vec![
-        format!("lower(ct.name) LIKE lower({like}) ESCAPE '\\'"),
-        format!("lower(ct.email) LIKE lower({like}) ESCAPE '\\'"),
-    ];
-    // Phones are stored in E.164: match the digits, however they were typed.
-    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    if !digits.is_empty() {
-        contact.push(format!("ct.phone LIKE {}", b.text(&format!("%{digits}%"))));
-    }
-    format!(
-        "c.id IN ({messages} UNION SELECT cc.id FROM conversations cc \
-         JOIN contacts ct ON ct.id = cc.contact_id \
-         WHERE cc.workspace_id = $1 AND ({}))",
-        contact.join(" OR ")
-    )
 }

@@ -1,4 +1,4 @@
-//! A search's words in each backend's full-text syntax (and for LIKE):
+//! A search's words in each backend's full-text syntax (and a phone's digits):
 //! typed text is only ever words, never an operator.
 
 /// The words of a search: runs of letters and digits, lower-cased, as
@@ -39,16 +39,16 @@ pub(super) fn tsquery_prefixes(q: &str) -> Option<String> {
     })
 }
 
-/// `%`, `_` and `\` match themselves in a LIKE pattern with `ESCAPE '\'`.
-pub(super) fn escape_like(q: &str) -> String {
-    let mut escaped = String::with_capacity(q.len());
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
+/// The digits of `q` when it looks like (part of) a phone number, typed
+/// any way: at least three digits, and nothing but digits, spaces and
+/// `+ ( ) - . /`. "(555) 01" gives `55501`; "invoice 1042" gives nothing,
+/// so a number inside a sentence is not looked for in phones.
+pub(super) fn phone_digits(q: &str) -> Option<String> {
+    let phone_like = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+()-./".contains(c));
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    (phone_like && digits.len() >= 3).then_some(digits)
 }
 
 #[cfg(test)]
@@ -78,7 +78,14 @@ mod tests {
     }
 
     #[test]
-    fn like_wildcards_in_input_match_themselves() {
-        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+    fn phone_digits_are_runs_of_three_or_more_typed_any_way() {
+        assert_eq!(phone_digits("555 01").as_deref(), Some("55501"));
+        assert_eq!(phone_digits("(555) 0100").as_deref(), Some("5550100"));
+        assert_eq!(
+            phone_digits("+1 415-555.0104").as_deref(),
+            Some("14155550104")
+        );
+        assert_eq!(phone_digits("55"), None);
+        assert_eq!(phone_digits("invoice 1042"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! The conversation list: filters, sorts, pages, unread, counts and search.
 
+mod bench;
 mod counts;
 mod due;
 mod pages;

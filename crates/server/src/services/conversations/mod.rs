@@ -24,7 +24,7 @@ pub use compose::{compose, continued, workspace_for_code, Compose, Composed, Inb
 pub use detail::{get, message, timeline, Detail, LockHolder, Viewer, PRESENCE_LEASE};
 pub use links::{add_link, remove_link, NewLink};
 pub use lock::{lock, unlock, LOCK_LEASE};
-pub use queue::{counts, list, search_hits, ContactOwner, QueueQuery};
+pub use queue::{counts, list, ContactOwner, QueueQuery};
 pub use read::mark_read;
 
 use domain::{Action, Conversation, ConversationId, EventKind, Timestamp, Trigger, UserId};

@@ -1,11 +1,7 @@
 //! The queue: the conversation list and its badge counts, within what the
 //! caller may see.
 
-use std::collections::HashMap;
-
-use domain::{
-    Action, ContactId, ConversationId, InboxId, Priority, Status, Tag, Timestamp, UserId, View,
-};
+use domain::{Action, ContactId, InboxId, Priority, Status, Tag, Timestamp, UserId, View};
 use store::queue::{
     AssigneeFilter, ConversationFilter, QueueCounts, QueueItem, SlaFilter, SlaStanding, Sort,
 };
@@ -87,34 +83,6 @@ pub async fn list(
     let mut conn = reader.conn();
     let filter = filter(&mut conn, who, query, state.clock.now()).await?;
     Ok(store::queue::list(&mut conn, &filter, limit, cursor).await?)
-}
-
-/// The message that made each conversation of `page` (a page [`list`]
-/// gave the caller) match the search `q`, newest first: what the queue
-/// shows instead of the last message, so a person sees why it matched.
-#[tracing::instrument(skip_all, fields(workspace = %who.workspace_id), err(level = "debug"))]
-pub async fn search_hits(
-    state: &AppState,
-    who: &Principal,
-    page: &[QueueItem],
-    q: &str,
-) -> Result<HashMap<ConversationId, String>, ServiceError> {
-    let mut reader = state.store.read().await?;
-    // Only conversations the caller may see: the page was listed for them,
-    // and each is checked against their scope again here.
-    let scope = access::scope(&mut reader.conn(), who).await?;
-    let ids: Vec<ConversationId> = page
-        .iter()
-        .filter(|item| {
-            item.conversation.workspace_id == who.workspace_id
-                && match &scope {
-                    store::InboxScope::All => true,
-                    store::InboxScope::Only(ids) => ids.contains(&item.conversation.inbox_id),
-                }
-        })
-        .map(|item| item.conversation.id.clone())
-        .collect();
-    Ok(store::queue::hits(&mut reader.conn(), &ids, q).await?)
 }
 
 /// The badges for the same filters, in one query (view, status and assignee

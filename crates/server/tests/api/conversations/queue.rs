@@ -12,7 +12,47 @@ on_both_backends!(
     the_queue_pages_with_a_cursor_and_counts_in_one_answer,
     an_unknown_query_value_is_a_validation_problem_naming_the_parameter,
     the_queue_lists_one_contacts_conversations_and_finds_words_by_their_start,
+    a_search_marks_the_words_it_found_in_an_escaped_snippet_and_stays_in_the_callers_inboxes,
 );
+
+async fn a_search_marks_the_words_it_found_in_an_escaped_snippet_and_stays_in_the_callers_inboxes(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let seed = app.seed().await;
+    let support = app
+        .new_conversation(
+            &seed,
+            "+14155550111",
+            "<b>Refund</b> me & thanks <i>now</i>",
+        )
+        .await;
+    // Ben's other inbox, which Ana is not in, has a newer refund.
+    let sales = app.extra_inbox(&seed, "Sales", &[&seed.ben]).await;
+    app.text_channel(&sales, "+14155550112", "A refund for the quote")
+        .await;
+    let search = |user, q: &'static str| {
+        let (app, seed) = (&app, &seed);
+        async move { get(app, seed, user, &format!("/conversations?q={q}")).await }
+    };
+
+    let found = search(&seed.ana, "refu").await;
+    assert_eq!(ids(&found), [support.as_str()], "only Support's, for Ana");
+    assert_eq!(
+        found["items"][0]["snippet"],
+        "&lt;b&gt;<mark>Refund</mark>&lt;/b&gt; me &amp; thanks &lt;i&gt;now&lt;/i&gt;"
+    );
+    assert_eq!(ids(&search(&seed.ben, "refund").await).len(), 2);
+    // Found by the contact's phone digits, typed as people do: no snippet.
+    let by_phone = search(&seed.ana, "(415)%20555-0111").await;
+    assert_eq!(ids(&by_phone), [support.as_str()]);
+    assert_eq!(by_phone["items"][0]["snippet"], Value::Null);
+    // No search, no snippet.
+    let all = search(&seed.ana, "").await;
+    assert_eq!(all["items"][0]["snippet"], Value::Null);
+}
 
 async fn the_queue_lists_one_contacts_conversations_and_finds_words_by_their_start(
     backend: Backend,

@@ -192,3 +192,111 @@ fn assert_walks_index(plan: &[String], shape: &Shape, page: &str) {
         shape.name
     );
 }
+
+/// A search reads messages through the full-text index (newest first, a
+/// bounded number), and contacts through theirs (migration 0020): never a
+/// walk over every conversation, contact or message.
+#[tokio::test]
+async fn a_search_reads_the_full_text_and_contact_indexes() {
+    for store in support::stores().await {
+        let s = seed(&store).await;
+        if store.backend() == store::Backend::Postgres {
+            // PostgreSQL plans from statistics: with a handful of rows any
+            // index of the workspace will do. Give it the shape of a real
+            // workspace: many contacts and messages, each word in few.
+            for sql in [
+                format!(
+                    "INSERT INTO contacts (id, workspace_id, name, phone, created_at, updated_at) \
+                     SELECT 'bulk' || i, '{}', 'Bulk' || i || ' Person', '+1' || (2000000000::bigint + i * 7919), 0, 0 \
+                     FROM generate_series(1, 20000) i",
+                    s.team.workspace.id
+                ),
+                format!(
+                    "INSERT INTO messages (id, conversation_id, kind, body, created_at) \
+                     SELECT '0' || i, '{}', 'note', 'filler number ' || i, 0 FROM generate_series(1, 20000) i",
+                    s.c7.id
+                ),
+                "ANALYZE".to_string(),
+            ] {
+                let mut tx = store.begin().await.unwrap();
+                if let store::Conn::Postgres(c) = tx.conn() {
+                    sqlx::query(&sql).execute(&mut *c).await.unwrap();
+                }
+                tx.commit().await.unwrap();
+            }
+        }
+        let mut filter = ConversationFilter {
+            scope: InboxScope::Only(vec![s.team.inbox.id.clone(), s.sales.id.clone()]),
+            ..s.filter(&s.team.ana.id)
+        };
+        filter.q = Some("(415) 555".into());
+        let phone = search_plan(&store, &filter).await;
+        filter.q = Some("carla invoi".into());
+        let words = search_plan(&store, &filter).await;
+        let text = format!("{}\n--\n{}", phone.join("\n"), words.join("\n"));
+        let uses = |plan: &[String], index: &str| {
+            plan.iter().any(|line| {
+                // SQLite: "SCAN messages_fts VIRTUAL TABLE INDEX 0:M…";
+                // PostgreSQL: "Bitmap Index Scan on messages_search", or
+                // newest first: "Index Scan Backward using messages_pkey".
+                line.contains(&format!("SCAN {index} VIRTUAL TABLE INDEX"))
+                    || line.contains(&format!("Index Scan on {index}"))
+                    || line.contains(&format!("using {index} on"))
+            })
+        };
+        match store.backend() {
+            store::Backend::Sqlite => {
+                assert!(uses(&words, "messages_fts"), "{text}");
+                assert!(uses(&words, "contacts_fts"), "{text}");
+                assert!(uses(&phone, "contacts_phone_fts"), "{text}");
+            }
+            store::Backend::Postgres => {
+                assert!(
+                    uses(&words, "messages_search") || uses(&words, "messages_pkey"),
+                    "{text}"
+                );
+                assert!(uses(&words, "contacts_search_words"), "{text}");
+                assert!(uses(&phone, "contacts_search_phone"), "{text}");
+            }
+        }
+        if store.backend() == store::Backend::Sqlite {
+            // The matches' ids looked up, not every conversation walked.
+            assert!(
+                words
+                    .iter()
+                    .any(|l| l.starts_with("SEARCH c USING INDEX sqlite_autoindex_conversations_1")),
+                "{text}"
+            );
+        }
+        // SQLite: "SCAN c" or "SCAN c USING [COVERING] INDEX …" reads a
+        // whole table (the full-text tables and the `found` co-routine are
+        // what is meant to be scanned); PostgreSQL: "Seq Scan".
+        let scans = |line: &String| {
+            let table = line
+                .strip_prefix("SCAN ")
+                .and_then(|rest| rest.split(' ').next());
+            matches!(table, Some("c" | "cc" | "ct" | "m" | "sc" | "i" | "rc"))
+                || line.contains("Seq Scan")
+        };
+        assert!(
+            !phone.iter().chain(&words).any(scans),
+            "a search scans a table:\n{text}"
+        );
+    }
+}
+
+/// The plan of the first page of `filter`, with sequential scans made
+/// costly on PostgreSQL (its tables are tiny here) but bitmap scans allowed:
+/// GIN indexes are read only through them.
+async fn search_plan(store: &Store, filter: &ConversationFilter) -> Vec<String> {
+    let mut tx = store.begin().await.unwrap();
+    if let store::Conn::Postgres(c) = tx.conn() {
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+    }
+    queue::explain(&mut tx.conn(), filter, 25, None)
+        .await
+        .unwrap()
+}

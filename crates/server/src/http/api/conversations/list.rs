@@ -230,12 +230,17 @@ async fn list_conversations(
 ) -> Result<Json<QueuePage>, ApiError> {
     let filters = query.filters().parse(query.sort.as_deref())?;
     let limit = limit(query.limit.as_deref())?;
+    let words = filters
+        .q
+        .as_deref()
+        .map(domain::highlight::words)
+        .unwrap_or_default();
     let page = conversations::list(&state, &who, filters, limit, query.cursor.as_deref()).await?;
     Ok(Json(QueuePage {
         items: page
             .items
             .iter()
-            .map(|item| QueueItemView::at(item, state.clock.now()))
+            .map(|item| QueueItemView::at(item, state.clock.now(), &words))
             .collect(),
         next_cursor: page.next_cursor,
     }))

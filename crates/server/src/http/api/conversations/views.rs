@@ -297,11 +297,18 @@ pub struct QueueItemView {
     /// `ok`, `soon` or `breached`; `null` when nothing is due.
     #[schema(example = "soon")]
     pub sla_state: Option<String>,
+    /// With `q=`: the newest message that matched, as HTML — the text
+    /// escaped, cut to about 160 characters around the first hit, each word
+    /// that matched inside `<mark>`. `null` when only the contact matched,
+    /// or without `q`.
+    #[schema(example = "My &lt;b&gt;Rinnai&lt;/b&gt; heater <mark>leaks</mark>")]
+    pub snippet: Option<String>,
 }
 
 impl QueueItemView {
-    /// The row at `now`.
-    pub fn at(item: &QueueItem, now: DateTime<Utc>) -> Self {
+    /// The row at `now`; with `words` (a search's), the snippet of the
+    /// message it matched by.
+    pub fn at(item: &QueueItem, now: DateTime<Utc>, words: &[String]) -> Self {
         let c = ConversationView::at(&item.conversation, now);
         Self {
             id: c.id,
@@ -318,9 +325,16 @@ impl QueueItemView {
             version: c.version,
             sla_due_at: c.sla_due_at,
             sla_state: c.sla_state,
+            snippet: item
+                .found
+                .as_deref()
+                .map(|body| domain::highlight::snippet(body, words, SNIPPET_LENGTH)),
         }
     }
 }
+
+/// How many characters of a matched message a snippet shows.
+const SNIPPET_LENGTH: usize = 160;
 
 /// A page of the queue.
 #[derive(Debug, Serialize, ToSchema)]

@@ -15,12 +15,12 @@ use crate::services::conversations;
 use crate::services::inboxes;
 use crate::services::state::AppState;
 
-mod highlight;
 mod params;
 mod row;
 mod sidebar;
 
-pub use highlight::Part;
+use domain::highlight;
+pub use domain::highlight::Part;
 pub use params::QueueParams;
 pub use row::Row;
 use row::{row, RowContext};
@@ -127,12 +127,7 @@ pub async fn queue_of_length(
         }
         page => page?,
     };
-    let search = params.search().map(str::to_string);
-    let hits = match &search {
-        Some(q) => conversations::search_hits(state, who, &page.items, q).await?,
-        None => HashMap::new(),
-    };
-    let words = search.as_deref().map(highlight::words).unwrap_or_default();
+    let words = params.search().map(highlight::words).unwrap_or_default();
     let suffix = params.query(&[]);
     let everyone = people::list(state, who).await?;
     // Admins may assign ticked rows to anyone (each inbox's rules still
@@ -178,7 +173,7 @@ pub async fn queue_of_length(
         .iter()
         .map(|item| {
             let mut row = row(item, &context);
-            if let Some(hit) = hits.get(&item.conversation.id) {
+            if let Some(hit) = &item.found {
                 row.preview = hit.clone();
                 row.preview_author = None;
             }

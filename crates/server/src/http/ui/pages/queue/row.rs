@@ -7,10 +7,10 @@ use domain::text::Word;
 use domain::{InboxId, Priority, Status, UserId, Zone};
 use store::queue::QueueItem;
 
-use super::highlight::Part;
 use crate::http::ui::format::{ago, full_time, initials, status_label};
 use crate::http::ui::simulator::display_number;
 use crate::services::access::Principal;
+use domain::highlight::Part;
 
 /// One conversation in the queue.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
-//! Search hits in the queue: text cut into parts, the words that match the
-//! search marked, for the template to wrap in `<mark>` (each part is still
-//! escaped by askama: nothing here builds HTML).
+//! Search hits: text cut into parts, the words that match the search
+//! marked, for the web app's template to wrap in `<mark>` (askama escapes
+//! each part), and the same as one HTML snippet for the API ([`snippet`]:
+//! the customer's text escaped first, then marked).
 
 /// A piece of text, and whether it is a search hit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +71,36 @@ pub fn parts(text: &str, words: &[String], max: usize) -> Vec<Part> {
     out
 }
 
+/// `text` as HTML: at most `max` characters around the first hit (as
+/// [`parts`] cuts it), escaped, each hit inside `<mark>…</mark>`. Customer
+/// text is untrusted: nothing of it is ever markup.
+pub fn snippet(text: &str, words: &[String], max: usize) -> String {
+    let mut html = String::with_capacity(text.len().min(max) + 32);
+    for part in parts(text, words, max) {
+        if part.hit {
+            html.push_str("<mark>");
+            escape_into(&mut html, &part.text);
+            html.push_str("</mark>");
+        } else {
+            escape_into(&mut html, &part.text);
+        }
+    }
+    html
+}
+
+fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +126,19 @@ mod tests {
             "The [Rinnai] water-[heater] <b>leaks</b>"
         );
         assert_eq!(shown(&parts("no match here", &w, 140)), "no match here");
+    }
+
+    #[test]
+    fn a_snippet_escapes_the_text_before_marking_the_hits() {
+        let html = snippet(
+            "<script>alert('refund')</script> & a Refund",
+            &words("refu"),
+            140,
+        );
+        assert_eq!(
+            html,
+            "&lt;script&gt;alert(&#39;<mark>refund</mark>&#39;)&lt;/script&gt; &amp; a <mark>Refund</mark>"
+        );
     }
 
     #[test]
