@@ -306,6 +306,9 @@ async fn bench_queue(args: BenchQueueArgs) -> anyhow::Result<()> {
     let report = bench::queue::queue(options).await?;
     println!("{report}");
     println!("{}", report.to_json());
+    if report.counter_drift != 0 {
+        bail!("the queue counters differ from a recount");
+    }
     Ok(())
 }
 

@@ -158,6 +158,7 @@ pub async fn queue_on(store: Store, options: &QueueOptions) -> Result<QueueRepor
                 goal_ms: figure.goal_ms,
             });
         }
+        let counter_drift = store::bulk::counter_drift(&store).await?;
         Ok::<_, BenchError>(QueueReport {
             backend: store.backend().name(),
             conversations,
@@ -171,6 +172,7 @@ pub async fn queue_on(store: Store, options: &QueueOptions) -> Result<QueueRepor
             runs: options.runs,
             figures: results,
             kept: None,
+            counter_drift,
         })
     }
     .await;

@@ -47,6 +47,8 @@ pub struct QueueReport {
     pub figures: Vec<FigureResult>,
     /// The kept database's URL (`--keep`), to pass to `--reuse`.
     pub kept: Option<String>,
+    /// Counter rows that differ from a recount after the run (0: exact).
+    pub counter_drift: i64,
 }
 
 impl QueueReport {
@@ -67,6 +69,7 @@ impl QueueReport {
             "load_seconds": self.loaded.as_ref().map(|l| round(l.seconds)),
             "db_bytes": self.db_bytes,
             "runs": self.runs,
+            "counter_drift": self.counter_drift,
             "figures": figures,
         })
         .to_string()
@@ -121,6 +124,14 @@ impl fmt::Display for QueueReport {
                 r.name, r.p50_ms, r.p99_ms, goal
             )?;
         }
+        writeln!(
+            f,
+            "counters: {}",
+            match self.counter_drift {
+                0 => "exact (agree with a recount)".to_string(),
+                n => format!("{n} rows differ from a recount"),
+            }
+        )?;
         write!(f, "{} figures miss their goal", self.missed().count())
     }
 }
@@ -145,6 +156,7 @@ mod tests {
                 goal_ms: Some(10.0),
             }],
             kept: None,
+            counter_drift: 0,
         };
         let json: Value = serde_json::from_str(&report.to_json()).unwrap_or_default();
         assert_eq!(json["figures"]["counts.agent"]["p50_ms"], 1.235);
