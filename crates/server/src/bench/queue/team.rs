@@ -46,7 +46,7 @@ pub struct Team {
 fn memberships(a: usize) -> Vec<usize> {
     let n = INBOXES.len();
     let mut of = vec![a % n, (a + 1) % n];
-    if a % 3 == 0 {
+    if a.is_multiple_of(3) {
         of.push((a + 3) % n);
     }
     of
