@@ -192,13 +192,23 @@ impl Loader {
                 c.execute("PRAGMA synchronous = NORMAL").await?;
             }
             Pooled::Postgres(c) => {
-                if self.bypass_triggers {
-                    let mut tx = sqlx::Connection::begin(&mut **c).await?;
-                    tx.execute(REFILL_COUNTERS).await?;
-                    tx.commit().await?;
-                }
                 c.execute("ANALYZE").await?;
             }
+        }
+        if self.bypass_triggers {
+            // Raw BEGIN/COMMIT like the batches' (sqlx's own transaction
+            // after those lost the refill: measured, counters left empty).
+            let pooled = &mut self.writer.conn;
+            begin(pooled, false).await?;
+            for statement in REFILL_COUNTERS {
+                if let Pooled::Postgres(c) = pooled {
+                    if let Err(e) = c.execute(statement).await {
+                        let _ = finish_tx(pooled, "ROLLBACK").await;
+                        return Err(e.into());
+                    }
+                }
+            }
+            finish_tx(pooled, "COMMIT").await?;
         }
         Ok(())
     }
@@ -316,20 +326,20 @@ async fn finish_tx(pooled: &mut Pooled, sql: &'static str) -> Result<()> {
 }
 
 /// Migration 0016's fill of the counter tables, after emptying them.
-const REFILL_COUNTERS: &str = "\
-DELETE FROM queue_counters;
-DELETE FROM read_counters;
-INSERT INTO queue_counters (inbox_id, status, assignee_key, conversations, with_inbound)
-SELECT inbox_id, status, COALESCE(assignee_id, ''), COUNT(*),
-       SUM(CASE WHEN last_inbound_at IS NULL THEN 0 ELSE 1 END)
-FROM conversations
-GROUP BY inbox_id, status, COALESCE(assignee_id, '');
-INSERT INTO read_counters (inbox_id, reader, status, assignee_key, n)
-SELECT c.inbox_id, rc.reader, c.status, COALESCE(c.assignee_id, ''), COUNT(*)
-FROM read_cursors rc JOIN conversations c ON c.id = rc.conversation_id
-WHERE rc.read_at >= c.last_inbound_at
-GROUP BY c.inbox_id, rc.reader, c.status, COALESCE(c.assignee_id, '');
-";
+const REFILL_COUNTERS: [&str; 4] = [
+    "DELETE FROM queue_counters",
+    "DELETE FROM read_counters",
+    "INSERT INTO queue_counters (inbox_id, status, assignee_key, conversations, with_inbound)
+     SELECT inbox_id, status, COALESCE(assignee_id, ''), COUNT(*),
+            SUM(CASE WHEN last_inbound_at IS NULL THEN 0 ELSE 1 END)
+     FROM conversations
+     GROUP BY inbox_id, status, COALESCE(assignee_id, '')",
+    "INSERT INTO read_counters (inbox_id, reader, status, assignee_key, n)
+     SELECT c.inbox_id, rc.reader, c.status, COALESCE(c.assignee_id, ''), COUNT(*)
+     FROM read_cursors rc JOIN conversations c ON c.id = rc.conversation_id
+     WHERE rc.read_at >= c.last_inbound_at
+     GROUP BY c.inbox_id, rc.reader, c.status, COALESCE(c.assignee_id, '')",
+];
 
 /// The size of the database in bytes (SQLite: the file and its log).
 pub async fn database_bytes(store: &Store) -> Result<i64> {

@@ -18,7 +18,8 @@ use super::words::{contact_name, contact_phone, Words};
 use crate::bench::BenchError;
 use crate::services::state::AppState;
 
-/// Conversations per transaction.
+/// Most conversations per transaction (a small load still makes several,
+/// so that tests go through more than one).
 const BATCH: usize = 5_000;
 /// Tags, commonest first.
 pub const TAGS: [&str; 10] = [
@@ -62,9 +63,10 @@ pub async fn load(
     let mut gen = Generator::new(state, team, conversations, messages);
     let mut loader = Loader::start(&state.store).await?;
     let mut loaded = Loaded::default();
+    let batch_size = (conversations / 4).clamp(1, BATCH);
     let mut next = 0;
     while next < conversations {
-        let end = (next + BATCH).min(conversations);
+        let end = (next + batch_size).min(conversations);
         let batch = gen.batch(next..end);
         loaded.conversations += batch.conversations.len();
         loaded.messages += batch.messages.len();
@@ -72,7 +74,7 @@ pub async fn load(
         loaded.contacts += batch.contacts.len();
         loader.write(&batch).await?;
         next = end;
-        if next % (BATCH * 20) == 0 {
+        if next % 100_000 == 0 {
             tracing::info!(conversations = next, "loaded");
         }
     }
