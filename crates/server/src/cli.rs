@@ -48,6 +48,37 @@ enum BenchCommand {
     /// each acknowledged one is stored exactly once. The last line printed is
     /// the result as JSON.
     Ingest(BenchIngestArgs),
+    /// Load a large realistic dataset (or reuse one), then time every list
+    /// view, the counts, the sidebar, search and a few actions over the API.
+    /// The last line printed is the result as JSON.
+    Queue(BenchQueueArgs),
+}
+
+#[derive(Debug, Args)]
+struct BenchQueueArgs {
+    /// Conversations to load.
+    #[arg(long, default_value_t = 100_000)]
+    conversations: usize,
+    /// Messages to load in all (each conversation gets 1 to twice the average).
+    #[arg(long, default_value_t = 1_000_000)]
+    messages: usize,
+    /// A database for the bench alone: empty, or loaded by an earlier run
+    /// (with --reuse). For PostgreSQL, create a scratch database first
+    /// [default: a new SQLite file in a temporary directory, removed afterwards].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+    /// Time the database at --database-url as an earlier run loaded it.
+    #[arg(long)]
+    reuse: bool,
+    /// Keep the temporary SQLite database and print its URL, for --reuse.
+    #[arg(long)]
+    keep: bool,
+    /// Timed calls per figure (after 3 warm-up calls).
+    #[arg(long, default_value_t = 30)]
+    runs: usize,
+    /// Log filter while the bench runs.
+    #[arg(long, default_value = "warn")]
+    log: String,
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +182,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => load_demo(Settings::load(config, &args.overrides())?).await,
         Command::Bench(BenchCommand::Ingest(args)) => bench_ingest(args).await,
+        Command::Bench(BenchCommand::Queue(args)) => bench_queue(args).await,
         Command::Openapi => {
             println!(
                 "{}",
@@ -256,6 +288,26 @@ async fn bench_ingest(args: BenchIngestArgs) -> anyhow::Result<()> {
             report.lost,
             report.duplicated
         );
+    }
+    Ok(())
+}
+
+/// Like `bench ingest`, ignores the configuration on purpose.
+async fn bench_queue(args: BenchQueueArgs) -> anyhow::Result<()> {
+    telemetry::init(&args.log)?;
+    let options = bench::queue::QueueOptions {
+        conversations: args.conversations,
+        messages: args.messages,
+        database_url: args.database_url,
+        reuse: args.reuse,
+        keep: args.keep,
+        runs: args.runs,
+    };
+    let report = bench::queue::queue(options).await?;
+    println!("{report}");
+    println!("{}", report.to_json());
+    if report.counter_drift != 0 {
+        bail!("the queue counters differ from a recount");
     }
     Ok(())
 }

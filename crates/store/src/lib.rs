@@ -6,6 +6,7 @@
 //! change to a conversation appends its event in that same transaction.
 
 pub mod assignment;
+pub mod bulk;
 pub mod canned;
 pub mod channels;
 mod conn;

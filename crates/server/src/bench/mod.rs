@@ -6,9 +6,13 @@
 //! webhooks over loopback HTTP from C concurrent connections, as Twilio
 //! would. Afterwards it reads every conversation back from the database and
 //! checks that each acknowledged `MessageSid` is stored exactly once.
+//!
+//! `switchboard bench queue` ([`queue`]) times the queue's reads and a few
+//! actions over a large loaded database.
 
 mod load;
 mod notify;
+pub mod queue;
 mod verify;
 
 use std::fmt;
@@ -151,6 +155,9 @@ pub enum BenchError {
     /// A service refused the setup.
     #[error("cannot set up the bench data")]
     Setup(#[from] ServiceError),
+    /// A call to the API failed or answered an error.
+    #[error("API call failed: {0}")]
+    Http(String),
 }
 
 /// Runs the bench on the database the options name (a new SQLite file by

@@ -10,6 +10,7 @@ mod helpers;
 
 mod accounts;
 mod assignment;
+mod bench_queue;
 mod canned;
 mod cli;
 mod contacts;
