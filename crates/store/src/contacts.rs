@@ -151,6 +151,36 @@ pub async fn by_phone(
     row.map(contact_from_row).transpose()
 }
 
+/// The workspace's contacts with any of these numbers (simulated ones, or
+/// real ones), in one query: what [`by_phone`] gives for each. Numbers
+/// nobody has are simply missing.
+#[tracing::instrument(skip_all, fields(workspace_id = %workspace, phones = phones.len()), err(level = "debug"))]
+pub async fn by_phones(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+    phones: &[&PhoneNumber],
+    simulated: bool,
+) -> Result<Vec<Contact>> {
+    if phones.is_empty() {
+        return Ok(Vec::new());
+    }
+    let phones = crate::events::padded(phones);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM contacts WHERE workspace_id = $1 AND simulated = $2 AND phone IN ({})",
+        crate::events::placeholders(3, phones.len())
+    );
+    let rows = crate::on_backend!(conn, c => {
+        let mut query = sqlx::query_as::<_, ContactRow>(&sql)
+            .bind(workspace.as_str())
+            .bind(simulated);
+        for phone in &phones {
+            query = query.bind(phone.as_str());
+        }
+        query.fetch_all(&mut **c).await
+    })?;
+    rows.into_iter().map(contact_from_row).collect()
+}
+
 /// The workspace's contact with this address, in any case (who an inbound
 /// email is from). Served by the `contacts_email` index on `lower(email)`.
 #[tracing::instrument(skip_all, fields(workspace_id = %workspace), err(level = "debug"))]

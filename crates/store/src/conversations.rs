@@ -9,13 +9,16 @@ use std::collections::HashMap;
 use domain::event::NewEvent;
 use domain::text::Word;
 use domain::{
-    ContactId, Conversation, ConversationId, Event, EventKind, Id, InboxId, Priority, SlaClock,
-    Status, Tag, Timestamp, UserId, WorkspaceId,
+    Conversation, ConversationId, Event, EventKind, Id, InboxId, Priority, SlaClock, Status, Tag,
+    Timestamp, UserId, WorkspaceId,
 };
 
-use crate::events::{append, placeholders};
+use crate::events::{append, padded, placeholders};
 use crate::time::{from_millis, from_millis_opt, to_millis, to_millis_opt};
 use crate::{Conn, Result, StoreError, Tx};
+
+mod threading;
+pub use threading::{active_for_contacts, find_active, latest};
 
 /// The columns [`ConversationRow`] reads, for queries in other modules.
 pub(crate) const COLUMNS: &str = "c.id, c.workspace_id, c.inbox_id, c.channel_id, c.contact_id, \
@@ -90,14 +93,15 @@ pub(crate) async fn hydrate(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    let ids = padded(&rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>());
     let sql = format!(
         "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN ({})",
-        placeholders(1, rows.len())
+        placeholders(1, ids.len())
     );
     let pairs: Vec<(String, String)> = crate::on_backend!(conn, c => {
         let mut query = sqlx::query_as(&sql);
-        for row in &rows {
-            query = query.bind(row.id.as_str());
+        for id in &ids {
+            query = query.bind(*id);
         }
         query.fetch_all(&mut **c).await
     })?;
@@ -234,41 +238,6 @@ pub async fn follow_up(conn: &mut Conn<'_>, id: &ConversationId) -> Result<Optio
         .await?
         .into_iter()
         .next())
-}
-
-/// The contact's conversation in this inbox that is not closed, if any
-/// (there is at most one): where an inbound message goes.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err(level = "debug"))]
-pub async fn find_active(
-    conn: &mut Conn<'_>,
-    inbox: &InboxId,
-    contact: &ContactId,
-) -> Result<Option<Conversation>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations c \
-         WHERE c.inbox_id = $1 AND c.contact_id = $2 AND c.status <> 'closed'"
-    );
-    let binds = [Bind::Text(inbox.as_str()), Bind::Text(contact.as_str())];
-    Ok(fetch(conn, &sql, &binds).await?.into_iter().next())
-}
-
-/// The contact's most recent conversation in the inbox, whatever its status:
-/// the lifecycle decides whether an inbound message reopens it or, when it is
-/// closed, starts a new one that points back at it.
-#[tracing::instrument(skip_all, fields(inbox_id = %inbox, contact_id = %contact), err(level = "debug"))]
-pub async fn latest(
-    conn: &mut Conn<'_>,
-    inbox: &InboxId,
-    contact: &ContactId,
-) -> Result<Option<Conversation>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations c \
-         WHERE c.inbox_id = $1 AND c.contact_id = $2 \
-         ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, c.created_at DESC, c.id DESC \
-         LIMIT 1"
-    );
-    let binds = [Bind::Text(inbox.as_str()), Bind::Text(contact.as_str())];
-    Ok(fetch(conn, &sql, &binds).await?.into_iter().next())
 }
 
 /// The conversations `user` is assigned that are not closed, in `inbox` or,

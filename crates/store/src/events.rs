@@ -55,6 +55,18 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `items` repeated at the end up to the next power of two: an `IN (…)` list
+/// of that length. A batch's lookups then use one of a few statement texts
+/// (1, 2, 4, … 256 binds), which stay prepared in each connection's cache,
+/// instead of one per batch size, which would push the others out.
+pub(crate) fn padded<T: Copy>(items: &[T]) -> Vec<T> {
+    let mut padded = items.to_vec();
+    if let Some(&last) = items.last() {
+        padded.resize(items.len().next_power_of_two(), last);
+    }
+    padded
+}
+
 /// Appends one event and returns it with its sequence number.
 ///
 /// Changes to a conversation do not call this directly: they go through the

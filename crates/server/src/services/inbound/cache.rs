@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 use domain::{Contact, ContactId, Conversation, Inbox, InboxId, PhoneNumber, WorkspaceId};
 use store::StoreError;
 
+use super::InboundSms;
+
 /// How long anything is remembered.
 const MAX_AGE: Duration = Duration::from_secs(2);
 /// Past this many entries the cache starts again (bounds memory).
@@ -98,6 +100,63 @@ impl Lookups {
         self.conversations
             .get(&(inbox.clone(), contact.clone()))
             .cloned()
+    }
+
+    /// Reads, in one query each, the contacts of every sender of `texts` not
+    /// remembered yet and their conversations that are not closed, so that
+    /// [`Writer::add`](super::write::Writer::add) finds them here. When texts
+    /// come from many different people (each writes rarely), the cache alone
+    /// misses nearly every time, and one round trip per lookup per text
+    /// bounded ingest. A sender with only closed conversations (or none) is
+    /// still read on its own: the lifecycle needs the latest one.
+    pub(crate) async fn prefetch<'a>(
+        &mut self,
+        tx: &mut store::Tx<'_>,
+        texts: impl Iterator<Item = &'a InboundSms>,
+    ) -> Result<(), StoreError> {
+        // Senders to read, per inbox and kind of contact (simulated or real).
+        let mut wanted: HashMap<(InboxId, bool), Vec<&PhoneNumber>> = HashMap::new();
+        for sms in texts {
+            let simulated = crate::services::providers::simulated(&sms.channel);
+            let inbox = self.inbox(tx, &sms.channel.inbox_id).await?;
+            let phones = wanted.entry((inbox.id.clone(), simulated)).or_default();
+            if self
+                .contact(&inbox.workspace_id, &sms.from, simulated)
+                .is_none()
+                && !phones.contains(&&sms.from)
+            {
+                phones.push(&sms.from);
+            }
+        }
+        for ((inbox_id, simulated), phones) in wanted {
+            if phones.is_empty() {
+                continue;
+            }
+            let workspace = self.inbox(tx, &inbox_id).await?.workspace_id;
+            let contacts =
+                store::contacts::by_phones(&mut tx.conn(), &workspace, &phones, simulated).await?;
+            let ids: Vec<&ContactId> = contacts.iter().map(|c| &c.id).collect();
+            let conversations =
+                store::conversations::active_for_contacts(&mut tx.conn(), &inbox_id, &ids).await?;
+            for conversation in conversations {
+                self.conversations.insert(
+                    (
+                        conversation.inbox_id.clone(),
+                        conversation.contact_id.clone(),
+                    ),
+                    conversation,
+                );
+            }
+            for contact in contacts {
+                if let Some(phone) = &contact.phone {
+                    self.contacts.insert(
+                        (contact.workspace_id.clone(), phone.clone(), simulated),
+                        contact,
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Remembers a contact and their conversation as this transaction left them.

@@ -248,6 +248,11 @@ async fn write_together(
     let together = async {
         let mut tx = held.writer(state).await?.begin().await?;
         let mut writer = Writer::new(state.clock.now(), careful);
+        if !careful {
+            lookups
+                .prefetch(&mut tx, batch.iter().map(|(sms, _)| sms))
+                .await?;
+        }
         for (sms, _) in batch {
             writer.add(&mut tx, sms, lookups).await?;
         }

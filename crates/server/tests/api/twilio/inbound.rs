@@ -180,6 +180,46 @@ async fn texts_from_one_customer_share_one_conversation(backend: Backend) {
     assert_eq!(bodies, ["First", "Second"]);
 }
 
+/// A burst from several customers at once is written in batches whose
+/// senders are read together: each text still lands in its customer's
+/// conversation, a customer whose conversation was closed starts a new one,
+/// and a first text makes one contact however many follow it at once.
+async fn a_burst_from_many_customers_threads_each_text_to_its_customer(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let (open, closed, new) = ("+14155550101", "+14155550102", "+14155550103");
+    s.text(open, "Hello").await;
+    s.text(closed, "Hello").await;
+    let first_open = s.conversation_of(open).await;
+    let first_closed = s.conversation_of(closed).await;
+    let path = format!("/conversations/{first_closed}/status");
+    let answer = s
+        .app
+        .api(
+            &s.seed,
+            reqwest::Method::POST,
+            &path,
+            Some(&s.seed.admin),
+            Some(serde_json::json!({ "status": "closed" })),
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+
+    let texts: Vec<(&str, String)> = (0..10)
+        .flat_map(|i| [open, closed, new].map(|from| (from, format!("Text {i}"))))
+        .collect();
+    futures_util::future::join_all(texts.iter().map(|(from, body)| s.text(from, body))).await;
+
+    assert_eq!(s.conversation_of(open).await, first_open);
+    assert_eq!(s.messages(&first_open).await.len(), 11);
+    let reopened = s.conversation_of(closed).await;
+    assert_ne!(reopened, first_closed, "a closed conversation stays closed");
+    assert_eq!(s.messages(&reopened).await.len(), 10);
+    assert_eq!(s.messages(&s.conversation_of(new).await).await.len(), 10);
+    assert_eq!(s.contact(new).await["phone"], new);
+}
+
 pub(super) async fn assert_nothing_stored(s: &super::Story, sid: &str) {
     let mut reader = s.app.store.read().await.unwrap();
     let found = store::messages::by_provider_id(&mut reader.conn(), &s.channel.id, sid)
@@ -202,4 +242,5 @@ on_both_backends!(
     an_mms_with_three_media_items_is_stored_with_all_three_attachments,
     a_retried_webhook_is_stored_once,
     texts_from_one_customer_share_one_conversation,
+    a_burst_from_many_customers_threads_each_text_to_its_customer,
 );
