@@ -1,16 +1,14 @@
 //! What a job is: one variant per kind of background work, stored as JSON
-//! tagged with its kind, and what a failed run says about trying again.
-
-use std::time::Duration;
+//! tagged with its kind (why a run failed is in `failure`).
 
 use domain::{ConversationId, InboxId, MessageId, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use store::jobs::NewJob;
 
-use super::Attempt;
+use super::{Attempt, JobError};
 use crate::services::notifications::Notice;
 use crate::services::state::AppState;
-use crate::services::{self, notifications, ServiceError};
+use crate::services::{self, notifications};
 
 /// A unit of background work. The `kind` tag is also the `jobs.kind`
 /// column, for SQL filters and the admins' list.
@@ -131,53 +129,6 @@ pub enum Job {
         /// When the customer's message came in.
         inbound_at: domain::Timestamp,
     },
-}
-
-/// Why a run did not finish the job.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobError {
-    /// Worth trying again: after `after` when the other side said so
-    /// (`Retry-After`), else after the worker's backoff.
-    Retry {
-        /// How long to wait, when known.
-        after: Option<Duration>,
-        /// What went wrong, for the admins' list.
-        reason: String,
-    },
-    /// Will never succeed (a refusal, a malformed job): given up at once.
-    Fail(String),
-}
-
-impl JobError {
-    /// A failure worth retrying after the usual backoff.
-    pub fn retry(reason: impl Into<String>) -> Self {
-        Self::Retry {
-            after: None,
-            reason: reason.into(),
-        }
-    }
-}
-
-/// A use case's refusal (invalid, denied, not found, conflict) is final;
-/// an outage or our own failure is retried.
-impl From<ServiceError> for JobError {
-    fn from(error: ServiceError) -> Self {
-        let reason = error.to_string();
-        match error.kind() {
-            services::ErrorKind::RateLimited(wait) => Self::Retry {
-                after: Some(wait),
-                reason,
-            },
-            _ if error.is_retryable() => Self::retry(reason),
-            _ => Self::Fail(reason),
-        }
-    }
-}
-
-impl From<store::StoreError> for JobError {
-    fn from(error: store::StoreError) -> Self {
-        ServiceError::from(error).into()
-    }
 }
 
 impl Job {
@@ -343,6 +294,7 @@ impl Job {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::services::ServiceError;
 
     fn stored(kind: &str, payload: serde_json::Value) -> store::jobs::Job {
         let now = chrono::Utc::now();

@@ -11,6 +11,7 @@
 
 mod deliver;
 mod email;
+mod failure;
 mod kind;
 mod notify;
 mod webhook;
@@ -19,7 +20,8 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-pub use kind::{Job, JobError};
+pub use failure::JobError;
+pub use kind::Job;
 
 use crate::services::state::AppState;
 use crate::services::{self, ServiceError};
