@@ -7,28 +7,20 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::browser::{app_and_browser, customer_texts};
+use crate::helpers::{Seed, TestApp};
 
 #[tokio::test]
 async fn overdue_rows_are_red_and_rows_due_soon_amber_at_both_sizes() {
     let Some((app, seed, browser)) = app_and_browser().await else {
         return;
     };
-    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
-    let path = format!("/inboxes/{}", seed.inbox_id);
-    let saved = app
-        .api(&seed, Method::PATCH, &path, Some(&seed.admin), Some(sla))
-        .await;
-    assert_eq!(saved.status(), 200);
-
-    // Maria writes first, Omar 40 minutes later, Lena 80 minutes later.
-    let start = app.state.clock.now();
-    customer_texts(&app, &seed, "+14155550191", "Maria: my order?").await;
-    app.travel_to(start + Duration::minutes(40));
-    customer_texts(&app, &seed, "+14155550192", "Omar: refund?").await;
-    app.travel_to(start + Duration::minutes(80));
-    customer_texts(&app, &seed, "+14155550193", "Lena: hello").await;
-    app.settle_jobs().await;
     // Now Maria is overdue (20 minutes late), Omar due in 20 minutes, Lena in an hour.
+    maria_omar_and_lena_wait(
+        &app,
+        &seed,
+        ["+14155550191", "+14155550192", "+14155550193"],
+    )
+    .await;
 
     browser.sign_in_as(&app, &seed.ana.id).await;
     let queue = format!("{}/w/{}?sort=due", app.address, seed.workspace_id);
@@ -201,20 +193,13 @@ async fn the_breaching_soon_filter_keeps_rows_due_soon_or_overdue_at_both_sizes(
     let Some((app, seed, browser)) = app_and_browser().await else {
         return;
     };
-    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
-    let path = format!("/inboxes/{}", seed.inbox_id);
-    let saved = app
-        .api(&seed, Method::PATCH, &path, Some(&seed.admin), Some(sla))
-        .await;
-    assert_eq!(saved.status(), 200);
-    let start = app.state.clock.now();
-    customer_texts(&app, &seed, "+14155550196", "Maria: my order?").await;
-    app.travel_to(start + Duration::minutes(40));
-    customer_texts(&app, &seed, "+14155550197", "Omar: refund?").await;
-    app.travel_to(start + Duration::minutes(80));
-    customer_texts(&app, &seed, "+14155550198", "Lena: hello").await;
-    app.settle_jobs().await;
     // Maria is overdue, Omar due in 20 minutes, Lena in an hour.
+    maria_omar_and_lena_wait(
+        &app,
+        &seed,
+        ["+14155550196", "+14155550197", "+14155550198"],
+    )
+    .await;
 
     browser.sign_in_as(&app, &seed.ana.id).await;
     let queue = format!("{}/w/{}", app.address, seed.workspace_id);
@@ -255,4 +240,21 @@ async fn the_breaching_soon_filter_keeps_rows_due_soon_or_overdue_at_both_sizes(
             .await;
     }
     browser.client.clone().close().await.unwrap();
+}
+
+/// A first-response target of an hour; Maria writes (from `phones[0]`),
+/// Omar 40 minutes later, Lena 80 minutes later, and the clock stays there:
+/// Maria is 20 minutes overdue, Omar due in 20 minutes, Lena in an hour.
+async fn maria_omar_and_lena_wait(app: &TestApp, seed: &Seed, phones: [&str; 3]) {
+    let sla = json!({ "sla": { "normal": { "first_response_mins": 60 } } });
+    assert_eq!(app.patch_support_inbox(seed, sla).await.status(), 200);
+    let start = app.state.clock.now();
+    let texts = ["Maria: my order?", "Omar: refund?", "Lena: hello"];
+    for (minutes, (phone, text)) in [0, 40, 80].into_iter().zip(phones.iter().zip(texts)) {
+        if minutes > 0 {
+            app.travel_to(start + Duration::minutes(minutes));
+        }
+        customer_texts(app, seed, phone, text).await;
+    }
+    app.settle_jobs().await;
 }
