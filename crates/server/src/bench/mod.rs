@@ -160,22 +160,25 @@ pub enum BenchError {
     Http(String),
 }
 
+/// The database a bench runs on: `url` when given, else a new SQLite file
+/// named `file` in a directory of its own, returned to be removed afterwards.
+pub(crate) fn database(
+    url: Option<&str>,
+    file: &str,
+) -> Result<(String, Option<std::path::PathBuf>), BenchError> {
+    if let Some(url) = url {
+        return Ok((url.to_string(), None));
+    }
+    let dir = std::env::temp_dir().join(format!("switchboard-bench-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).map_err(BenchError::TempDir)?;
+    Ok((format!("sqlite://{}", dir.join(file).display()), Some(dir)))
+}
+
 /// Runs the bench on the database the options name (a new SQLite file by
 /// default, removed afterwards).
 pub async fn ingest(options: IngestOptions) -> Result<IngestReport, BenchError> {
     check(&options)?;
-    let (url, temp_dir) = match &options.database_url {
-        Some(url) => (url.clone(), None),
-        None => {
-            let dir =
-                std::env::temp_dir().join(format!("switchboard-bench-{}", uuid::Uuid::now_v7()));
-            std::fs::create_dir_all(&dir).map_err(BenchError::TempDir)?;
-            (
-                format!("sqlite://{}", dir.join("bench.db").display()),
-                Some(dir),
-            )
-        }
-    };
+    let (url, temp_dir) = database(options.database_url.as_deref(), "bench.db")?;
     let store = Store::connect(&url).await?;
     let report = ingest_on(store, &options).await;
     if let Some(dir) = temp_dir {

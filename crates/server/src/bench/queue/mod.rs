@@ -63,18 +63,7 @@ impl Default for QueueOptions {
 /// Runs the bench on the database the options name.
 pub async fn queue(options: QueueOptions) -> Result<QueueReport, BenchError> {
     check(&options)?;
-    let (url, temp_dir) = match &options.database_url {
-        Some(url) => (url.clone(), None),
-        None => {
-            let dir =
-                std::env::temp_dir().join(format!("switchboard-bench-{}", uuid::Uuid::now_v7()));
-            std::fs::create_dir_all(&dir).map_err(BenchError::TempDir)?;
-            (
-                format!("sqlite://{}", dir.join("queue.db").display()),
-                Some(dir),
-            )
-        }
-    };
+    let (url, temp_dir) = super::database(options.database_url.as_deref(), "queue.db")?;
     let store = Store::connect(&url).await?;
     let mut report = queue_on(store.clone(), &options).await;
     store.close().await;
