@@ -6,12 +6,15 @@
 //! always: it has walked the by-activity index row by row for a rare
 //! assignee, and it likes any small partial index even when a sort follows.
 //! So on SQLite the page query names its index (`INDEXED BY`) for the shapes
-//! below; other shapes (one contact, a tag, a contact owner, other views)
-//! are left to the planner. A search names the primary key: its matches are
-//! a bounded set of ids (`search.rs`) to look up and sort, which SQLite
-//! would otherwise test one by one while walking every conversation of the
-//! workspace in the page's order. The plan tests in the store's test suite
-//! pin every shape named here on both databases.
+//! below: the Open view's, any view by creation (migration 0021), the
+//! Snoozed view's own partial index (0021), and one contact's or a contact
+//! owner's conversations by contact; other shapes (a tag, the Done view) are
+//! left to the planner, which walks the by-activity index for them. A search
+//! names the primary key: its matches are a bounded set of ids (`search.rs`)
+//! to look up and sort, which SQLite would otherwise test one by one while
+//! walking every conversation of the workspace in the page's order. The plan
+//! tests in the store's test suite pin every shape named here on both
+//! databases.
 
 use domain::View;
 
@@ -20,24 +23,45 @@ use super::{AssigneeFilter, ConversationFilter, Sort};
 
 /// The index SQLite must use for `filter`'s page, if the shape is one the
 /// plan tests pin. Every one named is usable whenever it is named: the
-/// partial ones are named only for the Open view, whose status list is their
-/// predicate, and the primary key only for a search, whose `c.id IN (…)`
-/// it serves.
+/// partial ones are named only for the view whose status list is their
+/// predicate, the primary key only for a search, whose `c.id IN (…)` it
+/// serves, and the by-contact one only with a contact condition.
 pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> {
     if search_text(filter).is_some() {
         return Some(PRIMARY_KEY);
     }
-    if filter.view != View::Open
-        || filter.contact.is_some()
-        || filter.tag.is_some()
-        || filter.contact_owner.is_some()
-    {
+    // One contact's conversations, or those of the contacts someone owns
+    // (`c.contact_id IN (…)`): a few per contact, looked up and sorted.
+    // SQLite would rather walk the page's order over the whole workspace,
+    // closed conversations included, testing each row.
+    if filter.contact.is_some() || filter.contact_owner.is_some() {
+        return Some("conversations_by_contact");
+    }
+    if filter.tag.is_some() {
         return None;
     }
     let one_assignee = matches!(
         filter.assignee,
         Some(AssigneeFilter::Me | AssigneeFilter::Nobody | AssigneeFilter::User(_))
     );
+    match filter.view {
+        View::Open => open_index(filter, one_assignee),
+        // Newest created first in any view: the whole workspace's index
+        // (its key never changes), skipping the other views' rows.
+        _ if filter.sort == Sort::Created && filter.sla.is_none() => {
+            Some("conversations_list_by_created")
+        }
+        // Snoozed conversations only, each segment skipping the others'.
+        View::Snoozed if filter.sort == Sort::LastActivity && filter.sla.is_none() => {
+            Some("conversations_snoozed_by_activity")
+        }
+        _ => None,
+    }
+}
+
+/// The index of an Open-view page (its partial indexes' predicate is the
+/// view's status list).
+fn open_index(filter: &ConversationFilter, one_assignee: bool) -> Option<&'static str> {
     // Due soon or overdue: a range of the by-due index (only due times up
     // to the widest "soon" window can match), in due order already; in any
     // other order the few rows of the range are sorted.
@@ -56,11 +80,12 @@ pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> 
         (Sort::LastActivity, false) => Some("conversations_list_by_activity"),
         (Sort::Waiting, false) => Some("conversations_open_by_waiting"),
         (Sort::Priority, false) => Some("conversations_open_by_priority"),
+        (Sort::Created, false) => Some("conversations_list_by_created"),
         // One person's open conversations in another order: few enough to
         // sort, and the planner picks between their index and the order's.
         // By due time SQLite finds `conversations_list_by_due` on its own
         // (its key is the order's expression; the SLA story test pins it).
-        (_, true) | (Sort::Created | Sort::Due, false) => None,
+        (_, true) | (Sort::Due, false) => None,
     }
 }
 

@@ -82,8 +82,6 @@ const READ_JOIN: &str = " JOIN inboxes i ON i.id = c.inbox_id \
      LEFT JOIN read_cursors rc ON rc.conversation_id = c.id \
      AND rc.reader = CASE WHEN i.unread_mode = 'shared' THEN '*' ELSE $2 END";
 
-const CONTACT_JOIN: &str = " JOIN contacts ct ON ct.id = c.contact_id";
-
 /// Unread: the customer wrote after the cursor (or there is no cursor yet).
 const UNREAD: &str =
     "(c.last_inbound_at IS NOT NULL AND (rc.read_at IS NULL OR c.last_inbound_at > rc.read_at))";
@@ -141,15 +139,10 @@ pub(super) fn list(
         conditions.push(after.condition(&mut b));
     }
     let limit = b.bind(Bind::Int(i64::from(fetch)));
-    let contact_join = if needs_contact(filter) {
-        CONTACT_JOIN
-    } else {
-        ""
-    };
     let index = super::plan::hint(filter, backend == Backend::Sqlite);
     let sql = format!(
         "SELECT {COLUMNS}, c.priority_rank, c.last_message_id, CASE WHEN {UNREAD} THEN TRUE ELSE FALSE END AS unread \
-         FROM conversations c{index}{READ_JOIN}{contact_join} WHERE {} ORDER BY {} LIMIT {limit}",
+         FROM conversations c{index}{READ_JOIN} WHERE {} ORDER BY {} LIMIT {limit}",
         conditions.join(" AND "),
         order_by(filter.sort),
     );
@@ -166,11 +159,6 @@ pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, 
     } else {
         ""
     };
-    let contact_join = if needs_contact(filter) {
-        CONTACT_JOIN
-    } else {
-        ""
-    };
     let open = statuses(View::Open);
     let index = super::plan::counts_hint(filter, backend == Backend::Sqlite);
     let sql = format!(
@@ -181,7 +169,7 @@ pub(super) fn counts(filter: &ConversationFilter, backend: Backend) -> (String, 
            COALESCE(SUM(CASE WHEN c.status IN ({open}) THEN 1 ELSE 0 END), 0) AS open_count, \
            COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS done_count, \
            COALESCE(SUM(CASE WHEN c.status IN ({}) THEN 1 ELSE 0 END), 0) AS snoozed_count \
-         FROM conversations c{index}{read_join}{contact_join} WHERE {}",
+         FROM conversations c{index}{read_join} WHERE {}",
         statuses(View::Done),
         statuses(View::Snoozed),
         conditions.join(" AND "),
@@ -205,10 +193,6 @@ pub(super) fn inbox_counts(n: usize) -> String {
         statuses(View::Open),
         placeholders(3, n),
     )
-}
-
-fn needs_contact(filter: &ConversationFilter) -> bool {
-    filter.contact_owner.is_some()
 }
 
 /// The view's statuses as SQL literals. They come from the domain's fixed
@@ -245,7 +229,13 @@ fn common_conditions(
         None => {}
     }
     if let Some(owner) = &filter.contact_owner {
-        conditions.push(format!("ct.owner_id = {}", b.text(owner.as_str())));
+        // The owner's contacts first (`contacts_owner`), then their
+        // conversations by contact: the work is the owner's book, not the
+        // workspace walked in the page's order testing each contact.
+        conditions.push(format!(
+            "c.contact_id IN (SELECT o.id FROM contacts o WHERE o.workspace_id = $1 AND o.owner_id = {})",
+            b.text(owner.as_str())
+        ));
     }
     if let Some(contact) = &filter.contact {
         conditions.push(format!("c.contact_id = {}", b.text(contact.as_str())));
