@@ -14,9 +14,13 @@
 //! - a contact is used for its id only (a keyword text always reads it fresh),
 //!   and every entry is forgotten after [`MAX_AGE`], so a number moved to
 //!   another contact is seen within that time;
-//! - a failed transaction forgets everything, so nothing rolled back is remembered.
+//! - a failed transaction forgets everything, so nothing rolled back is remembered;
+//! - that a number has no contact is known for one batch only (the
+//!   transaction that read it): another node may create it any time, and
+//!   creating it twice is refused by the contacts' unique index, which makes
+//!   the batch be written again, carefully.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use domain::{Contact, ContactId, Conversation, Inbox, InboxId, PhoneNumber, WorkspaceId};
@@ -35,6 +39,8 @@ pub(crate) struct Lookups {
     since: Instant,
     inboxes: HashMap<InboxId, Inbox>,
     contacts: HashMap<(WorkspaceId, PhoneNumber, bool), Contact>,
+    /// Numbers that had no contact when this batch read them.
+    new_senders: HashSet<(WorkspaceId, PhoneNumber, bool)>,
     conversations: HashMap<(InboxId, ContactId), Conversation>,
 }
 
@@ -44,6 +50,7 @@ impl Default for Lookups {
             since: Instant::now(),
             inboxes: HashMap::new(),
             contacts: HashMap::new(),
+            new_senders: HashSet::new(),
             conversations: HashMap::new(),
         }
     }
@@ -91,6 +98,18 @@ impl Lookups {
             .cloned()
     }
 
+    /// Whether this batch's [`prefetch`](Self::prefetch) found no contact
+    /// with this number (and none was remembered since).
+    pub(crate) fn is_new(
+        &self,
+        workspace: &WorkspaceId,
+        phone: &PhoneNumber,
+        simulated: bool,
+    ) -> bool {
+        self.new_senders
+            .contains(&(workspace.clone(), phone.clone(), simulated))
+    }
+
     /// The remembered latest conversation of a contact in an inbox.
     pub(crate) fn conversation(
         &self,
@@ -114,6 +133,7 @@ impl Lookups {
         tx: &mut store::Tx<'_>,
         texts: impl Iterator<Item = &'a InboundSms>,
     ) -> Result<(), StoreError> {
+        self.new_senders.clear();
         // Senders to read, per inbox and kind of contact (simulated or real).
         let mut wanted: HashMap<(InboxId, bool), Vec<&PhoneNumber>> = HashMap::new();
         for sms in texts {
@@ -146,6 +166,12 @@ impl Lookups {
                     ),
                     conversation,
                 );
+            }
+            let found: HashSet<&PhoneNumber> =
+                contacts.iter().filter_map(|c| c.phone.as_ref()).collect();
+            for phone in phones.iter().filter(|p| !found.contains(*p)) {
+                self.new_senders
+                    .insert((workspace.clone(), (*phone).clone(), simulated));
             }
             for contact in contacts {
                 if let Some(phone) = &contact.phone {

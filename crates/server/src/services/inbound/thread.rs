@@ -25,8 +25,8 @@ pub(crate) async fn contact_for(
     }
 }
 
-/// A new contact for a number the workspace has not seen (from a real
-/// provider, or from the simulator when `simulated`).
+/// Creates a new contact for a number the workspace has not seen (from a
+/// real provider, or from the simulator when `simulated`).
 pub(crate) async fn create_contact(
     tx: &mut store::Tx<'_>,
     inbox: &Inbox,
@@ -34,7 +34,21 @@ pub(crate) async fn create_contact(
     simulated: bool,
     now: Timestamp,
 ) -> Result<Contact, StoreError> {
-    let contact = Contact {
+    let contact = new_contact(inbox, phone, simulated, now);
+    // A concurrent writer (another node) creating the same contact gives
+    // `Duplicate`, and the caller's retry finds it.
+    store::contacts::create(tx, &contact).await?;
+    Ok(contact)
+}
+
+/// The contact a number the workspace has not seen becomes, not yet stored.
+pub(crate) fn new_contact(
+    inbox: &Inbox,
+    phone: &PhoneNumber,
+    simulated: bool,
+    now: Timestamp,
+) -> Contact {
+    Contact {
         id: ContactId::generate(),
         workspace_id: inbox.workspace_id.clone(),
         name: String::new(),
@@ -45,11 +59,7 @@ pub(crate) async fn create_contact(
         simulated,
         created_at: now,
         updated_at: now,
-    };
-    // A concurrent writer (another node) creating the same contact gives
-    // `Duplicate`, and the caller's retry finds it.
-    store::contacts::create(tx, &contact).await?;
-    Ok(contact)
+    }
 }
 
 /// Where a customer's new message goes (DESIGN.md §2), decided from their
@@ -173,7 +183,21 @@ async fn start(
     previous_id: Option<ConversationId>,
     now: Timestamp,
 ) -> Result<(Conversation, Event), StoreError> {
-    let conversation = Conversation {
+    let conversation = new_conversation(inbox, contact, channel, previous_id, now);
+    let created = store::conversations::insert(tx, &conversation, None, now).await?;
+    Ok((conversation, created))
+}
+
+/// The conversation a customer's text starts in the inbox, not yet stored;
+/// `previous_id` is their closed conversation it continues, if any.
+pub(crate) fn new_conversation(
+    inbox: &Inbox,
+    contact: &Contact,
+    channel: Option<&domain::ChannelId>,
+    previous_id: Option<ConversationId>,
+    now: Timestamp,
+) -> Conversation {
+    Conversation {
         previous_id,
         ..Conversation::new(
             inbox.workspace_id.clone(),
@@ -182,7 +206,5 @@ async fn start(
             contact.id.clone(),
             now,
         )
-    };
-    let created = store::conversations::insert(tx, &conversation, None, now).await?;
-    Ok((conversation, created))
+    }
 }

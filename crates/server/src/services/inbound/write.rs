@@ -4,12 +4,15 @@
 //! it is: storing one is the message, the conversation's activity and its
 //! event, and nothing else. Those wait in the [`Writer`] and are stored
 //! together in three statements ([`store::inbound::insert_many`]), which is
-//! what lets one SQLite writer keep up with a burst. Anything else (a new
-//! customer, a reopened or new conversation, STOP or START) is written at
-//! once, after what was waiting, in the order the texts came.
+//! what lets one SQLite writer keep up with a burst. A text that starts a
+//! conversation (and creates its customer, when they are new) waits too:
+//! the new contacts and conversations are written first, a statement for
+//! all of them. Anything else (a reopened conversation, STOP or START, a
+//! retry after a failed attempt) is written at once, after what was
+//! waiting, in the order the texts came.
 
 use channels::Keyword;
-use domain::{ChannelId, Conversation, Event, Message, MessageId, MessageKind, Timestamp};
+use domain::{ChannelId, Contact, Conversation, Event, Message, MessageId, MessageKind, Timestamp};
 use store::StoreError;
 
 use super::cache::Lookups;
@@ -24,6 +27,9 @@ pub(crate) struct Writer {
     /// anything is written, and nothing waits.
     careful: bool,
     results: Vec<Option<Ingested>>,
+    /// Conversations to start before what waits is stored, each with its
+    /// customer when they are new.
+    starting: Vec<(Option<Contact>, Conversation)>,
     waiting: Vec<Waiting>,
     events: Vec<Event>,
 }
@@ -45,6 +51,7 @@ impl Writer {
             now,
             careful,
             results: Vec::new(),
+            starting: Vec::new(),
             waiting: Vec::new(),
             events: Vec::new(),
         }
@@ -73,6 +80,12 @@ impl Writer {
             lookups.contact(&inbox.workspace_id, &sms.from, simulated),
         ) {
             (None, Some(contact)) => Some(contact),
+            // Read a moment ago, in this transaction: nobody has this number.
+            (None, None)
+                if !self.careful && lookups.is_new(&inbox.workspace_id, &sms.from, simulated) =>
+            {
+                None
+            }
             // A keyword changes the contact: read it as it is now.
             _ => {
                 store::contacts::by_phone(&mut tx.conn(), &inbox.workspace_id, &sms.from, simulated)
@@ -96,6 +109,39 @@ impl Writer {
                 let message = inbound_message(sms, &conversation, now);
                 let after = moved_on(&conversation, now);
                 lookups.remember(&contact, &after);
+                self.waiting.push(Waiting {
+                    slot,
+                    channel: sms.channel.id.clone(),
+                    message,
+                    before: conversation,
+                    after,
+                });
+                return Ok(());
+            }
+            (contact, Plan::Start { previous }) if keyword.is_none() && !self.careful => {
+                // Nothing is read that a text before this one in the batch
+                // could have written: the provider id of a text from a
+                // customer who had no open conversation cannot be stored
+                // yet (and if it were, the message's unique index refuses
+                // the batch, which is then written carefully).
+                let (contact, new_contact) = match contact {
+                    Some(contact) => (contact, None),
+                    None => {
+                        let contact = thread::new_contact(&inbox, &sms.from, simulated, now);
+                        (contact.clone(), Some(contact))
+                    }
+                };
+                let conversation = thread::new_conversation(
+                    &inbox,
+                    &contact,
+                    Some(&sms.channel.id),
+                    previous,
+                    now,
+                );
+                let message = inbound_message(sms, &conversation, now);
+                let after = moved_on(&conversation, now);
+                lookups.remember(&contact, &after);
+                self.starting.push((new_contact, conversation.clone()));
                 self.waiting.push(Waiting {
                     slot,
                     channel: sms.channel.id.clone(),
@@ -157,9 +203,17 @@ impl Writer {
     }
 
     async fn flush(&mut self, tx: &mut store::Tx<'_>) -> Result<(), StoreError> {
-        if self.waiting.is_empty() {
+        if self.waiting.is_empty() && self.starting.is_empty() {
             return Ok(());
         }
+        let starting = std::mem::take(&mut self.starting);
+        let threads: Vec<store::inbound::NewThread<'_>> = starting
+            .iter()
+            .map(|(contact, conversation)| store::inbound::NewThread {
+                contact: contact.as_ref(),
+                conversation,
+            })
+            .collect();
         let waiting = std::mem::take(&mut self.waiting);
         let items: Vec<store::inbound::NewInbound<'_>> = waiting
             .iter()
@@ -170,7 +224,7 @@ impl Writer {
             })
             .collect();
         self.events
-            .extend(store::inbound::insert_many(tx, &items).await?);
+            .extend(store::inbound::insert_many(tx, &threads, &items).await?);
         for w in waiting {
             self.results[w.slot] = Some(Ingested::Stored {
                 conversation: w.after,

@@ -220,6 +220,62 @@ async fn a_burst_from_many_customers_threads_each_text_to_its_customer(backend: 
     assert_eq!(s.contact(new).await["phone"], new);
 }
 
+/// First texts from many new customers at once are written together (their
+/// contacts, conversations and messages a statement each): every customer
+/// gets one contact and one conversation holding all their texts, its
+/// `created` event comes before its messages' in the log, and a webhook
+/// Twilio retries within the same burst is stored once.
+async fn first_texts_from_many_new_customers_at_once_start_one_conversation_each(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let senders: Vec<String> = (0..30)
+        .map(|i| format!("+1415555{:04}", 2000 + i))
+        .collect();
+    let texts: Vec<(&str, String)> = senders
+        .iter()
+        .flat_map(|from| (1..=3).map(move |i| (from.as_str(), format!("Text {i}"))))
+        .collect();
+    let url = s.app.twilio_hook(&s.channel, "sms");
+    let retried = inbound_params(&new_sid(), "+14155553000", &s.channel.address, "Once", &[]);
+    let retries = (0..3).map(|_| async {
+        let response = s.standin.post_signed(&url, &retried).await.unwrap();
+        assert_eq!(response.status(), 200);
+    });
+    futures_util::future::join(
+        futures_util::future::join_all(texts.iter().map(|(from, body)| s.text(from, body))),
+        futures_util::future::join_all(retries),
+    )
+    .await;
+
+    for from in &senders {
+        let conversation = s.conversation_of(from).await;
+        let mut bodies: Vec<String> = s
+            .messages(&conversation)
+            .await
+            .iter()
+            .map(|m| m["body"].as_str().unwrap().to_string())
+            .collect();
+        bodies.sort();
+        assert_eq!(bodies, ["Text 1", "Text 2", "Text 3"], "{from}");
+        let id = domain::ConversationId::parse(&conversation).unwrap();
+        let mut reader = s.app.store.read().await.unwrap();
+        let kinds: Vec<&str> = store::events::for_conversation(&mut reader.conn(), &id, 0, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.kind.name())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["created", "message", "message", "message"],
+            "{from}"
+        );
+    }
+    let once = s.conversation_of("+14155553000").await;
+    assert_eq!(s.messages(&once).await.len(), 1);
+}
+
 pub(super) async fn assert_nothing_stored(s: &super::Story, sid: &str) {
     let mut reader = s.app.store.read().await.unwrap();
     let found = store::messages::by_provider_id(&mut reader.conn(), &s.channel.id, sid)
@@ -243,4 +299,5 @@ on_both_backends!(
     a_retried_webhook_is_stored_once,
     texts_from_one_customer_share_one_conversation,
     a_burst_from_many_customers_threads_each_text_to_its_customer,
+    first_texts_from_many_new_customers_at_once_start_one_conversation_each,
 );

@@ -7,19 +7,23 @@
 //! statement itself, and it bounded group-committed ingest at a few thousand
 //! messages a second. [`insert_many`] writes a whole batch of customer
 //! messages with the same effects in three statements in all (four on
-//! PostgreSQL, with the NOTIFY).
+//! PostgreSQL, with the NOTIFY), and the batch's new customers and new
+//! conversations in one more statement each ([`threads`]).
 //!
-//! The effects are exactly those of calling [`crate::messages::insert`] for
-//! each message in order; keep the two in step.
+//! The effects are exactly those of calling [`crate::contacts::create`],
+//! [`crate::conversations::insert`] and [`crate::messages::insert`] for each
+//! in order; keep them in step.
 
 use std::collections::HashMap;
 
-use domain::event::NewEvent;
 use domain::text::Word;
-use domain::{ChannelId, Conversation, ConversationId, Event, EventKind, Message, MessageKind};
+use domain::{ChannelId, Contact, Conversation, ConversationId, Event, Message, MessageKind};
 
 use crate::time::to_millis;
-use crate::{Backend, Conn, Result, StoreError, Tx};
+use crate::{Backend, Result, StoreError, Tx};
+
+mod events;
+mod threads;
 
 /// `first…first+n-1` as bind placeholders, binds given in that order.
 ///
@@ -55,27 +59,48 @@ pub struct NewInbound<'a> {
     pub conversation: &'a Conversation,
 }
 
-/// Stores `items` (in order) and appends their `Message` events, which are
-/// returned in the same order.
+/// A conversation a customer's text starts, and the customer when they are
+/// new too.
+#[derive(Debug, Clone, Copy)]
+pub struct NewThread<'a> {
+    /// A contact to create first (a number the workspace has not seen).
+    pub contact: Option<&'a Contact>,
+    /// The new conversation, as [`Conversation::new`] makes it (no tags).
+    pub conversation: &'a Conversation,
+}
+
+/// Creates the contacts and conversations of `threads`, then stores `items`
+/// (in order; an item may go into a conversation of `threads`, carrying it
+/// as created). Returns the events appended, in the log's order: a
+/// `Created` event per thread, then a `Message` event per item.
 ///
-/// [`StoreError::Duplicate`] when any provider id is already stored, and
-/// [`StoreError::VersionConflict`] when any conversation changed since it
-/// was read: either way part of the batch may be written, so the caller must
-/// roll the transaction back (unlike [`crate::messages::insert`]).
-#[tracing::instrument(skip_all, fields(messages = items.len()), err(level = "debug"))]
-pub async fn insert_many(tx: &mut Tx<'_>, items: &[NewInbound<'_>]) -> Result<Vec<Event>> {
-    if items.is_empty() {
-        return Ok(Vec::new());
-    }
+/// [`StoreError::Duplicate`] when any provider id is already stored, or a
+/// contact's number or a customer's open conversation was written by
+/// someone else meanwhile, and [`StoreError::VersionConflict`] when any
+/// conversation changed since it was read: either way part of the batch may
+/// be written, so the caller must roll the transaction back (unlike
+/// [`crate::messages::insert`]).
+#[tracing::instrument(skip_all, fields(threads = threads.len(), messages = items.len()), err(level = "debug"))]
+pub async fn insert_many(
+    tx: &mut Tx<'_>,
+    threads: &[NewThread<'_>],
+    items: &[NewInbound<'_>],
+) -> Result<Vec<Event>> {
     if items.iter().any(|i| i.message.kind != MessageKind::Inbound) {
         return Err(StoreError::Database(sqlx::Error::InvalidArgument(
             "insert_many stores inbound messages only".into(),
         )));
     }
     let backend = tx.backend();
-    insert_messages(tx, backend, items).await?;
-    touch_conversations(tx, backend, items).await?;
-    append_events(tx, backend, items).await
+    let contacts: Vec<&Contact> = threads.iter().filter_map(|t| t.contact).collect();
+    threads::insert_contacts(tx, backend, &contacts).await?;
+    let conversations: Vec<&Conversation> = threads.iter().map(|t| t.conversation).collect();
+    threads::insert_conversations(tx, backend, &conversations).await?;
+    if !items.is_empty() {
+        insert_messages(tx, backend, items).await?;
+        touch_conversations(tx, backend, items).await?;
+    }
+    events::append(tx, backend, threads, items).await
 }
 
 async fn insert_messages(
@@ -217,99 +242,6 @@ async fn touch_conversations(
     })?;
     if updated != order.len() as u64 {
         return Err(StoreError::VersionConflict);
-    }
-    Ok(())
-}
-
-async fn append_events(
-    tx: &mut Tx<'_>,
-    backend: Backend,
-    items: &[NewInbound<'_>],
-) -> Result<Vec<Event>> {
-    const COLUMNS: usize = 7;
-    let events: Vec<NewEvent> = items
-        .iter()
-        .map(|item| NewEvent {
-            workspace_id: item.conversation.workspace_id.clone(),
-            inbox_id: item.conversation.inbox_id.clone(),
-            conversation_id: item.conversation.id.clone(),
-            actor_id: None,
-            kind: EventKind::Message {
-                message_id: item.message.id.clone(),
-                message_kind: MessageKind::Inbound,
-            },
-            created_at: item.message.created_at,
-        })
-        .collect();
-    let data = events
-        .iter()
-        .map(|e| serde_json::to_string(&e.kind).map_err(|e| StoreError::corrupt("events.data", e)))
-        .collect::<Result<Vec<_>>>()?;
-    let rows: Vec<String> = (0..events.len())
-        .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
-        .collect();
-    // Each event's data names its own message, so it tells the returned
-    // rows apart whatever order the database returns them in.
-    let sql = format!(
-        "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) \
-         VALUES {} RETURNING seq, data",
-        rows.join(", ")
-    );
-    let returned: Vec<(i64, String)> = crate::on_backend!(tx.conn(), c => {
-        let mut query = sqlx::query_as(&sql).persistent(false);
-        for (event, data) in events.iter().zip(&data) {
-            query = query
-                .bind(event.workspace_id.as_str())
-                .bind(event.inbox_id.as_str())
-                .bind(event.conversation_id.as_str())
-                .bind(None::<&str>)
-                .bind(event.kind.name())
-                .bind(data.as_str())
-                .bind(to_millis(event.created_at));
-        }
-        query.fetch_all(&mut *c).await
-    })?;
-    let seqs: HashMap<String, i64> = returned
-        .into_iter()
-        .map(|(seq, data)| (data, seq))
-        .collect();
-    let stored = events
-        .into_iter()
-        .zip(&data)
-        .map(|(event, data)| {
-            let seq = *seqs.get(data).ok_or_else(|| {
-                StoreError::corrupt("events", "an inserted event was not returned")
-            })?;
-            Ok(Event {
-                seq,
-                workspace_id: event.workspace_id,
-                inbox_id: event.inbox_id,
-                conversation_id: event.conversation_id,
-                actor_id: None,
-                kind: event.kind,
-                created_at: event.created_at,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    notify_all(tx, &stored).await?;
-    Ok(stored)
-}
-
-/// Announces the events to the other nodes on commit, in one statement
-/// (PostgreSQL only; see [`crate::notify`]).
-async fn notify_all(tx: &mut Tx<'_>, events: &[Event]) -> Result<()> {
-    if let Conn::Postgres(c) = tx.conn() {
-        let calls: Vec<String> = (0..events.len())
-            .map(|i| format!("pg_notify($1, ${})", i + 2))
-            .collect();
-        let sql = format!("SELECT {}", calls.join(", "));
-        let mut query = sqlx::query(&sql)
-            .persistent(false)
-            .bind(crate::notify::CHANNEL);
-        for event in events {
-            query = query.bind(format!("{} {}", event.workspace_id, event.seq));
-        }
-        query.execute(&mut *c).await?;
     }
     Ok(())
 }

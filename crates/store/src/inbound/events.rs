@@ -1,0 +1,126 @@
+//! The events of an ingest batch, appended in one statement.
+
+use std::collections::HashMap;
+
+use domain::event::NewEvent;
+use domain::{Event, EventKind, MessageKind};
+
+use super::{binds, NewInbound, NewThread};
+use crate::time::to_millis;
+use crate::{Backend, Conn, Result, StoreError, Tx};
+
+/// Appends a `Created` event for each new conversation of `threads`, then a
+/// `Message` event for each of `items`, in that order (a conversation's
+/// creation comes before its first message in the log), and returns them
+/// with their sequence numbers, in the same order.
+pub(super) async fn append(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    threads: &[NewThread<'_>],
+    items: &[NewInbound<'_>],
+) -> Result<Vec<Event>> {
+    const COLUMNS: usize = 7;
+    let created = threads.iter().map(|t| NewEvent {
+        workspace_id: t.conversation.workspace_id.clone(),
+        inbox_id: t.conversation.inbox_id.clone(),
+        conversation_id: t.conversation.id.clone(),
+        actor_id: None,
+        kind: EventKind::Created {
+            previous_id: t.conversation.previous_id.clone(),
+        },
+        created_at: t.conversation.created_at,
+    });
+    let messages = items.iter().map(|item| NewEvent {
+        workspace_id: item.conversation.workspace_id.clone(),
+        inbox_id: item.conversation.inbox_id.clone(),
+        conversation_id: item.conversation.id.clone(),
+        actor_id: None,
+        kind: EventKind::Message {
+            message_id: item.message.id.clone(),
+            message_kind: MessageKind::Inbound,
+        },
+        created_at: item.message.created_at,
+    });
+    let events: Vec<NewEvent> = created.chain(messages).collect();
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data = events
+        .iter()
+        .map(|e| serde_json::to_string(&e.kind).map_err(|e| StoreError::corrupt("events.data", e)))
+        .collect::<Result<Vec<_>>>()?;
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
+        .collect();
+    // An event is told apart from the others by its conversation, kind and
+    // data (a message event's data names its message; a conversation is
+    // created once), whatever order the database returns the rows in.
+    let sql = format!(
+        "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) \
+         VALUES {} RETURNING seq, conversation_id, kind, data",
+        rows.join(", ")
+    );
+    let returned: Vec<(i64, String, String, String)> = crate::on_backend!(tx.conn(), c => {
+        // The text changes with the batch size: not worth a cached statement.
+        let mut query = sqlx::query_as(&sql).persistent(false);
+        for (event, data) in events.iter().zip(&data) {
+            query = query
+                .bind(event.workspace_id.as_str())
+                .bind(event.inbox_id.as_str())
+                .bind(event.conversation_id.as_str())
+                .bind(None::<&str>)
+                .bind(event.kind.name())
+                .bind(data.as_str())
+                .bind(to_millis(event.created_at));
+        }
+        query.fetch_all(&mut *c).await
+    })?;
+    let seqs: HashMap<(String, String, String), i64> = returned
+        .into_iter()
+        .map(|(seq, conversation, kind, data)| ((conversation, kind, data), seq))
+        .collect();
+    let stored = events
+        .into_iter()
+        .zip(data)
+        .map(|(event, data)| {
+            let key = (
+                event.conversation_id.as_str().to_string(),
+                event.kind.name().to_string(),
+                data,
+            );
+            let seq = *seqs.get(&key).ok_or_else(|| {
+                StoreError::corrupt("events", "an inserted event was not returned")
+            })?;
+            Ok(Event {
+                seq,
+                workspace_id: event.workspace_id,
+                inbox_id: event.inbox_id,
+                conversation_id: event.conversation_id,
+                actor_id: None,
+                kind: event.kind,
+                created_at: event.created_at,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    notify_all(tx, &stored).await?;
+    Ok(stored)
+}
+
+/// Announces the events to the other nodes on commit, in one statement
+/// (PostgreSQL only; see [`crate::notify`]).
+async fn notify_all(tx: &mut Tx<'_>, events: &[Event]) -> Result<()> {
+    if let Conn::Postgres(c) = tx.conn() {
+        let calls: Vec<String> = (0..events.len())
+            .map(|i| format!("pg_notify($1, ${})", i + 2))
+            .collect();
+        let sql = format!("SELECT {}", calls.join(", "));
+        let mut query = sqlx::query(&sql)
+            .persistent(false)
+            .bind(crate::notify::CHANNEL);
+        for event in events {
+            query = query.bind(format!("{} {}", event.workspace_id, event.seq));
+        }
+        query.execute(&mut *c).await?;
+    }
+    Ok(())
+}
