@@ -1,5 +1,6 @@
 //! Starting Chromium under chromedriver, and signing a browser in.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -34,27 +35,65 @@ pub async fn customer_texts(app: &TestApp, seed: &Seed, from: &str, body: &str) 
 }
 
 /// A headless Chromium and its chromedriver, stopped on drop.
+///
+/// Drop kills chromedriver's whole process group, which holds the Chromium
+/// it started: killing chromedriver alone left Chromium running whenever a
+/// test ended without closing its session or panicked (80 of them after
+/// three suite runs), and a running Chromium writes its profile again after
+/// it was removed. Only when none of them is left is the profile removed.
+/// (Chromium's crash handler starts a session of its own, outside the
+/// group; it exits by itself once the browser it watches is gone.)
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
     driver: Child,
-    _profile: TempDir,
+    profile: std::path::PathBuf,
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        // chromedriver leads its own group (see `start`): its id is the group's.
+        let group = self.driver.id();
+        kill_group(group);
         let _ = self.driver.wait();
+        // SIGKILL is delivered at once but a process takes a moment to go.
+        for _ in 0..100 {
+            if !group_alive(group) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
-/// A fresh profile directory, removed on drop.
-struct TempDir(std::path::PathBuf);
+/// Kills every process of process group `group`.
+fn kill_group(group: u32) {
+    let _ = Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{group}")])
+        .stderr(Stdio::null())
+        .status();
+}
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Whether any process of process group `group` still runs (zombies, which
+/// only wait for their parent to collect them, do not count).
+fn group_alive(group: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            return false;
+        };
+        // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
+        let Some((_, after_comm)) = stat.rsplit_once(") ") else {
+            return false;
+        };
+        let mut fields = after_comm.split(' ');
+        let state = fields.next();
+        let pgrp = fields.nth(1);
+        state != Some("Z") && pgrp == Some(group.to_string().as_str())
+    })
 }
 
 fn find(names: &[&str]) -> Option<String> {
@@ -87,7 +126,10 @@ pub async fn start() -> Option<Browser> {
         .local_addr()
         .unwrap()
         .port();
+    // A group of its own, which the Chromium it starts joins: Drop kills
+    // them all at once.
     let child = Command::new(driver)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -121,13 +163,14 @@ pub async fn start() -> Option<Browser> {
                 return Some(Browser {
                     client,
                     driver: child,
-                    _profile: TempDir(profile),
+                    profile,
                 })
             }
             Err(error) => last_error = error.to_string(),
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    kill_group(child.id());
     panic!("chromedriver did not answer: {last_error}");
 }
 
