@@ -88,6 +88,11 @@ struct LoggedRow {
     row: EventRow,
 }
 
+// On PostgreSQL the queries below order by `events.xid`, the stored
+// `xid8`: a bare `xid` names the `bigint` the SELECT makes of it, which no
+// index holds, so PostgreSQL sorted every event past the position (or, for
+// the head, every event) on each read: 400-600 ms a read on a log of 1.27
+// million events, 0.2-0.5 ms through the `(xid, seq)` index.
 const COLUMNS: &str =
     "seq, workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at";
 
@@ -129,7 +134,7 @@ pub async fn after(
             "SELECT xid::text::bigint AS xid, {COLUMNS} FROM events \
              WHERE (xid, seq) > ($1::bigint::text::xid8, $2) \
                AND xid < {HORIZON}{filter} \
-             ORDER BY xid, seq LIMIT $3"
+             ORDER BY events.xid, events.seq LIMIT $3"
         ),
     };
     let rows = crate::on_backend!(conn, c => {
@@ -189,7 +194,7 @@ pub async fn head(conn: &mut Conn<'_>) -> Result<LogPosition> {
         Conn::Postgres(_) => format!(
             "SELECT xid::text::bigint AS xid, seq FROM events \
              WHERE xid < {HORIZON} \
-             ORDER BY xid DESC, seq DESC LIMIT 1"
+             ORDER BY events.xid DESC, events.seq DESC LIMIT 1"
         ),
     };
     let row: Option<(i64, i64)> = crate::on_backend!(conn, c => sqlx::query_as(&sql)
