@@ -1,6 +1,5 @@
 //! Starting Chromium under chromedriver, and signing a browser in.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -36,13 +35,15 @@ pub async fn customer_texts(app: &TestApp, seed: &Seed, from: &str, body: &str) 
 
 /// A headless Chromium and its chromedriver, stopped on drop.
 ///
-/// Drop kills chromedriver's whole process group, which holds the Chromium
-/// it started: killing chromedriver alone left Chromium running whenever a
-/// test ended without closing its session or panicked (80 of them after
-/// three suite runs), and a running Chromium writes its profile again after
-/// it was removed. Only when none of them is left is the profile removed.
-/// (Chromium's crash handler starts a session of its own, outside the
-/// group; it exits by itself once the browser it watches is gone.)
+/// Drop kills chromedriver and then every process of this browser's
+/// Chromium, found by its own `--user-data-dir`: killing chromedriver alone
+/// left Chromium running whenever a test ended without closing its session
+/// or panicked (80 of them after three suite runs), and a running Chromium
+/// writes its profile again after it was removed. Only when none of them is
+/// left is the profile removed. They all stay in the test's process group,
+/// so a run interrupted with Ctrl-C (no Drop) still stops them with the test.
+/// (Chromium's crash handler has no profile argument and a session of its
+/// own; it exits by itself once the browser it watches is gone.)
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
@@ -52,48 +53,46 @@ pub struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // chromedriver leads its own group (see `start`): its id is the group's.
-        let group = self.driver.id();
-        kill_group(group);
+        let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let flag = format!("--user-data-dir={}", self.profile.display());
         // SIGKILL is delivered at once but a process takes a moment to go.
         for _ in 0..100 {
-            if !group_alive(group) {
+            let left = processes_with_argument(&flag);
+            if left.is_empty() {
                 break;
             }
+            let _ = Command::new("kill")
+                .args(["-s", "KILL", "--"])
+                .args(&left)
+                .stderr(Stdio::null())
+                .status();
             std::thread::sleep(Duration::from_millis(20));
         }
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
-/// Kills every process of process group `group`.
-fn kill_group(group: u32) {
-    let _ = Command::new("kill")
-        .args(["-s", "KILL", "--", &format!("-{group}")])
-        .stderr(Stdio::null())
-        .status();
-}
-
-/// Whether any process of process group `group` still runs (zombies, which
-/// only wait for their parent to collect them, do not count).
-fn group_alive(group: u32) -> bool {
+/// The ids of the running processes one of whose arguments is `argument`
+/// (a zombie, which only waits for its parent to collect it, has none).
+fn processes_with_argument(argument: &str) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return false;
+        return Vec::new();
     };
-    entries.flatten().any(|entry| {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            return false;
-        };
-        // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
-        let Some((_, after_comm)) = stat.rsplit_once(") ") else {
-            return false;
-        };
-        let mut fields = after_comm.split(' ');
-        let state = fields.next();
-        let pgrp = fields.nth(1);
-        state != Some("Z") && pgrp == Some(group.to_string().as_str())
-    })
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().into_string().ok()?;
+            if !pid.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            cmdline
+                .split(|&b| b == 0)
+                .any(|arg| arg == argument.as_bytes())
+                .then_some(pid)
+        })
+        .collect()
 }
 
 fn find(names: &[&str]) -> Option<String> {
@@ -126,10 +125,7 @@ pub async fn start() -> Option<Browser> {
         .local_addr()
         .unwrap()
         .port();
-    // A group of its own, which the Chromium it starts joins: Drop kills
-    // them all at once.
-    let child = Command::new(driver)
-        .process_group(0)
+    let mut child = Command::new(driver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -170,7 +166,7 @@ pub async fn start() -> Option<Browser> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    kill_group(child.id());
+    let _ = child.kill();
     panic!("chromedriver did not answer: {last_error}");
 }
 
