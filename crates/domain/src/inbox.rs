@@ -47,6 +47,35 @@ impl Inbox {
     pub const MIN_AUTO_CLOSE_SECS: i64 = 60;
     /// The longest auto-close wait: a year.
     pub const MAX_AUTO_CLOSE_SECS: i64 = 365 * 24 * 3600;
+    /// The emoji of an inbox created without one.
+    pub const DEFAULT_EMOJI: &'static str = "📥";
+    /// The colour of an inbox created without one (slate).
+    pub const DEFAULT_COLOR: &'static str = "#64748b";
+
+    /// A new team inbox called `name` in `workspace`, with every other
+    /// setting at its default: the default emoji and colour, a general
+    /// purpose, a code made from the name, per-member unread, approved for
+    /// sending, no forwarding, the default auto-close wait. Callers set what
+    /// differs with struct update syntax (`Inbox { purpose, ..Inbox::shared(…) }`).
+    pub fn shared(workspace: &WorkspaceId, name: &str, now: Timestamp) -> Self {
+        Self {
+            id: InboxId::generate(),
+            workspace_id: workspace.clone(),
+            kind: InboxKind::Shared,
+            owner_id: None,
+            name: name.to_string(),
+            emoji: Self::DEFAULT_EMOJI.to_string(),
+            color: Self::DEFAULT_COLOR.to_string(),
+            purpose: Purpose::General,
+            api_code: ApiCode::from_name(name),
+            unread_mode: UnreadMode::PerUser,
+            registration: Registration::Approved,
+            forward_to_email: None,
+            voice_forward_to: None,
+            auto_close_secs: Self::DEFAULT_AUTO_CLOSE_SECS,
+            created_at: now,
+        }
+    }
 
     /// Checks how long a resolved conversation waits before it closes: a
     /// minute to a year, so that a slip cannot close work at once or never.

@@ -33,6 +33,7 @@ pub mod presence;
 pub mod queue;
 pub mod scheduled;
 pub mod secret;
+pub mod sending;
 pub mod sessions;
 pub mod simulator;
 pub mod sla;

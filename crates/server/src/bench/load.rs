@@ -9,8 +9,7 @@ use axum::body::Bytes;
 use axum::http;
 use channels::twilio::signature;
 use domain::{
-    ApiCode, Channel, ChannelId, ChannelKind, Inbox, InboxId, InboxKind, PhoneNumber, Provider,
-    Purpose, Registration, UnreadMode, Workspace, WorkspaceId,
+    Channel, ChannelId, ChannelKind, Inbox, PhoneNumber, Provider, Purpose, Workspace, WorkspaceId,
 };
 use http_body_util::{BodyExt, Full};
 use store::StoreError;
@@ -58,21 +57,9 @@ impl Fixture {
             created_at: now,
         };
         let inbox = Inbox {
-            id: InboxId::generate(),
-            workspace_id: workspace.id.clone(),
-            kind: InboxKind::Shared,
-            owner_id: None,
-            name: "Bench".into(),
             emoji: "⏱️".into(),
-            color: "#64748b".into(),
             purpose: Purpose::Support,
-            api_code: ApiCode::from_name("bench"),
-            unread_mode: UnreadMode::PerUser,
-            registration: Registration::Approved,
-            forward_to_email: None,
-            voice_forward_to: None,
-            auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
-            created_at: now,
+            ..Inbox::shared(&workspace.id, "Bench", now)
         };
         let auth_token = uuid::Uuid::now_v7().simple().to_string();
         let settings = serde_json::json!({

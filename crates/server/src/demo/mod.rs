@@ -9,9 +9,8 @@ mod scripts;
 
 use chrono::{Duration, Utc};
 use domain::{
-    ApiCode, Channel, ChannelId, ChannelKind, Contact, ContactId, EmailAddress, Inbox, InboxId,
-    InboxKind, PhoneNumber, Provider, Purpose, Registration, Role, UnreadMode, User, UserId,
-    Workspace, WorkspaceId,
+    Channel, ChannelId, ChannelKind, Contact, ContactId, EmailAddress, Inbox, PhoneNumber,
+    Provider, Purpose, Registration, Role, User, UserId, Workspace, WorkspaceId,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -147,25 +146,15 @@ async fn create_team(state: &AppState, owner_email: EmailAddress) -> Result<Team
     let mut inboxes = Vec::new();
     for spec in cast::INBOXES {
         let inbox = Inbox {
-            id: InboxId::generate(),
-            workspace_id: workspace.id.clone(),
-            kind: InboxKind::Shared,
-            owner_id: None,
-            name: spec.name.to_string(),
             emoji: spec.emoji.to_string(),
             color: spec.color.to_string(),
             purpose: domain::text::Word::parse(spec.purpose).unwrap_or(Purpose::General),
-            api_code: ApiCode::from_name(spec.name),
-            unread_mode: UnreadMode::PerUser,
             registration: if spec.approved {
                 Registration::Approved
             } else {
                 Registration::Pending
             },
-            forward_to_email: None,
-            voice_forward_to: None,
-            auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
-            created_at: now,
+            ..Inbox::shared(&workspace.id, spec.name, now)
         };
         store::inboxes::create(&mut tx, &inbox).await?;
         for member in spec.members {

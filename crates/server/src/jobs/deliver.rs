@@ -12,6 +12,7 @@ use channels::{OutboundSms, SendError};
 use domain::{
     Channel, Contact, Conversation, DeliveryStatus, Inbox, Message, MessageId, PhoneNumber,
 };
+use store::sending::Claim;
 use url::Url;
 
 /// Everything a send needs, read in one go.
@@ -60,20 +61,36 @@ const UNSUBSCRIBED: &str = "21610";
 /// retried with backoff, and the message fails only when the last attempt
 /// does. A refusal (Twilio's 4xx) fails the message with the provider's
 /// code and reason and completes the job: retrying would fail the same way.
+///
+/// Only the run holding the message's send claim calls the provider (see
+/// [`claim_lasts`]): a job run again because its lease ran out while the
+/// first run was still sending waits for that run instead of texting the
+/// customer a second time.
 pub async fn run(state: &AppState, id: &MessageId, attempt: Attempt) -> Result<(), JobError> {
     let Some(target) = load(state, id).await? else {
         return Ok(()); // deleted with its inbox: nothing to send
     };
-    // A message already handed over (a job run again after its worker died)
-    // must not be sent twice.
-    if target.message.delivery != Some(DeliveryStatus::Queued)
-        || target.message.provider_id.is_some()
-    {
-        return Ok(());
+    let token = uuid::Uuid::now_v7().to_string();
+    match claim(state, id, &token).await? {
+        Claim::Taken => {}
+        // Handed over already (by a run whose worker died before it
+        // completed the job), failed, or deleted: never sent twice.
+        Claim::Done => return Ok(()),
+        Claim::HeldUntil(until) => {
+            let wait = (until - state.clock.now()).to_std().unwrap_or_default();
+            return Err(JobError::Retry {
+                after: Some(wait),
+                reason: "another run is still sending this message".to_string(),
+            });
+        }
     }
     let outcome = match send(state, &target).await {
         Ok(outcome) => outcome,
-        Err(retry @ JobError::Retry { .. }) if !attempt.is_last() => return Err(retry),
+        Err(retry @ JobError::Retry { .. }) if !attempt.is_last() => {
+            // Not sent: the next attempt may claim it at once.
+            release(state, id, &token).await?;
+            return Err(retry);
+        }
         Err(JobError::Retry { reason: error, .. } | JobError::Fail(error)) => {
             let outcome = Outcome::failed(None, format!("sending failed: {error}"));
             record(state, &target, &outcome).await?;
@@ -81,6 +98,48 @@ pub async fn run(state: &AppState, id: &MessageId, attempt: Attempt) -> Result<(
         }
     };
     record(state, &target, &outcome).await
+}
+
+/// How long a run's claim on sending a message lasts: twice the job lease.
+///
+/// A second run of the same job starts when the first one's lease (taken
+/// for its whole batch) runs out; the claim, taken later, when this message's
+/// turn in the batch came, must still hold then, and for as long as one send
+/// can take (the Twilio client gives up after 15 s). A claim that outlives
+/// its run — the node died while sending — lapses, and a later attempt
+/// sends the message: Twilio has no idempotency key for creating a message,
+/// so if the dead run's request had reached Twilio the customer gets the
+/// text twice. That is the choice made here, as for a timed-out request
+/// (`channels::twilio`): a text twice in that rare case rather than one
+/// silently lost. Each wait for another run's claim uses one of the job's
+/// attempts, so the claim lapses within the attempts a job has.
+fn claim_lasts(state: &AppState) -> chrono::TimeDelta {
+    let lease = std::time::Duration::from_secs(state.settings.lease_secs);
+    chrono::TimeDelta::from_std(lease.saturating_mul(2)).unwrap_or(chrono::TimeDelta::MAX)
+}
+
+/// Takes the message's send claim for this run (`token`), in a transaction
+/// of its own so that other runs see it at once.
+async fn claim(state: &AppState, id: &MessageId, token: &str) -> Result<Claim, JobError> {
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await.map_err(transient)?;
+    let until = now
+        .checked_add_signed(claim_lasts(state))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    let claim = store::sending::claim(&mut tx, id, token, now, until)
+        .await
+        .map_err(transient)?;
+    tx.commit().await.map_err(transient)?;
+    Ok(claim)
+}
+
+/// Lets go of this run's claim after a send that will be tried again.
+async fn release(state: &AppState, id: &MessageId, token: &str) -> Result<(), JobError> {
+    let mut tx = state.store.begin().await.map_err(transient)?;
+    store::sending::release(&mut tx, id, token)
+        .await
+        .map_err(transient)?;
+    tx.commit().await.map_err(transient)
 }
 
 /// Decides and, for a real provider, sends.

@@ -25,9 +25,9 @@ use crate::services::state::AppState;
 use crate::services::ServiceError;
 
 /// The emoji of an inbox created without one.
-pub const DEFAULT_EMOJI: &str = "📥";
+pub const DEFAULT_EMOJI: &str = Inbox::DEFAULT_EMOJI;
 /// The colour of an inbox created without one (slate).
-pub const DEFAULT_COLOR: &str = "#64748b";
+pub const DEFAULT_COLOR: &str = Inbox::DEFAULT_COLOR;
 
 /// An inbox as the caller sees it: their membership, order and mute, and its
 /// sidebar badges for them.
@@ -143,22 +143,16 @@ pub async fn create(
         None => free_api_code(&mut tx.conn(), &who.workspace_id, &new.name).await?,
     };
     let inbox = Inbox {
-        id: InboxId::generate(),
-        workspace_id: who.workspace_id.clone(),
         kind: new.kind,
         owner_id: (new.kind == InboxKind::Personal).then(|| who.user.id.clone()),
-        name: new.name,
         emoji: new.emoji.unwrap_or_else(|| DEFAULT_EMOJI.to_string()),
         color: new.color.unwrap_or_else(|| DEFAULT_COLOR.to_string()),
         purpose: new.purpose,
         api_code,
         unread_mode: new.unread_mode.unwrap_or(UnreadMode::PerUser),
-        registration: Registration::Approved,
-        forward_to_email: None,
-        voice_forward_to: None,
         // Checked against the inbox limits when the settings were loaded.
         auto_close_secs: state.settings.auto_close_after_secs,
-        created_at: now,
+        ..Inbox::shared(&who.workspace_id, &new.name, now)
     };
     store::inboxes::create(&mut tx, &inbox)
         .await

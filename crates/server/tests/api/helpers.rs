@@ -1,8 +1,8 @@
 //! What every test needs: a running app on a fresh database, and a client.
 
 use domain::{
-    ApiCode, Channel, ChannelId, ChannelKind, Inbox, InboxId, InboxKind, MessageBody, PhoneNumber,
-    Provider, Purpose, Registration, Role, UnreadMode, User, UserId, Workspace, WorkspaceId,
+    Channel, ChannelId, ChannelKind, Inbox, InboxId, MessageBody, PhoneNumber, Provider, Purpose,
+    Role, User, UserId, Workspace, WorkspaceId,
 };
 use reqwest::Method;
 use serde_json::Value;
@@ -230,21 +230,10 @@ impl TestApp {
             });
         }
         let inbox = Inbox {
-            id: InboxId::generate(),
-            workspace_id: workspace.id.clone(),
-            kind: InboxKind::Shared,
-            owner_id: None,
-            name: "Support".into(),
             emoji: "🛟".into(),
             color: "#2563eb".into(),
             purpose: Purpose::Support,
-            api_code: ApiCode::parse("support").unwrap(),
-            unread_mode: UnreadMode::PerUser,
-            registration: Registration::Approved,
-            forward_to_email: None,
-            voice_forward_to: None,
-            auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
-            created_at: now,
+            ..Inbox::shared(&workspace.id, "Support", now)
         };
         store::inboxes::create(&mut tx, &inbox).await.unwrap();
         for member in [&cast[2], &cast[3]] {
@@ -675,22 +664,11 @@ impl TestApp {
     /// Creates another shared inbox with an SMS number and `members`.
     pub async fn extra_inbox(&self, seed: &Seed, name: &str, members: &[&TestUser]) -> Channel {
         let now = self.state.clock.now();
+        let workspace = WorkspaceId::parse(&seed.workspace_id).unwrap();
         let inbox = Inbox {
-            id: InboxId::generate(),
-            workspace_id: WorkspaceId::parse(&seed.workspace_id).unwrap(),
-            kind: InboxKind::Shared,
-            owner_id: None,
-            name: name.into(),
             emoji: "📦".into(),
             color: "#16a34a".into(),
-            purpose: Purpose::General,
-            api_code: ApiCode::from_name(name),
-            unread_mode: UnreadMode::PerUser,
-            registration: Registration::Approved,
-            forward_to_email: None,
-            voice_forward_to: None,
-            auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
-            created_at: now,
+            ..Inbox::shared(&workspace, name, now)
         };
         let mut tx = self.store.begin().await.unwrap();
         store::inboxes::create(&mut tx, &inbox).await.unwrap();

@@ -38,6 +38,7 @@ async fn the_bell_counts_a_text_live_and_its_list_opens_the_conversation() {
         browser.wait_for("#bell").await;
         assert!(!browser.is_shown("#bell-count").await, "read once opened");
     }
+    browser.client.clone().close().await.unwrap();
 }
 
 /// Ben mentions Ana in a note by picking her from the `@` list; the note
@@ -102,6 +103,7 @@ async fn typing_at_in_a_note_offers_the_inbox_members_and_the_mention_reaches_th
         browser.click("#bell-read-all").await;
         browser.wait_for("#bell").await;
     }
+    browser.client.clone().close().await.unwrap();
 }
 
 /// Ana turns new-message notifications off on her profile page; a text then
@@ -143,6 +145,7 @@ async fn a_member_chooses_how_to_hear_of_each_trigger_on_the_profile_page() {
     browser.wait_for("#bell").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(!browser.is_shown("#bell-count").await);
+    browser.client.clone().close().await.unwrap();
 }
 
 /// An admin edits the inbox's "Notify users and channels"; a bad address is
@@ -193,4 +196,5 @@ async fn an_admin_chooses_who_hears_of_an_inbox_in_its_settings() {
         .await
         .unwrap();
     assert_eq!(ana_ticked.as_deref(), Some("false"));
+    browser.client.clone().close().await.unwrap();
 }

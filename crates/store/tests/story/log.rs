@@ -226,3 +226,118 @@ async fn one_node_holds_a_reaction_until_its_lease_runs_out() {
         tx.commit().await.unwrap();
     }
 }
+
+/// Transaction ids are shared by every database of a PostgreSQL server, but
+/// only a transaction of this database can write into its log: one left
+/// open in another database (another test's, another application's) does
+/// not hold this log back, while one open in this database still does.
+#[tokio::test]
+async fn only_a_transaction_of_its_own_database_holds_back_the_log() {
+    let (Some(here), Some(elsewhere)) = (postgres_store().await, postgres_store().await) else {
+        return;
+    };
+    let (team, conversation) = team_with_conversation(&here).await;
+    let (other_team, other_conversation) = team_with_conversation(&elsewhere).await;
+    let start = {
+        let mut reader = here.read().await.unwrap();
+        log::position_of(&mut reader.conn(), i64::MAX)
+            .await
+            .unwrap()
+    };
+
+    // Left open in the other database, with a transaction id older than
+    // anything written here from now on.
+    let mut open_elsewhere = elsewhere.begin().await.unwrap();
+    store::events::append(
+        &mut open_elsewhere,
+        unlocked(&other_team, &other_conversation),
+    )
+    .await
+    .unwrap();
+    let written = commit_one(&here, &team, &conversation).await;
+    assert_eq!(
+        readable_after(&here, start).await,
+        [written],
+        "another database's open transaction holds nothing back here"
+    );
+
+    // Open in this database, an older transaction still holds back a newer
+    // one's event: it may yet commit below it.
+    let position = log::position_of(&mut here.read().await.unwrap().conn(), written)
+        .await
+        .unwrap();
+    let mut open_here = here.begin().await.unwrap();
+    let older = store::events::append(&mut open_here, unlocked(&team, &conversation))
+        .await
+        .unwrap()
+        .seq;
+    let newer = commit_one(&here, &team, &conversation).await;
+    {
+        let mut reader = here.read().await.unwrap();
+        let read = log::after(&mut reader.conn(), position, None, &InboxScope::All, 10)
+            .await
+            .unwrap();
+        assert!(read.is_empty(), "held back behind the open transaction");
+        assert!(log::held_back(&mut reader.conn(), position).await.unwrap());
+    }
+    open_here.commit().await.unwrap();
+    assert_eq!(readable_after(&here, position).await, [older, newer]);
+    drop(open_elsewhere);
+}
+
+/// A fresh PostgreSQL store, or `None` (said) where there is no server.
+async fn postgres_store() -> Option<Store> {
+    store::testing::fresh_store(store::Backend::Postgres)
+        .await
+        .unwrap()
+}
+
+async fn team_with_conversation(store: &Store) -> (support::Team, domain::Conversation) {
+    let team = support::new_team(store).await;
+    let conversation = support::new_conversation(store, &team.inbox, &team.contact).await;
+    (team, conversation)
+}
+
+/// An event for `conversation` of `team`'s inbox.
+fn unlocked(team: &support::Team, conversation: &domain::Conversation) -> NewEvent {
+    NewEvent {
+        workspace_id: team.workspace.id.clone(),
+        inbox_id: team.inbox.id.clone(),
+        conversation_id: conversation.id.clone(),
+        actor_id: None,
+        kind: EventKind::Unlocked,
+        created_at: millis_now(),
+    }
+}
+
+/// Commits one event and returns its sequence number.
+async fn commit_one(
+    store: &Store,
+    team: &support::Team,
+    conversation: &domain::Conversation,
+) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let seq = store::events::append(&mut tx, unlocked(team, conversation))
+        .await
+        .unwrap()
+        .seq;
+    tx.commit().await.unwrap();
+    seq
+}
+
+/// The events readable after `from`, waiting up to two seconds for any:
+/// a transaction of this database may end a moment after the commit.
+async fn readable_after(store: &Store, from: LogPosition) -> Vec<i64> {
+    for _ in 0..200 {
+        let mut reader = store.read().await.unwrap();
+        let read = log::after(&mut reader.conn(), from, None, &InboxScope::All, 10)
+            .await
+            .unwrap();
+        if !read.is_empty() {
+            return read.iter().map(|l| l.event.seq).collect();
+        }
+        drop(reader);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Vec::new()
+}

@@ -19,6 +19,7 @@ mod migrations;
 mod out_of_office;
 mod presence;
 mod queue;
+mod sending;
 mod simulator;
 mod sla;
 mod support;

@@ -136,21 +136,10 @@ pub async fn new_team(store: &Store) -> Team {
 /// derived from the name.
 pub fn inbox_value(workspace: &domain::Workspace, name: &str) -> domain::Inbox {
     domain::Inbox {
-        id: domain::InboxId::generate(),
-        workspace_id: workspace.id.clone(),
-        kind: domain::InboxKind::Shared,
-        owner_id: None,
-        name: name.to_string(),
         emoji: "📬".to_string(),
         color: "#3366ff".to_string(),
         purpose: domain::Purpose::Support,
-        api_code: domain::ApiCode::from_name(name),
-        unread_mode: domain::UnreadMode::PerUser,
-        registration: domain::Registration::Approved,
-        forward_to_email: None,
-        voice_forward_to: None,
-        auto_close_secs: domain::Inbox::DEFAULT_AUTO_CLOSE_SECS,
-        created_at: millis_now(),
+        ..domain::Inbox::shared(&workspace.id, name, millis_now())
     }
 }
 

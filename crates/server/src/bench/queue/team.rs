@@ -2,8 +2,8 @@
 //! different sizes, each agent a member of two or three of them.
 
 use domain::{
-    ApiCode, Channel, ChannelId, ChannelKind, EmailAddress, Inbox, InboxId, InboxKind, Provider,
-    Purpose, Registration, Role, UnreadMode, User, UserId, Workspace, WorkspaceId,
+    Channel, ChannelId, ChannelKind, EmailAddress, Inbox, Provider, Purpose, Role, User, UserId,
+    Workspace, WorkspaceId,
 };
 
 use crate::bench::BenchError;
@@ -98,21 +98,8 @@ pub async fn create(state: &AppState) -> Result<Team, BenchError> {
     let mut members = Vec::new();
     for (i, (name, _)) in INBOXES.iter().enumerate() {
         let inbox = Inbox {
-            id: InboxId::generate(),
-            workspace_id: workspace.id.clone(),
-            kind: InboxKind::Shared,
-            owner_id: None,
-            name: (*name).to_string(),
-            emoji: "📥".into(),
-            color: "#64748b".into(),
             purpose: Purpose::Support,
-            api_code: ApiCode::from_name(name),
-            unread_mode: UnreadMode::PerUser,
-            registration: Registration::Approved,
-            forward_to_email: None,
-            voice_forward_to: None,
-            auto_close_secs: Inbox::DEFAULT_AUTO_CLOSE_SECS,
-            created_at: now,
+            ..Inbox::shared(&workspace.id, name, now)
         };
         store::inboxes::create(&mut tx, &inbox).await?;
         let mut of = Vec::new();

@@ -80,6 +80,49 @@ async fn a_reply_that_twilio_fails_with_a_500_is_sent_after_the_backoff(backend:
     assert!(s.provider_id(&message).await.is_some());
 }
 
+/// A send still waiting on Twilio when its job's lease runs out: the job,
+/// run again by another worker meanwhile, does not text the customer a
+/// second time; it waits for the first run, which holds the message's
+/// send claim.
+async fn a_delivery_job_run_again_while_its_first_run_still_sends_texts_once(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let (_, message) = replied(&s, "On our way").await;
+    let posted = || {
+        s.standin
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/Messages.json"))
+            .count()
+    };
+    // Twilio answers the first send only after a while (then with a 500).
+    s.standin
+        .fail_next_sends(1, Failure::Hang(std::time::Duration::from_secs(4)));
+    let second_run = async {
+        while posted() == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // The first run's lease (120 s) runs out while it waits on Twilio.
+        s.app.state.clock.advance(chrono::Duration::seconds(121));
+        let ran = s.app.run_due_jobs().await;
+        (ran, posted())
+    };
+    let (_, (ran_again, posted_meanwhile)) = tokio::join!(s.app.run_due_jobs(), second_run);
+    assert_eq!(ran_again, 1, "the job was run a second time");
+    assert_eq!(posted_meanwhile, 1, "the second run did not call Twilio");
+
+    // The first send failed: the message goes after the backoff, once.
+    assert_eq!(s.message(&message).await["delivery_status"], "queued");
+    s.app.state.clock.advance(chrono::Duration::seconds(6));
+    assert_eq!(s.app.run_due_jobs().await, 1);
+    assert_eq!(s.standin.sent_messages().len(), 1);
+    assert_eq!(s.message(&message).await["delivery_status"], "sending");
+    s.app.state.clock.advance(chrono::Duration::seconds(600));
+    s.app.run_due_jobs().await;
+    assert_eq!(s.standin.sent_messages().len(), 1, "one text in all");
+}
+
 async fn a_reply_to_a_number_twilio_refuses_fails_with_its_code_and_reason(backend: Backend) {
     let Some(s) = story(backend).await else {
         return;
@@ -186,6 +229,7 @@ async fn a_delivery_report_without_a_valid_signature_changes_nothing(backend: Ba
 on_both_backends!(
     a_reply_is_sent_through_twilio_in_its_wire_format_and_its_sid_kept,
     a_reply_that_twilio_fails_with_a_500_is_sent_after_the_backoff,
+    a_delivery_job_run_again_while_its_first_run_still_sends_texts_once,
     a_reply_to_a_number_twilio_refuses_fails_with_its_code_and_reason,
     delivery_reports_move_forward_only_so_delivered_then_sent_ends_delivered,
     an_undelivered_report_keeps_twilios_error_code,
