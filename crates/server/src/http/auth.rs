@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 use domain::{User, WorkspaceId};
 
 use crate::http::error::ApiError;
+use crate::http::session_renewal::SessionSeen;
 use crate::services::access::Principal;
 use crate::services::state::AppState;
 
@@ -82,6 +83,9 @@ impl FromRequestParts<AppState> for Caller {
             .await?
             .ok_or_else(unauthenticated)?;
         drop(reader);
+        if let Some(seen) = parts.extensions.get::<SessionSeen>() {
+            seen.record(session.last_seen_at);
+        }
         if is_write(&parts.method) {
             let sent = parts
                 .headers
@@ -179,6 +183,9 @@ pub async fn session_from_cookie(
     };
     let mut reader = state.store.read().await?;
     let found = store::sessions::find(&mut reader.conn(), &raw, state.clock.now()).await?;
+    if let (Some((session, _)), Some(seen)) = (&found, parts.extensions.get::<SessionSeen>()) {
+        seen.record(session.last_seen_at);
+    }
     Ok(found.map(|(session, user)| (user, session.csrf_token)))
 }
 

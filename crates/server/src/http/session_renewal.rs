@@ -6,6 +6,8 @@
 //! [`RENEW_EVERY`]: crate::services::accounts::sessions::RENEW_EVERY
 //! [`SESSION_TTL`]: crate::services::accounts::sessions::SESSION_TTL
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -17,14 +19,31 @@ use crate::http::ui::cookies;
 use crate::services::accounts::sessions;
 use crate::services::state::AppState;
 
+/// When the request's session was last renewed, as the handler's caller
+/// extractor read it: spares [`renew_session`] reading the session again
+/// (most requests come well within [`RENEW_EVERY`] of the last renewal).
+///
+/// [`RENEW_EVERY`]: crate::services::accounts::sessions::RENEW_EVERY
+#[derive(Debug, Clone, Default)]
+pub struct SessionSeen(Arc<OnceLock<domain::Timestamp>>);
+
+impl SessionSeen {
+    /// Records the session's `last_seen_at` (the first reading counts).
+    pub fn record(&self, last_seen_at: domain::Timestamp) {
+        let _ = self.0.set(last_seen_at);
+    }
+}
+
 /// Renews the caller's session after a successful answer.
 pub async fn renew_session(
     State(state): State<AppState>,
     jar: CookieJar,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let raw = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+    let seen = SessionSeen::default();
+    request.extensions_mut().insert(seen.clone());
     let mut response = next.run(request).await;
     let Some(raw) = raw else {
         return response;
@@ -35,7 +54,7 @@ pub async fn renew_session(
     if !(status.is_success() || status.is_redirection()) || sets_session_cookie(&response) {
         return response;
     }
-    match sessions::renew(&state, &raw).await {
+    match sessions::renew(&state, &raw, seen.0.get().copied()).await {
         Ok(true) => match cookies::session(&state, raw)
             .map(|cookie| HeaderValue::from_str(&cookie.to_string()))
         {

@@ -159,7 +159,7 @@ pub async fn me(
         store::workspaces::for_user(&mut reader.conn(), &user.id).await?
     };
     let session_renewed = match cookie_value {
-        Some(raw) => renew(state, raw).await?,
+        Some(raw) => renew(state, raw, None).await?,
         None => false,
     };
     Ok(Me {
@@ -172,9 +172,18 @@ pub async fn me(
 /// Moves the session's expiry to [`SESSION_TTL`] from now if it was last
 /// renewed more than [`RENEW_EVERY`] ago. Returns whether it did; `false`
 /// also for a session that is unknown or expired (never revived).
+/// `last_seen_at`, when this request has read the session already, spares
+/// reading it again.
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn renew(state: &AppState, cookie_value: &str) -> Result<bool, ServiceError> {
+pub async fn renew(
+    state: &AppState,
+    cookie_value: &str,
+    last_seen_at: Option<Timestamp>,
+) -> Result<bool, ServiceError> {
     let now = state.clock.now();
+    if last_seen_at.is_some_and(|seen| now - seen < RENEW_EVERY) {
+        return Ok(false);
+    }
     let session = {
         let mut reader = state.store.read().await?;
         store::sessions::find(&mut reader.conn(), cookie_value, now).await?
