@@ -39,7 +39,10 @@ pub(super) async fn drop_indexes(c: &mut PgConnection) -> Result<Vec<String>> {
     for (name, _) in &indexes {
         c.execute(format!("DROP INDEX {name}").as_str()).await?;
     }
-    Ok(indexes.into_iter().map(|(_, definition)| definition).collect())
+    Ok(indexes
+        .into_iter()
+        .map(|(_, definition)| definition)
+        .collect())
 }
 
 /// Builds the indexes [`drop_indexes`] dropped, from their definitions.
@@ -159,9 +162,7 @@ async fn copy<T>(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut copy = c
-        .copy_in_raw(&format!("COPY {table} FROM STDIN"))
-        .await?;
+    let mut copy = c.copy_in_raw(&format!("COPY {table} FROM STDIN")).await?;
     let mut buf = String::with_capacity(CHUNK + CHUNK / 4);
     for r in rows {
         let mut row = Row {
@@ -248,7 +249,7 @@ impl<T: Field + Copy> Field for Option<T> {
     }
 }
 
-impl<'a> Field for &'a Option<String> {
+impl Field for &Option<String> {
     fn write(&self, out: &mut String) {
         self.as_deref().write(out);
     }

@@ -87,7 +87,12 @@ async fn a_bulk_load_stores_text_as_written_and_leaves_every_index_in_place() {
             .unwrap();
         assert_eq!(message.body.as_str(), AWKWARD, "{:?}", store.backend());
         drop(reader);
-        assert_eq!(index_names(&store).await, indexes_before, "{:?}", store.backend());
+        assert_eq!(
+            index_names(&store).await,
+            indexes_before,
+            "{:?}",
+            store.backend()
+        );
         assert_eq!(store::bulk::counter_drift(&store).await.unwrap(), 0);
     }
 }
