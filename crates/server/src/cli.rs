@@ -302,6 +302,7 @@ async fn bench_queue(args: BenchQueueArgs) -> anyhow::Result<()> {
         reuse: args.reuse,
         keep: args.keep,
         runs: args.runs,
+        ..bench::queue::QueueOptions::default()
     };
     let report = bench::queue::queue(options).await?;
     println!("{report}");

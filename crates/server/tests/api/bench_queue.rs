@@ -58,6 +58,7 @@ async fn the_queue_bench_times_every_figure_and_keeps_the_counters_exact(backend
         conversations: 200,
         messages: 1000,
         runs: 2,
+        idle: Some(std::time::Duration::ZERO),
         ..QueueOptions::default()
     };
     let report = queue::queue_on(store, &options).await.unwrap();
@@ -79,6 +80,12 @@ async fn the_queue_bench_times_every_figure_and_keeps_the_counters_exact(backend
         report.counter_drift, 0,
         "counter rows differ from a recount"
     );
+    // The server's memory once idle, so that the README's claim can be rerun.
+    let idle = json["rss_idle_mb"].as_f64().unwrap();
+    assert!(
+        idle > 1.0 && idle <= json["rss_peak_mb"].as_f64().unwrap(),
+        "{json}"
+    );
 }
 
 on_both_backends!(the_queue_bench_times_every_figure_and_keeps_the_counters_exact);
@@ -94,6 +101,7 @@ async fn a_kept_database_is_timed_again_without_loading() {
         conversations: 200,
         messages: 400,
         runs: 1,
+        idle: None,
         database_url: Some(url.clone()),
         ..QueueOptions::default()
     };

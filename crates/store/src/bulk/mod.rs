@@ -1,5 +1,6 @@
-//! Bulk loading for benchmarks (`switchboard bench queue`): many rows per
-//! statement, many statements per transaction, on one held writer.
+//! Bulk loading for benchmarks (`switchboard bench queue`): on SQLite many
+//! rows per INSERT, on PostgreSQL one `COPY` per table ([`copy`]); many
+//! conversations per transaction, on one held writer.
 //!
 //! Rows go in as they are given (no events are derived, no checks beyond
 //! the schema's), so the caller writes a consistent dataset: each
@@ -15,6 +16,7 @@ use sqlx::{Executor, QueryBuilder};
 use crate::conn::Pooled;
 use crate::{HeldWriter, Result, Store};
 
+mod copy;
 mod counters;
 
 pub use counters::counter_drift;
@@ -106,58 +108,46 @@ pub struct Loader {
     writer: HeldWriter,
     /// PostgreSQL: triggers are skipped, so the counters are refilled at the end.
     bypass_triggers: bool,
+    /// PostgreSQL: the loaded tables' secondary indexes, dropped for the
+    /// load and built again by [`Loader::finish`] (their definitions).
+    deferred_indexes: Vec<String>,
 }
 
 impl std::fmt::Debug for Loader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Loader")
             .field("bypass_triggers", &self.bypass_triggers)
+            .field("deferred_indexes", &self.deferred_indexes.len())
             .finish()
     }
 }
 
-/// Runs `$build` (a `QueryBuilder` expression) on whichever backend `$pooled` is.
-macro_rules! run_on {
-    ($pooled:expr, |$q:ident| $build:expr) => {
-        match $pooled {
-            Pooled::Sqlite(c) => {
-                let mut $q = QueryBuilder::<sqlx::Sqlite>::new("");
-                $build;
-                $q.build().execute(&mut **c).await?;
-            }
-            Pooled::Postgres(c) => {
-                let mut $q = QueryBuilder::<sqlx::Postgres>::new("");
-                $build;
-                $q.build().execute(&mut **c).await?;
-            }
-        }
-    };
-}
-
-/// Inserts `$rows` in statements of at most [`MAX_BINDS`] parameters,
-/// binding each row's fields with `$push`.
+/// Inserts `$rows` into SQLite in statements of at most [`MAX_BINDS`]
+/// parameters, binding each row's fields with `$push`.
 macro_rules! insert_all {
-    ($pooled:expr, $head:expr, $cols:expr, $rows:expr, |$b:ident, $r:ident| $push:expr) => {
+    ($c:expr, $head:expr, $cols:expr, $rows:expr, |$b:ident, $r:ident| $push:expr) => {
         for chunk in $rows.chunks((MAX_BINDS / $cols).max(1)) {
-            run_on!($pooled, |q| {
-                q.push($head);
-                q.push_values(chunk, |mut $b, $r| {
-                    $push;
-                });
+            let mut q = QueryBuilder::<sqlx::Sqlite>::new($head);
+            q.push_values(chunk, |mut $b, $r| {
+                $push;
             });
+            q.build().execute(&mut *$c).await?;
         }
     };
 }
 
 impl Loader {
     /// Takes the writer. On SQLite, commits stop waiting for the disk until
-    /// [`Loader::finish`]: a crash mid-load loses a bench, nothing else.
+    /// [`Loader::finish`]: a crash mid-load loses a bench, nothing else. On
+    /// PostgreSQL the loaded tables' secondary indexes are dropped until
+    /// [`Loader::finish`] builds them again, so a load that fails half-way
+    /// leaves a scratch database without them (drop it).
     pub async fn start(store: &Store) -> Result<Self> {
         let mut writer = store.hold_writer().await?;
-        let bypass_triggers = match &mut writer.conn {
+        let (bypass_triggers, deferred_indexes) = match &mut writer.conn {
             Pooled::Sqlite(c) => {
                 c.execute("PRAGMA synchronous = OFF").await?;
-                false
+                (false, Vec::new())
             }
             Pooled::Postgres(c) => {
                 let superuser: bool = sqlx::query_scalar(
@@ -166,12 +156,13 @@ impl Loader {
                 .fetch_optional(&mut **c)
                 .await?
                 .unwrap_or(false);
-                superuser
+                (superuser, copy::drop_indexes(c).await?)
             }
         };
         Ok(Self {
             writer,
             bypass_triggers,
+            deferred_indexes,
         })
     }
 
@@ -197,6 +188,7 @@ impl Loader {
                 c.execute("PRAGMA synchronous = NORMAL").await?;
             }
             Pooled::Postgres(c) => {
+                copy::create_indexes(c, &self.deferred_indexes).await?;
                 c.execute("ANALYZE").await?;
             }
         }
@@ -226,14 +218,23 @@ impl Loader {
 
 /// Inserts a batch's rows, parents first, on a connection inside a transaction.
 async fn write_rows(pooled: &mut Pooled, batch: &Batch) -> Result<()> {
-    insert_all!(pooled,
+    match pooled {
+        Pooled::Sqlite(c) => insert_rows(c, batch).await,
+        Pooled::Postgres(c) => copy::write_rows(c, batch).await,
+    }
+}
+
+/// SQLite: multi-row INSERTs (it has no `COPY`; a prepared INSERT of many
+/// rows is its fast path).
+async fn insert_rows(c: &mut sqlx::SqliteConnection, batch: &Batch) -> Result<()> {
+    insert_all!(c,
         "INSERT INTO contacts (id, workspace_id, name, phone, email, owner_id, created_at, updated_at) ",
         8, batch.contacts, |b, r| b
             .push_bind(r.id.clone()).push_bind(r.workspace_id.clone()).push_bind(r.name.clone())
             .push_bind(r.phone.clone()).push_bind(r.email.clone()).push_bind(r.owner_id.clone())
             .push_bind(r.created_at).push_bind(r.created_at));
     insert_all!(
-        pooled,
+        c,
         "INSERT INTO conversations (id, workspace_id, inbox_id, channel_id, contact_id, status, \
          priority, priority_rank, assignee_id, snoozed_until, created_at, last_activity_at, \
          last_inbound_at, resolved_at, last_message_id, inbound_version) ",
@@ -258,14 +259,14 @@ async fn write_rows(pooled: &mut Pooled, batch: &Batch) -> Result<()> {
             .push_bind(r.inbound_version)
     );
     insert_all!(
-        pooled,
+        c,
         "INSERT INTO conversation_tags (conversation_id, tag) ",
         2,
         batch.tags,
         |b, r| b.push_bind(r.0.clone()).push_bind(r.1.clone())
     );
     insert_all!(
-        pooled,
+        c,
         "INSERT INTO messages (id, conversation_id, channel_id, kind, author_id, body, \
          delivery_status, created_at) ",
         8,
@@ -280,14 +281,14 @@ async fn write_rows(pooled: &mut Pooled, batch: &Batch) -> Result<()> {
             .push_bind(r.delivery_status)
             .push_bind(r.created_at)
     );
-    insert_all!(pooled,
+    insert_all!(c,
         "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) ",
         7, batch.events, |b, r| b
             .push_bind(r.workspace_id.clone()).push_bind(r.inbox_id.clone())
             .push_bind(r.conversation_id.clone()).push_bind(r.actor_id.clone())
             .push_bind(r.kind).push_bind(r.data.clone()).push_bind(r.created_at));
     insert_all!(
-        pooled,
+        c,
         "INSERT INTO read_cursors (conversation_id, reader, read_at) ",
         3,
         batch.cursors,

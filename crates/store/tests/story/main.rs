@@ -5,6 +5,7 @@
 
 mod accounts;
 mod assignments;
+mod bulk;
 mod contacts;
 mod conversations;
 mod cursors;

@@ -10,6 +10,7 @@
 mod client;
 mod dataset;
 mod figures;
+mod memory;
 mod report;
 mod team;
 mod words;
@@ -24,6 +25,7 @@ use crate::startup::App;
 use client::Client;
 use figures::Who;
 
+pub use memory::Memory;
 pub use report::{FigureResult, QueueReport};
 
 /// Calls made before the timed ones, to warm the caches.
@@ -45,6 +47,9 @@ pub struct QueueOptions {
     pub keep: bool,
     /// Timed calls per figure.
     pub runs: usize,
+    /// How long the server is left idle after the figures before its memory
+    /// is read (`None`: not read; tests skip the wait).
+    pub idle: Option<Duration>,
 }
 
 impl Default for QueueOptions {
@@ -56,6 +61,7 @@ impl Default for QueueOptions {
             reuse: false,
             keep: false,
             runs: 30,
+            idle: Some(memory::IDLE),
         }
     }
 }
@@ -148,6 +154,10 @@ pub async fn queue_on(store: Store, options: &QueueOptions) -> Result<QueueRepor
             });
         }
         let counter_drift = store::bulk::counter_drift(&store).await?;
+        let memory = match options.idle {
+            Some(idle) => memory::after_idle(idle).await,
+            None => None,
+        };
         Ok::<_, BenchError>(QueueReport {
             backend: store.backend().name(),
             conversations,
@@ -162,6 +172,7 @@ pub async fn queue_on(store: Store, options: &QueueOptions) -> Result<QueueRepor
             figures: results,
             kept: None,
             counter_drift,
+            memory,
         })
     }
     .await;

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde_json::{json, Map, Value};
 
+use super::Memory;
+
 /// One figure's timings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureResult {
@@ -49,6 +51,9 @@ pub struct QueueReport {
     pub kept: Option<String>,
     /// Counter rows that differ from a recount after the run (0: exact).
     pub counter_drift: i64,
+    /// The process's memory once idle after the figures (Linux; not read
+    /// when the options skip the wait).
+    pub memory: Option<Memory>,
 }
 
 impl QueueReport {
@@ -70,6 +75,9 @@ impl QueueReport {
             "db_bytes": self.db_bytes,
             "runs": self.runs,
             "counter_drift": self.counter_drift,
+            "rss_peak_mb": self.memory.map(|m| round(m.peak_mb)),
+            "rss_idle_mb": self.memory.map(|m| round(m.idle_mb)),
+            "rss_idle_anon_mb": self.memory.map(|m| round(m.idle_anon_mb)),
             "figures": figures,
         })
         .to_string()
@@ -132,6 +140,13 @@ impl fmt::Display for QueueReport {
                 n => format!("{n} rows differ from a recount"),
             }
         )?;
+        if let Some(m) = &self.memory {
+            writeln!(
+                f,
+                "memory: {:.1} MB resident once idle ({:.1} MB anonymous), {:.1} MB at the peak",
+                m.idle_mb, m.idle_anon_mb, m.peak_mb
+            )?;
+        }
         write!(f, "{} figures miss their goal", self.missed().count())
     }
 }
@@ -157,6 +172,7 @@ mod tests {
             }],
             kept: None,
             counter_drift: 0,
+            memory: None,
         };
         let json: Value = serde_json::from_str(&report.to_json()).unwrap_or_default();
         assert_eq!(json["figures"]["counts.agent"]["p50_ms"], 1.235);
