@@ -5,7 +5,7 @@
 /// both full-text indexes cut text into words. Anything else typed (`"`,
 /// `*`, `NEAR(`, `-`, `|`, `&`) only separates words, so nothing is ever
 /// parsed as an operator.
-fn search_words(q: &str) -> Vec<String> {
+pub(super) fn search_words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
         .map(str::to_lowercase)
