@@ -106,16 +106,7 @@ impl Writer {
         self.results.push(None);
         match (contact, plan) {
             (Some(contact), Plan::Continue(conversation)) if keyword.is_none() && !self.careful => {
-                let message = inbound_message(sms, &conversation, now);
-                let after = moved_on(&conversation, now);
-                lookups.remember(&contact, &after);
-                self.waiting.push(Waiting {
-                    slot,
-                    channel: sms.channel.id.clone(),
-                    message,
-                    before: conversation,
-                    after,
-                });
+                self.wait(slot, sms, &contact, conversation, lookups);
                 return Ok(());
             }
             (contact, Plan::Start { previous }) if keyword.is_none() && !self.careful => {
@@ -138,17 +129,8 @@ impl Writer {
                     previous,
                     now,
                 );
-                let message = inbound_message(sms, &conversation, now);
-                let after = moved_on(&conversation, now);
-                lookups.remember(&contact, &after);
                 self.starting.push((new_contact, conversation.clone()));
-                self.waiting.push(Waiting {
-                    slot,
-                    channel: sms.channel.id.clone(),
-                    message,
-                    before: conversation,
-                    after,
-                });
+                self.wait(slot, sms, &contact, conversation, lookups);
                 return Ok(());
             }
             (contact, plan) => {
@@ -185,6 +167,28 @@ impl Writer {
             }
         }
         Ok(())
+    }
+
+    /// Keeps `sms` to be stored into `conversation` (as it is now) with the
+    /// batch, and remembers the conversation as the text leaves it.
+    fn wait(
+        &mut self,
+        slot: usize,
+        sms: &InboundSms,
+        contact: &Contact,
+        conversation: Conversation,
+        lookups: &mut Lookups,
+    ) {
+        let message = inbound_message(sms, &conversation, self.now);
+        let after = moved_on(&conversation, self.now);
+        lookups.remember(contact, &after);
+        self.waiting.push(Waiting {
+            slot,
+            channel: sms.channel.id.clone(),
+            message,
+            before: conversation,
+            after,
+        });
     }
 
     /// Writes what waits; returns what happened to each text, in order, and
