@@ -31,14 +31,7 @@ async fn a_reader_polling_during_concurrent_writes_sees_every_event_once_in_one_
                 .await
                 .unwrap()
         };
-        let event = NewEvent {
-            workspace_id: team.workspace.id.clone(),
-            inbox_id: team.inbox.id.clone(),
-            conversation_id: conversation.id.clone(),
-            actor_id: None,
-            kind: EventKind::Unlocked,
-            created_at: millis_now(),
-        };
+        let event = unlocked(&team, &conversation);
         let writers: Vec<_> = (0..8u64)
             .map(|writer| {
                 let store = store.clone();
