@@ -160,6 +160,7 @@ async fn write_tags(tx: &mut Tx<'_>, conversation: &ConversationId, tags: &[Tag]
 /// A contact has at most one conversation per inbox that is not closed: while
 /// one is, this returns [`StoreError::Duplicate`] and writes nothing (the
 /// transaction stays usable, so the caller can read the active one instead).
+/// The row copies its contact's owner (`contact_owner_id`, migration 0023).
 #[tracing::instrument(skip_all, fields(conversation_id = %conversation.id, inbox_id = %conversation.inbox_id), err(level = "debug"))]
 pub async fn insert(
     tx: &mut Tx<'_>,
@@ -171,8 +172,10 @@ pub async fn insert(
     let inserted = crate::on_backend!(tx.conn(), c => sqlx::query(
         "INSERT INTO conversations (id, workspace_id, inbox_id, channel_id, contact_id, status, \
          priority, priority_rank, assignee_id, subject, snoozed_until, previous_id, version, \
-         created_at, last_activity_at, last_inbound_at, resolved_at, inbound_version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         created_at, last_activity_at, last_inbound_at, resolved_at, inbound_version, \
+         contact_owner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         (SELECT o.owner_id FROM contacts o WHERE o.id = $5)) \
          ON CONFLICT (inbox_id, contact_id) WHERE status <> 'closed' DO NOTHING",
     )
     .bind(c0.id.as_str())

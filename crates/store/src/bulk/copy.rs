@@ -77,7 +77,7 @@ pub(super) async fn write_rows(c: &mut PgConnection, batch: &Batch) -> Result<()
         c,
         "conversations (id, workspace_id, inbox_id, channel_id, contact_id, status, priority, \
          priority_rank, assignee_id, snoozed_until, created_at, last_activity_at, \
-         last_inbound_at, resolved_at, last_message_id, inbound_version)",
+         last_inbound_at, resolved_at, last_message_id, inbound_version, contact_owner_id)",
         &batch.conversations,
         |row, r| {
             row.field(&r.id)
@@ -95,7 +95,8 @@ pub(super) async fn write_rows(c: &mut PgConnection, batch: &Batch) -> Result<()
                 .field(r.last_inbound_at)
                 .field(r.resolved_at)
                 .field(&r.last_message_id)
-                .field(r.inbound_version);
+                .field(r.inbound_version)
+                .field(&r.contact_owner_id);
         },
     )
     .await?;

@@ -56,6 +56,9 @@ pub struct ConversationRow {
     pub resolved_at: Option<i64>,
     pub last_message_id: Option<String>,
     pub inbound_version: i64,
+    /// The contact's `owner_id`, as the caller gave it in its [`ContactRow`]
+    /// (the `contact_owner=` list reads it from here, migration 0023).
+    pub contact_owner_id: Option<String>,
 }
 
 /// A message row. Fields are the columns of the same name (times in ms).
@@ -237,8 +240,8 @@ async fn insert_rows(c: &mut sqlx::SqliteConnection, batch: &Batch) -> Result<()
         c,
         "INSERT INTO conversations (id, workspace_id, inbox_id, channel_id, contact_id, status, \
          priority, priority_rank, assignee_id, snoozed_until, created_at, last_activity_at, \
-         last_inbound_at, resolved_at, last_message_id, inbound_version) ",
-        16,
+         last_inbound_at, resolved_at, last_message_id, inbound_version, contact_owner_id) ",
+        17,
         batch.conversations,
         |b, r| b
             .push_bind(r.id.clone())
@@ -257,6 +260,7 @@ async fn insert_rows(c: &mut sqlx::SqliteConnection, batch: &Batch) -> Result<()
             .push_bind(r.resolved_at)
             .push_bind(r.last_message_id.clone())
             .push_bind(r.inbound_version)
+            .push_bind(r.contact_owner_id.clone())
     );
     insert_all!(
         c,

@@ -9,7 +9,7 @@
 use domain::text::Word;
 use domain::{Contact, Conversation};
 
-use super::binds;
+use super::{bind, binds};
 use crate::time::{to_millis, to_millis_opt};
 use crate::{Backend, Result, StoreError, Tx};
 
@@ -59,9 +59,11 @@ pub(super) async fn insert_contacts(
 }
 
 /// Writes new `conversations` (without tags: a conversation a customer's
-/// text starts has none). A customer who already has a conversation in the
-/// inbox that is not closed gives [`StoreError::Duplicate`], with part of
-/// the batch possibly written: the caller rolls back.
+/// text starts has none), each copying its contact's owner (written by
+/// [`insert_contacts`] just before, or there already). A customer who
+/// already has a conversation in the inbox that is not closed gives
+/// [`StoreError::Duplicate`], with part of the batch possibly written: the
+/// caller rolls back.
 pub(super) async fn insert_conversations(
     tx: &mut Tx<'_>,
     backend: Backend,
@@ -75,14 +77,25 @@ pub(super) async fn insert_conversations(
             "insert_many starts conversations without tags only".into(),
         )));
     }
-    const COLUMNS: usize = 18;
+    // 18 columns as given, then the contact's id again for the owner's
+    // subselect (`contact_owner_id`, migration 0023): SQLite's `?` binds
+    // cannot be named twice.
+    const COLUMNS: usize = 19;
     let rows: Vec<String> = (0..conversations.len())
-        .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
+        .map(|i| {
+            let first = i * COLUMNS + 1;
+            format!(
+                "({}, (SELECT o.owner_id FROM contacts o WHERE o.id = {}))",
+                binds(backend, first, COLUMNS - 1),
+                bind(backend, first + COLUMNS - 1)
+            )
+        })
         .collect();
     let sql = format!(
         "INSERT INTO conversations (id, workspace_id, inbox_id, channel_id, contact_id, status, \
          priority, priority_rank, assignee_id, subject, snoozed_until, previous_id, version, \
-         created_at, last_activity_at, last_inbound_at, resolved_at, inbound_version) VALUES {} \
+         created_at, last_activity_at, last_inbound_at, resolved_at, inbound_version, \
+         contact_owner_id) VALUES {} \
          ON CONFLICT (inbox_id, contact_id) WHERE status <> 'closed' DO NOTHING",
         rows.join(", ")
     );
@@ -107,7 +120,8 @@ pub(super) async fn insert_conversations(
                 .bind(to_millis(c0.last_activity_at))
                 .bind(to_millis_opt(c0.last_inbound_at))
                 .bind(to_millis_opt(c0.resolved_at))
-                .bind(c0.inbound_version);
+                .bind(c0.inbound_version)
+                .bind(c0.contact_id.as_str());
         }
         query.execute(&mut *c).await.map(|r| r.rows_affected())
     })?;

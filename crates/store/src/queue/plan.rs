@@ -7,8 +7,8 @@
 //! assignee, and it likes any small partial index even when a sort follows.
 //! So on SQLite the page query names its index (`INDEXED BY`) for the shapes
 //! below: the Open view's, any view by creation (migration 0021), the
-//! Snoozed view's own partial index (0021), and one contact's or a contact
-//! owner's conversations by contact; other shapes (a tag, the Done view) are
+//! Snoozed view's own partial index (0021), one contact's conversations by
+//! contact, and a contact owner's by their own index (0023); other shapes (a tag, the Done view) are
 //! left to the planner, which walks the by-activity index for them. A search
 //! names the primary key: its matches are a bounded set of ids (`search.rs`)
 //! to look up and sort, which SQLite would otherwise test one by one while
@@ -24,18 +24,24 @@ use super::{AssigneeFilter, ConversationFilter, Sort};
 /// The index SQLite must use for `filter`'s page, if the shape is one the
 /// plan tests pin. Every one named is usable whenever it is named: the
 /// partial ones are named only for the view whose status list is their
-/// predicate, the primary key only for a search, whose `c.id IN (…)` it
+/// predicate (or, for the contact owner's, with the `contact_owner_id = …`
+/// that implies theirs), the primary key only for a search, whose `c.id IN (…)` it
 /// serves, and the by-contact one only with a contact condition.
 pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> {
     if search_text(filter).is_some() {
         return Some(PRIMARY_KEY);
     }
-    // One contact's conversations, or those of the contacts someone owns
-    // (`c.contact_id IN (…)`): a few per contact, looked up and sorted.
-    // SQLite would rather walk the page's order over the whole workspace,
-    // closed conversations included, testing each row.
-    if filter.contact.is_some() || filter.contact_owner.is_some() {
+    // One contact's conversations: a few, looked up and sorted. SQLite
+    // would rather walk the page's order over the whole workspace, closed
+    // conversations included, testing each row.
+    if filter.contact.is_some() {
         return Some("conversations_by_contact");
+    }
+    // A contact owner's: their own stretch of the partial index, newest
+    // activity first; in another order that stretch is sorted (thousands
+    // of rows at most, where the workspace walk tests a million).
+    if filter.contact_owner.is_some() {
+        return Some("conversations_contact_owner_by_activity");
     }
     if filter.tag.is_some() {
         return None;

@@ -229,13 +229,10 @@ fn common_conditions(
         None => {}
     }
     if let Some(owner) = &filter.contact_owner {
-        // The owner's contacts first (`contacts_owner`), then their
-        // conversations by contact: the work is the owner's book, not the
-        // workspace walked in the page's order testing each contact.
-        conditions.push(format!(
-            "c.contact_id IN (SELECT o.id FROM contacts o WHERE o.workspace_id = $1 AND o.owner_id = {})",
-            b.text(owner.as_str())
-        ));
+        // The contact's owner as copied onto the conversation (migration
+        // 0023): the owner's conversations in activity order are one walk
+        // of `conversations_contact_owner_by_activity`.
+        conditions.push(format!("c.contact_owner_id = {}", b.text(owner.as_str())));
     }
     if let Some(contact) = &filter.contact {
         conditions.push(format!("c.contact_id = {}", b.text(contact.as_str())));

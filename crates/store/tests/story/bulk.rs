@@ -4,7 +4,7 @@
 
 use domain::MessageId;
 use store::bulk::{Batch, ContactRow, ConversationRow, CursorRow, EventRow, Loader, MessageRow};
-use store::messages;
+use store::{messages, queue, InboxScope};
 
 use crate::support::{self, millis_now};
 
@@ -29,7 +29,7 @@ async fn a_bulk_load_stores_text_as_written_and_leaves_every_index_in_place() {
                 name: format!("Zoë\t{AWKWARD}"),
                 phone: Some("+15550001234".into()),
                 email: None,
-                owner_id: None,
+                owner_id: Some(team.ana.id.to_string()),
                 created_at: now,
             }],
             conversations: vec![ConversationRow {
@@ -49,6 +49,7 @@ async fn a_bulk_load_stores_text_as_written_and_leaves_every_index_in_place() {
                 resolved_at: None,
                 last_message_id: Some(message_id.clone()),
                 inbound_version: 1,
+                contact_owner_id: Some(team.ana.id.to_string()),
             }],
             tags: vec![(conversation_id.clone(), "billing".into())],
             messages: vec![MessageRow {
@@ -71,7 +72,7 @@ async fn a_bulk_load_stores_text_as_written_and_leaves_every_index_in_place() {
                 created_at: now,
             }],
             cursors: vec![CursorRow {
-                conversation_id,
+                conversation_id: conversation_id.clone(),
                 reader: team.ana.id.to_string(),
                 read_at: now,
             }],
@@ -86,6 +87,29 @@ async fn a_bulk_load_stores_text_as_written_and_leaves_every_index_in_place() {
             .unwrap()
             .unwrap();
         assert_eq!(message.body.as_str(), AWKWARD, "{:?}", store.backend());
+        // The contact's owner went in with the conversation: it is on
+        // the owner's list.
+        let owned = queue::ConversationFilter {
+            contact_owner: Some(team.ana.id.clone()),
+            ..queue::ConversationFilter::new(
+                team.workspace.id.clone(),
+                team.admin.id.clone(),
+                InboxScope::All,
+            )
+        };
+        let listed = queue::list(&mut reader.conn(), &owned, 10, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            listed
+                .items
+                .iter()
+                .map(|i| i.conversation.id.as_str())
+                .collect::<Vec<_>>(),
+            [conversation_id.as_str()],
+            "{:?}",
+            store.backend()
+        );
         drop(reader);
         assert_eq!(
             index_names(&store).await,

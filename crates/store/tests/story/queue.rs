@@ -3,6 +3,7 @@
 mod bench;
 mod counts;
 mod due;
+mod owner;
 mod pages;
 mod plans;
 mod search;

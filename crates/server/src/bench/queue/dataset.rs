@@ -90,8 +90,8 @@ struct Generator<'a> {
     now: i64,
     total: usize,
     contacts: usize,
-    /// The ids of the contacts written so far, by number.
-    contact_ids: Vec<String>,
+    /// The ids and owners of the contacts written so far, by number.
+    contacts_written: Vec<(String, Option<String>)>,
     /// Twice the average messages per conversation, less one (counts are drawn from 1 to it).
     max_messages: usize,
     /// (contact, inbox) pairs holding a conversation that is not closed:
@@ -110,7 +110,7 @@ impl<'a> Generator<'a> {
             now: state.clock.now().timestamp_millis(),
             total,
             contacts: (total / 5).max(1),
-            contact_ids: Vec::new(),
+            contacts_written: Vec::new(),
             max_messages: 2 * average - 1,
             active: HashSet::new(),
             weights: INBOXES.iter().map(|(_, w)| w).sum(),
@@ -124,9 +124,10 @@ impl<'a> Generator<'a> {
         let upto = (self.contacts * range.end)
             .div_ceil(self.total)
             .min(self.contacts);
-        for i in self.contact_ids.len()..upto {
+        for i in self.contacts_written.len()..upto {
             let contact = self.contact(i);
-            self.contact_ids.push(contact.id.clone());
+            self.contacts_written
+                .push((contact.id.clone(), contact.owner_id.clone()));
             batch.contacts.push(contact);
         }
         for i in range {
@@ -336,12 +337,13 @@ impl<'a> Generator<'a> {
                 });
             }
         }
+        let (contact_id, contact_owner_id) = self.contacts_written[contact as usize].clone();
         batch.conversations.push(ConversationRow {
             id,
             workspace_id: self.team.workspace_id.clone(),
             inbox_id,
             channel_id: Some(channel_id),
-            contact_id: self.contact_ids[contact as usize].clone(),
+            contact_id,
             status: status.as_str(),
             priority: priority.as_str(),
             priority_rank: priority.rank(),
@@ -355,6 +357,7 @@ impl<'a> Generator<'a> {
                 .then_some(last_activity + 1),
             last_message_id: last_message,
             inbound_version: inbound,
+            contact_owner_id,
         });
     }
 }

@@ -180,11 +180,12 @@ async fn every_list_view_that_matters_walks_an_index_in_its_order() {
     }
 }
 
-/// One contact's conversations, and those of the contacts someone owns, in
-/// any view: found by contact (a few each) and sorted, never a walk of the
-/// workspace testing each conversation's contact.
+/// One contact's conversations in any view: found by contact (a few) and
+/// sorted, never a walk of the workspace testing each conversation's
+/// contact. A contact owner's: their stretch of their own index, newest
+/// activity first read in order; in other orders that stretch sorted.
 #[tokio::test]
-async fn a_contact_filter_finds_the_conversations_by_contact() {
+async fn a_contact_or_contact_owner_filter_reads_its_own_index() {
     for store in support::stores().await {
         let s = seed(&store).await;
         if store.backend() == store::Backend::Postgres {
@@ -219,19 +220,43 @@ async fn a_contact_filter_finds_the_conversations_by_contact() {
             contact: Some(s.team.contact.id.clone()),
             ..agent.clone()
         };
+        let shape = Shape {
+            name: "one contact",
+            filter: contact,
+            // PostgreSQL may take the open ones by (inbox, contact).
+            indexes: &["conversations_by_contact", "conversations_one_active"],
+        };
+        let plan = plan_of(&store, &shape.filter, None).await;
+        assert_uses_index(&plan, &shape, "first page");
+
         let owner = ConversationFilter {
             contact_owner: Some(s.team.bruno.id.clone()),
             ..agent.clone()
         };
-        for (name, filter) in [("one contact", contact), ("a contact owner", owner)] {
+        let by_owner = &["conversations_contact_owner_by_activity"];
+        for view in [View::Open, View::Done, View::All] {
             let shape = Shape {
-                name,
-                filter,
-                // PostgreSQL may take the open ones by (inbox, contact).
-                indexes: &["conversations_by_contact", "conversations_one_active"],
+                name: "a contact owner's, newest activity",
+                filter: ConversationFilter {
+                    view,
+                    ..owner.clone()
+                },
+                indexes: by_owner,
             };
             let plan = plan_of(&store, &shape.filter, None).await;
-            assert_uses_index(&plan, &shape, "first page");
+            assert_walks_index(&plan, &shape, &format!("{view:?}"));
+        }
+        for sort in [Sort::Created, Sort::Waiting, Sort::Priority, Sort::Due] {
+            let shape = Shape {
+                name: "a contact owner's, another order",
+                filter: ConversationFilter {
+                    sort,
+                    ..owner.clone()
+                },
+                indexes: by_owner,
+            };
+            let plan = plan_of(&store, &shape.filter, None).await;
+            assert_uses_index(&plan, &shape, &format!("{sort:?}"));
         }
     }
 }
