@@ -8,13 +8,13 @@
 //! So on SQLite the page query names its index (`INDEXED BY`) for the shapes
 //! below: the Open view's, any view by creation (migration 0021), the
 //! Snoozed view's own partial index (0021), one contact's conversations by
-//! contact, and a contact owner's by their own index (0023); other shapes (a tag, the Done view) are
-//! left to the planner, which walks the by-activity index for them. A search
-//! names the primary key: its matches are a bounded set of ids (`search.rs`)
-//! to look up and sort, which SQLite would otherwise test one by one while
-//! walking every conversation of the workspace in the page's order. The plan
-//! tests in the store's test suite pin every shape named here on both
-//! databases.
+//! contact, and a contact owner's by their own index (0023); other shapes
+//! (a tag, the Done view) are left to the planner, which walks the
+//! by-activity index for them. A search names the primary key: its matches
+//! are a bounded set of ids (`search.rs`) to look up and sort, which SQLite
+//! would otherwise test one by one while walking every conversation of the
+//! workspace in the page's order. The plan tests in the store's test suite
+//! pin every shape named here on both databases.
 
 use domain::View;
 
@@ -25,8 +25,9 @@ use super::{AssigneeFilter, ConversationFilter, Sort};
 /// plan tests pin. Every one named is usable whenever it is named: the
 /// partial ones are named only for the view whose status list is their
 /// predicate (or, for the contact owner's, with the `contact_owner_id = …`
-/// that implies theirs), the primary key only for a search, whose `c.id IN (…)` it
-/// serves, and the by-contact one only with a contact condition.
+/// that implies theirs), the primary key only for a search, whose
+/// `c.id IN (…)` it serves, and the by-contact one only with a contact
+/// condition.
 pub(super) fn sqlite_index(filter: &ConversationFilter) -> Option<&'static str> {
     if search_text(filter).is_some() {
         return Some(PRIMARY_KEY);
