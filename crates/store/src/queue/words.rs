@@ -93,7 +93,10 @@ mod tests {
         assert_eq!(next_prefix("z").as_deref(), Some("{"));
         assert_eq!(next_prefix("café"), None);
         assert_eq!(next_prefix(""), None);
-        assert_eq!(distinct_words("Invoice invoice INVOICE due"), ["invoice", "due"]);
+        assert_eq!(
+            distinct_words("Invoice invoice INVOICE due"),
+            ["invoice", "due"]
+        );
     }
 
     #[test]

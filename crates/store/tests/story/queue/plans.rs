@@ -349,6 +349,15 @@ async fn a_search_reads_the_full_text_and_contact_indexes() {
         match store.backend() {
             store::Backend::Sqlite => {
                 assert!(uses(&words, "messages_fts"), "{text}");
+                // Each typed word's indexed words, by a seek to the range of
+                // words it starts (term >= and <: index 6), not a walk over
+                // every word of the index.
+                assert!(
+                    words
+                        .iter()
+                        .any(|l| l.starts_with("SCAN messages_fts_words VIRTUAL TABLE INDEX 6:")),
+                    "{text}"
+                );
                 assert!(uses(&words, "contacts_fts"), "{text}");
                 assert!(uses(&phone, "contacts_phone_fts"), "{text}");
             }
