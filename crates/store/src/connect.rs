@@ -65,6 +65,24 @@ impl fmt::Debug for Store {
     }
 }
 
+/// Gives a SQLite connection `messages_fts_words`: the words of the
+/// messages' full-text index, one row per occurrence in word order, read
+/// lazily (an `instance` table: a `row` table counts every occurrence of
+/// a word before returning it). A search looks up there the few words that
+/// start with what was typed, one seek each (`queue::search`). It is the
+/// connection's own (`temp`) and holds nothing, so the database file is
+/// not changed (a read-only reader can make it), and it finds
+/// `messages_fts` only when used, after the migrations have run.
+async fn add_search_words(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_fts_words \
+         USING fts5vocab(main, messages_fts, instance)",
+    )
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 impl Store {
     /// Opens `sqlite://PATH` (the file is created if missing) or `postgres://…`.
     #[tracing::instrument(skip_all, fields(url = %redact_url(url)), err(level = "debug"))]
@@ -117,6 +135,7 @@ impl Store {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| Box::pin(add_search_words(conn)))
             .connect_with(options.clone().create_if_missing(true))
             .await
             .map_err(unreachable)?;
@@ -129,6 +148,7 @@ impl Store {
         let readers = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| Box::pin(add_search_words(conn)))
             .connect_with(options.read_only(true))
             .await
             .map_err(unreachable)?;

@@ -12,6 +12,28 @@ pub(super) fn search_words(q: &str) -> Vec<String> {
         .collect()
 }
 
+/// The words of a search, each once, in the order typed (every word is
+/// required, so a repeated one adds nothing).
+pub(super) fn distinct_words(q: &str) -> Vec<String> {
+    let mut words = search_words(q);
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    words
+}
+
+/// The smallest string after every word that starts with `word` (its last
+/// letter moved one on: "thanks" gives "thankt"), for an ASCII word, whose
+/// letters are the index's as typed; `None` for any other, which the
+/// tokenizer may fold (accents), so its bytes are not the index's.
+pub(super) fn next_prefix(word: &str) -> Option<String> {
+    if word.is_empty() || !word.is_ascii() {
+        return None;
+    }
+    let (head, last) = word.split_at(word.len() - 1);
+    let last = char::from(last.as_bytes()[0] + 1);
+    Some(format!("{head}{last}"))
+}
+
 /// Each word as an FTS5 prefix string (`"rinn"*`), all required: a word
 /// typed halfway ("Rinn") finds the whole one ("Rinnai"), as a search box
 /// is used. `None` when there is no word to look for.
@@ -62,6 +84,19 @@ mod tests {
             Some(r#""a"* "b"* "near"* "x"*"#)
         );
         assert_eq!(fts5_query("  * \" "), None);
+    }
+
+    #[test]
+    fn an_ascii_word_ends_before_its_last_letter_moved_one_on() {
+        assert_eq!(next_prefix("thanks").as_deref(), Some("thankt"));
+        assert_eq!(next_prefix("a9").as_deref(), Some("a:"));
+        assert_eq!(next_prefix("z").as_deref(), Some("{"));
+        assert_eq!(next_prefix("café"), None);
+        assert_eq!(next_prefix(""), None);
+        assert_eq!(
+            distinct_words("Invoice invoice INVOICE due"),
+            ["invoice", "due"]
+        );
     }
 
     #[test]

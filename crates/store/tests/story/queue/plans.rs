@@ -374,12 +374,27 @@ async fn a_search_reads_the_full_text_and_contact_indexes() {
         match store.backend() {
             store::Backend::Sqlite => {
                 assert!(uses(&words, "messages_fts"), "{text}");
+                // Each typed word's indexed words, by a seek to the range of
+                // words it starts (term >= and <: index 6), not a walk over
+                // every word of the index.
+                assert!(
+                    words
+                        .iter()
+                        .any(|l| l.starts_with("SCAN messages_fts_words VIRTUAL TABLE INDEX 6:")),
+                    "{text}"
+                );
                 assert!(uses(&words, "contacts_fts"), "{text}");
                 assert!(uses(&phone, "contacts_phone_fts"), "{text}");
             }
             store::Backend::Postgres => {
                 assert!(
                     uses(&words, "messages_search") || uses(&words, "messages_pkey"),
+                    "{text}"
+                );
+                // A rare word's matches are sorted before their
+                // conversations are looked up, so the LIMIT stops the lookups.
+                assert!(
+                    words.iter().any(|l| l.contains("Sort Key: hits.id DESC")),
                     "{text}"
                 );
                 assert!(uses(&words, "contacts_search_words"), "{text}");

@@ -276,3 +276,81 @@ async fn a_message_is_searchable_as_soon_as_it_is_stored_and_a_customers_markup_
         );
     }
 }
+
+#[tokio::test]
+async fn a_word_finds_every_word_it_starts_however_many_they_are_and_however_it_is_written() {
+    for store in support::stores().await {
+        let s = seed(&store).await;
+        let (mut c1, mut c2, mut c4, mut c5, mut c6) = (
+            s.c1.clone(),
+            s.c2.clone(),
+            s.c4.clone(),
+            s.c5.clone(),
+            s.c6.clone(),
+        );
+        let inbound = MessageKind::Inbound;
+        new_message_at(&store, &mut c4, inbound, "thanks a lot", at_millis(T + 700)).await;
+        new_message_at(
+            &store,
+            &mut c2,
+            inbound,
+            "Thanksgiving hours?",
+            at_millis(T + 710),
+        )
+        .await;
+        let long = "so thankful for the café crème and the quick reply today";
+        new_message_at(&store, &mut c5, inbound, long, at_millis(T + 720)).await;
+        // Twenty words that start with "zq": more than SQLite asks for by
+        // name, so it asks for the prefix.
+        for i in 0..20 {
+            let c = if i % 2 == 0 { &mut c1 } else { &mut c6 };
+            let body = format!("code zq{i}x");
+            new_message_at(&store, c, inbound, &body, at_millis(T + 730 + i)).await;
+        }
+        let search = |q: &str| {
+            let mut filter = s.filter(&s.team.ana.id);
+            (filter.q, filter.view) = (Some(q.to_string()), View::All);
+            filter
+        };
+        let cases: Vec<(&str, Vec<&Conversation>)> = vec![
+            // The word itself and every longer word it starts, nothing else.
+            ("thanks", vec![&s.c2, &s.c4]),
+            ("THANK", vec![&s.c5, &s.c2, &s.c4]),
+            ("thanksg", vec![&s.c2]),
+            ("thanksgivings", vec![]),
+            ("thanks lot", vec![&s.c4]),
+            ("zq", vec![&s.c6, &s.c1]),
+            ("zq1", vec![&s.c6, &s.c1]),
+            ("zq19x", vec![&s.c6]),
+            ("zq18 code", vec![&s.c1]),
+            // Letters beyond ASCII, and a search of many words.
+            ("café crè", vec![&s.c5]),
+            ("CAFÉ", vec![&s.c5]),
+            (
+                "so thankful for the café crème and quick reply",
+                vec![&s.c5],
+            ),
+            ("so thankful for the café crème and quick zq", vec![]),
+        ];
+        for (q, expected) in cases {
+            assert_eq!(
+                ids(&store, &search(q)).await,
+                ids_of(&expected),
+                "{q:?} on {:?}",
+                store.backend()
+            );
+        }
+        // The message found is the newest of those the words matched.
+        let mut r = store.read().await.unwrap();
+        let page = queue::list(&mut r.conn(), &search("zq1"), 50, None)
+            .await
+            .unwrap();
+        let found: Vec<_> = page.items.iter().map(|i| i.found.as_deref()).collect();
+        assert_eq!(
+            found,
+            vec![Some("code zq19x"), Some("code zq18x")],
+            "on {:?}",
+            store.backend()
+        );
+    }
+}
