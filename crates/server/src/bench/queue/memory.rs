@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 /// How long the bench leaves the server idle before reading its memory by
-/// default: long enough for the allocators' delayed returns to the
-/// operating system (mimalloc purges after 10 ms; measured flat from 2 s to
-/// 48 s, README "Memory").
+/// default: long enough for the allocator's delayed return to the operating
+/// system (jemalloc's background thread hands freed pages back over
+/// `dirty_decay_ms`, 1 s, `.cargo/config.toml`; README "Memory").
 pub const IDLE: Duration = Duration::from_secs(5);
 
 /// Resident memory, in MB (10^6 bytes).
