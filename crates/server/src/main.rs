@@ -78,11 +78,19 @@ mod tests {
         );
         drop(buffers);
         sqlite.close().await.unwrap();
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        let after = anon_mb();
+        // jemalloc's background thread purges after ~1 s; a loaded machine
+        // (CI) may run it late, so wait up to 10 s for it.
+        let mut after = anon_mb();
+        for _ in 0..20 {
+            if after < before + 15.0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            after = anon_mb();
+        }
         assert!(
             after < before + 15.0,
-            "{before} MB before the burst, {during} MB during, still {after} MB 3 s after"
+            "{before} MB before the burst, {during} MB during, still {after} MB 10 s after"
         );
     }
 }
