@@ -222,19 +222,56 @@ pub async fn waiting(
     inbox: &InboxId,
     limit: u32,
 ) -> Result<Vec<ConversationId>> {
-    let sql = format!(
-        "SELECT c.id FROM conversations c \
-         WHERE c.workspace_id = $1 AND c.inbox_id = $2 AND c.status IN {OPEN} \
-         AND c.assignee_id IS NULL \
-         ORDER BY c.created_at, c.id LIMIT $3"
-    );
-    let ids: Vec<String> = crate::on_backend!(conn, c => sqlx::query_scalar(&sql)
+    let ids: Vec<String> = crate::on_backend!(conn, c => sqlx::query_scalar(&waiting_sql())
         .bind(workspace.as_str())
         .bind(inbox.as_str())
         .bind(i64::from(limit))
         .fetch_all(&mut **c)
         .await)?;
     Ok(ids.into_iter().map(Id::from_trusted).collect())
+}
+
+/// [`waiting`]'s query: the queue's own index (migration 0026) in its order.
+fn waiting_sql() -> String {
+    format!(
+        "SELECT c.id FROM conversations c \
+         WHERE c.workspace_id = $1 AND c.inbox_id = $2 AND c.status IN {OPEN} \
+         AND c.assignee_id IS NULL \
+         ORDER BY c.created_at, c.id LIMIT $3"
+    )
+}
+
+/// The database's plan for [`waiting`], one line per step (SQLite's
+/// `EXPLAIN QUERY PLAN` details, PostgreSQL's `EXPLAIN` lines), for the
+/// plan tests: auto-assignment reads the queue in order, never sorts it.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn explain_waiting(
+    conn: &mut Conn<'_>,
+    workspace: &WorkspaceId,
+    inbox: &InboxId,
+) -> Result<Vec<String>> {
+    let sql = waiting_sql();
+    Ok(match conn {
+        Conn::Sqlite(c) => {
+            let rows: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind(workspace.as_str())
+                    .bind(inbox.as_str())
+                    .bind(1_i64)
+                    .fetch_all(&mut **c)
+                    .await?;
+            rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+        }
+        Conn::Postgres(c) => {
+            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}"))
+                .bind(workspace.as_str())
+                .bind(inbox.as_str())
+                .bind(1_i64)
+                .fetch_all(&mut **c)
+                .await?;
+            rows.into_iter().map(|(line,)| line).collect()
+        }
+    })
 }
 
 /// The inboxes `user` is a member of (in workspaces they still belong to)

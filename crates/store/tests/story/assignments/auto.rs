@@ -200,3 +200,31 @@ async fn a_members_automatic_inboxes_are_the_ones_not_manual() {
         assert!(admins.is_empty(), "not a member of Sales");
     }
 }
+
+/// Auto-assignment reads an inbox's Unassigned queue oldest first from its
+/// own index (migration 0026), in order: never every open conversation of
+/// the workspace, never a sort of the whole queue.
+#[tokio::test]
+async fn the_unassigned_queue_is_read_oldest_first_from_its_own_index() {
+    for store in support::stores().await {
+        let team = support::new_team(&store).await;
+        let mut tx = store.begin().await.unwrap();
+        store::testing::discourage_scans(&mut tx).await.unwrap();
+        let plan = assignment::explain_waiting(&mut tx.conn(), &team.workspace.id, &team.inbox.id)
+            .await
+            .unwrap();
+        let text = plan.join("\n");
+        assert!(
+            plan.iter().any(|line| {
+                line.contains("USING INDEX conversations_unassigned_by_created ")
+                    || line.contains("using conversations_unassigned_by_created on conversations")
+            }),
+            "the queue's index is read:\n{text}"
+        );
+        assert!(
+            !plan.iter().any(|line| line.contains("TEMP B-TREE")
+                || line.trim_start().trim_start_matches("->  ").starts_with("Sort")),
+            "the queue is read in order, not sorted:\n{text}"
+        );
+    }
+}
