@@ -164,20 +164,41 @@ pub async fn by_phones(
     if phones.is_empty() {
         return Ok(Vec::new());
     }
-    let phones = crate::events::padded(phones);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM contacts WHERE workspace_id = $1 AND simulated = $2 AND phone IN ({})",
-        crate::events::placeholders(3, phones.len())
-    );
-    let rows = crate::on_backend!(conn, c => {
-        let mut query = sqlx::query_as::<_, ContactRow>(&sql)
-            .bind(workspace.as_str())
-            .bind(simulated);
-        for phone in &phones {
-            query = query.bind(phone.as_str());
+    let rows = match conn {
+        Conn::Sqlite(c) => {
+            let phones = crate::events::padded(phones);
+            let sql = format!(
+                "SELECT {COLUMNS} FROM contacts WHERE workspace_id = $1 AND simulated = $2 AND phone IN ({})",
+                crate::events::placeholders(3, phones.len())
+            );
+            let mut query = sqlx::query_as::<_, ContactRow>(&sql)
+                .bind(workspace.as_str())
+                .bind(simulated);
+            for phone in &phones {
+                query = query.bind(phone.as_str());
+            }
+            query.fetch_all(&mut **c).await?
         }
-        query.fetch_all(&mut **c).await
-    })?;
+        // One index lookup per number, whatever the statistics say. With
+        // `phone IN (…)` PostgreSQL read every contact of the workspace
+        // when it had no statistics yet (a new database taking its first
+        // customers, until autovacuum's first ANALYZE): 1.5 ms a batch at
+        // 5,000 contacts, growing with them.
+        Conn::Postgres(c) => {
+            let phones: Vec<&str> = phones.iter().map(|p| p.as_str()).collect();
+            let sql = format!(
+                "SELECT f.* FROM unnest($3::text[]) AS wanted (phone) \
+                 CROSS JOIN LATERAL (SELECT {COLUMNS} FROM contacts \
+                   WHERE workspace_id = $1 AND simulated = $2 AND phone = wanted.phone OFFSET 0) f"
+            );
+            sqlx::query_as::<_, ContactRow>(&sql)
+                .bind(workspace.as_str())
+                .bind(simulated)
+                .bind(phones)
+                .fetch_all(&mut **c)
+                .await?
+        }
+    };
     rows.into_iter().map(contact_from_row).collect()
 }
 

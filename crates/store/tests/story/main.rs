@@ -20,6 +20,7 @@ mod migrations;
 mod out_of_office;
 mod presence;
 mod queue;
+mod senders;
 mod sending;
 mod simulator;
 mod sla;
