@@ -32,16 +32,24 @@ pub async fn latest(
     inbox: &InboxId,
     contact: &ContactId,
 ) -> Result<Option<Conversation>> {
-    // The contact's conversations first (a few, by `conversations_by_contact`),
-    // then the inbox: without statistics PostgreSQL walked the whole inbox
-    // testing each conversation's contact (a new database, until the first
-    // ANALYZE). OFFSET 0 keeps the inbox's condition out of the inner query.
-    let sql = format!(
-        "SELECT * FROM (SELECT {COLUMNS} FROM conversations c WHERE c.contact_id = $2 OFFSET 0) c \
-         WHERE c.inbox_id = $1 \
-         ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, c.created_at DESC, c.id DESC \
-         LIMIT 1"
-    );
+    let order =
+        "ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, c.created_at DESC, c.id DESC \
+                 LIMIT 1";
+    let sql = match conn {
+        Conn::Sqlite(_) => format!(
+            "SELECT {COLUMNS} FROM conversations c \
+             WHERE c.inbox_id = $1 AND c.contact_id = $2 {order}"
+        ),
+        // The contact's conversations first (a few, by
+        // `conversations_by_contact`), then the inbox: without statistics
+        // PostgreSQL walked the whole inbox testing each conversation's
+        // contact (a new database, until the first ANALYZE). OFFSET 0 keeps
+        // the inbox's condition out of the inner query.
+        Conn::Postgres(_) => format!(
+            "SELECT * FROM (SELECT {COLUMNS} FROM conversations c WHERE c.contact_id = $2 OFFSET 0) c \
+             WHERE c.inbox_id = $1 {order}"
+        ),
+    };
     let binds = [Bind::Text(inbox.as_str()), Bind::Text(contact.as_str())];
     Ok(fetch(conn, &sql, &binds).await?.into_iter().next())
 }
