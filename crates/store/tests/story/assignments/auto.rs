@@ -223,7 +223,10 @@ async fn the_unassigned_queue_is_read_oldest_first_from_its_own_index() {
         );
         assert!(
             !plan.iter().any(|line| line.contains("TEMP B-TREE")
-                || line.trim_start().trim_start_matches("->  ").starts_with("Sort")),
+                || line
+                    .trim_start()
+                    .trim_start_matches("->  ")
+                    .starts_with("Sort")),
             "the queue is read in order, not sorted:\n{text}"
         );
     }
