@@ -7,7 +7,7 @@
 //! conversation of the inbox for each batch (issue 12).
 
 use domain::{ContactId, PhoneNumber};
-use store::{contacts, conversations, Store};
+use store::{contacts, conversations};
 
 use crate::support;
 
@@ -24,7 +24,7 @@ async fn a_batchs_senders_are_read_one_lookup_each_before_any_statistics() {
         let team = support::new_team(&store).await;
         let ws = team.workspace.id.as_str();
         let inbox = team.inbox.id.as_str();
-        run(
+        support::postgres_sql(
             &store,
             &[
                 format!(
@@ -100,14 +100,4 @@ async fn rows_read(tx: &mut store::Tx<'_>, table: &str) -> i64 {
     .fetch_one(&mut *c)
     .await
     .unwrap()
-}
-
-async fn run(store: &Store, statements: &[String]) {
-    for sql in statements {
-        let mut tx = store.begin().await.unwrap();
-        if let store::Conn::Postgres(c) = tx.conn() {
-            sqlx::query(sql).execute(&mut *c).await.unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
 }

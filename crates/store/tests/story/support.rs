@@ -358,3 +358,15 @@ pub async fn store_contact(store: &Store, contact: &domain::Contact) {
         .expect("create contact");
     tx.commit().await.expect("commit");
 }
+
+/// Runs `statements` on PostgreSQL, each in its own transaction.
+#[allow(clippy::expect_used)] // test fixture: a failure is the test's failure
+pub async fn postgres_sql(store: &Store, statements: &[String]) {
+    for sql in statements {
+        let mut tx = store.begin().await.expect("begin");
+        if let store::Conn::Postgres(c) = tx.conn() {
+            sqlx::query(sql).execute(&mut *c).await.expect("statement");
+        }
+        tx.commit().await.expect("commit");
+    }
+}

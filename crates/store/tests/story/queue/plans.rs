@@ -191,7 +191,7 @@ async fn a_contact_or_contact_owner_filter_reads_its_own_index() {
         if store.backend() == store::Backend::Postgres {
             // PostgreSQL plans from statistics: give it a workspace of many
             // contacts, each with a closed conversation.
-            postgres_sql(
+            support::postgres_sql(
                 &store,
                 &[
                     format!(
@@ -258,17 +258,6 @@ async fn a_contact_or_contact_owner_filter_reads_its_own_index() {
             let plan = plan_of(&store, &shape.filter, None).await;
             assert_uses_index(&plan, &shape, &format!("{sort:?}"));
         }
-    }
-}
-
-/// Runs `statements` on PostgreSQL, each in its own transaction.
-async fn postgres_sql(store: &Store, statements: &[String]) {
-    for sql in statements {
-        let mut tx = store.begin().await.unwrap();
-        if let store::Conn::Postgres(c) = tx.conn() {
-            sqlx::query(sql).execute(&mut *c).await.unwrap();
-        }
-        tx.commit().await.unwrap();
     }
 }
 
@@ -350,7 +339,7 @@ async fn a_search_reads_the_full_text_and_contact_indexes() {
                 ),
                 "ANALYZE".to_string(),
             ];
-            postgres_sql(&store, &statements).await;
+            support::postgres_sql(&store, &statements).await;
         }
         let mut filter = ConversationFilter {
             scope: InboxScope::Only(vec![s.team.inbox.id.clone(), s.sales.id.clone()]),
