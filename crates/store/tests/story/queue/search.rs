@@ -4,7 +4,7 @@ use domain::{Conversation, MessageKind, View};
 use store::queue::{self, ConversationFilter};
 use store::InboxScope;
 
-use super::{ids, ids_of, seed, value, T};
+use super::{ids, ids_of, seed, value, Seed, T};
 use crate::support::{
     self, at_millis, contact_value, new_message_at, store_contact, store_conversation,
 };
@@ -15,11 +15,7 @@ async fn search_finds_words_of_any_message_and_parts_of_the_contacts_name_phone_
         let s = seed(&store).await;
         // Another workspace with the same words must stay out of the results.
         seed(&store).await;
-        let search = |q: &str| {
-            let mut filter = s.filter(&s.team.ana.id);
-            (filter.q, filter.view) = (Some(q.to_string()), View::All);
-            filter
-        };
+        let search = |q: &str| ana_searches(&s, q);
         let cases: Vec<(&str, Vec<&Conversation>)> = vec![
             ("invoice", vec![&s.c6, &s.c1]),
             ("INVOICE", vec![&s.c6, &s.c1]),
@@ -112,11 +108,7 @@ async fn hostile_search_input_is_searched_for_and_never_breaks_the_query() {
 async fn the_message_a_search_found_is_given_for_each_conversation_it_matched() {
     for store in support::stores().await {
         let s = seed(&store).await;
-        let search = |q: &str| {
-            let mut filter = s.filter(&s.team.ana.id);
-            (filter.q, filter.view) = (Some(q.to_string()), View::All);
-            filter
-        };
+        let search = |q: &str| ana_searches(&s, q);
         let ids = [
             s.c1.id.clone(),
             s.c2.id.clone(),
@@ -170,11 +162,7 @@ async fn contacts_are_found_by_the_start_of_any_word_of_their_name_and_by_digits
         store_contact(&store, &jose).await;
         let c8 = value(&s.team.inbox, &jose, 70);
         store_conversation(&store, &c8).await;
-        let search = |q: &str| {
-            let mut filter = s.filter(&s.team.ana.id);
-            (filter.q, filter.view) = (Some(q.to_string()), View::All);
-            filter
-        };
+        let search = |q: &str| ana_searches(&s, q);
         let found = ids_of(&[&c8]);
         for q in [
             // Any word of the name by its start, case and accents ignored.
@@ -307,11 +295,7 @@ async fn a_word_finds_every_word_it_starts_however_many_they_are_and_however_it_
             let body = format!("code zq{i}x");
             new_message_at(&store, c, inbound, &body, at_millis(T + 730 + i)).await;
         }
-        let search = |q: &str| {
-            let mut filter = s.filter(&s.team.ana.id);
-            (filter.q, filter.view) = (Some(q.to_string()), View::All);
-            filter
-        };
+        let search = |q: &str| ana_searches(&s, q);
         let cases: Vec<(&str, Vec<&Conversation>)> = vec![
             // The word itself and every longer word it starts, nothing else.
             ("thanks", vec![&s.c2, &s.c4]),
@@ -353,4 +337,11 @@ async fn a_word_finds_every_word_it_starts_however_many_they_are_and_however_it_
             store.backend()
         );
     }
+}
+
+/// What Ana (an agent) sees searching for `q` across every view.
+fn ana_searches(s: &Seed, q: &str) -> ConversationFilter {
+    let mut filter = s.filter(&s.team.ana.id);
+    (filter.q, filter.view) = (Some(q.to_string()), View::All);
+    filter
 }
