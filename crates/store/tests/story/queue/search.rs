@@ -15,7 +15,6 @@ async fn search_finds_words_of_any_message_and_parts_of_the_contacts_name_phone_
         let s = seed(&store).await;
         // Another workspace with the same words must stay out of the results.
         seed(&store).await;
-        let search = |q: &str| ana_searches(&s, q);
         let cases: Vec<(&str, Vec<&Conversation>)> = vec![
             ("invoice", vec![&s.c6, &s.c1]),
             ("INVOICE", vec![&s.c6, &s.c1]),
@@ -37,14 +36,7 @@ async fn search_finds_words_of_any_message_and_parts_of_the_contacts_name_phone_
             ("nothing like this", vec![]),
             ("   ", vec![&s.c6, &s.c5, &s.c4, &s.c3, &s.c2, &s.c1, &s.c7]),
         ];
-        for (q, expected) in cases {
-            assert_eq!(
-                ids(&store, &search(q)).await,
-                ids_of(&expected),
-                "{q:?} on {:?}",
-                store.backend()
-            );
-        }
+        assert_ana_finds(&store, &s, &cases).await;
     }
 }
 
@@ -316,14 +308,7 @@ async fn a_word_finds_every_word_it_starts_however_many_they_are_and_however_it_
             ),
             ("so thankful for the café crème and quick zq", vec![]),
         ];
-        for (q, expected) in cases {
-            assert_eq!(
-                ids(&store, &search(q)).await,
-                ids_of(&expected),
-                "{q:?} on {:?}",
-                store.backend()
-            );
-        }
+        assert_ana_finds(&store, &s, &cases).await;
         // The message found is the newest of those the words matched.
         let mut r = store.read().await.unwrap();
         let page = queue::list(&mut r.conn(), &search("zq1"), 50, None)
@@ -344,4 +329,16 @@ fn ana_searches(s: &Seed, q: &str) -> ConversationFilter {
     let mut filter = s.filter(&s.team.ana.id);
     (filter.q, filter.view) = (Some(q.to_string()), View::All);
     filter
+}
+
+/// Each search of `cases` finds, for Ana, exactly its conversations in order.
+async fn assert_ana_finds(store: &store::Store, s: &Seed, cases: &[(&str, Vec<&Conversation>)]) {
+    for (q, expected) in cases {
+        assert_eq!(
+            ids(store, &ana_searches(s, q)).await,
+            ids_of(expected),
+            "{q:?} on {:?}",
+            store.backend()
+        );
+    }
 }
