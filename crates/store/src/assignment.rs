@@ -15,6 +15,7 @@ use domain::{
     AssignmentMode, AssignmentPolicy, ConversationId, Id, InboxId, Timestamp, UserId, WorkspaceId,
 };
 
+use crate::queue::Bind;
 use crate::time::to_millis;
 use crate::{Conn, Result, StoreError, Tx};
 
@@ -250,28 +251,12 @@ pub async fn explain_waiting(
     workspace: &WorkspaceId,
     inbox: &InboxId,
 ) -> Result<Vec<String>> {
-    let sql = waiting_sql();
-    Ok(match conn {
-        Conn::Sqlite(c) => {
-            let rows: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                    .bind(workspace.as_str())
-                    .bind(inbox.as_str())
-                    .bind(1_i64)
-                    .fetch_all(&mut **c)
-                    .await?;
-            rows.into_iter().map(|(_, _, _, detail)| detail).collect()
-        }
-        Conn::Postgres(c) => {
-            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}"))
-                .bind(workspace.as_str())
-                .bind(inbox.as_str())
-                .bind(1_i64)
-                .fetch_all(&mut **c)
-                .await?;
-            rows.into_iter().map(|(line,)| line).collect()
-        }
-    })
+    let binds = [
+        Bind::Text(workspace.as_str().to_string()),
+        Bind::Text(inbox.as_str().to_string()),
+        Bind::Int(1),
+    ];
+    crate::queue::plan_lines(conn, &waiting_sql(), &binds).await
 }
 
 /// The inboxes `user` is a member of (in workspaces they still belong to)

@@ -35,6 +35,7 @@ use crate::{Backend, Conn, InboxScope, Page, Result, StoreError};
 
 use keyset::Keyset;
 use sql::apply_binds;
+pub(crate) use sql::Bind;
 
 /// Which conversations a list or count covers, as seen by `viewer`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,17 +244,28 @@ pub async fn explain(
         .map(|raw| Keyset::decode(filter.sort, raw))
         .transpose()?;
     let (sql, binds) = sql::list(filter, backend(conn), after.as_ref(), limit + 1);
+    plan_lines(conn, &sql, &binds).await
+}
+
+/// The database's plan for `sql` with `binds`, one line per step (SQLite's
+/// `EXPLAIN QUERY PLAN` details, PostgreSQL's `EXPLAIN` lines): what every
+/// plan test reads.
+pub(crate) async fn plan_lines(
+    conn: &mut Conn<'_>,
+    sql: &str,
+    binds: &[Bind],
+) -> Result<Vec<String>> {
     let lines = match conn {
         Conn::Sqlite(c) => {
             let rows: Vec<(i64, i64, i64, String)> =
-                apply_binds(sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")), &binds)
+                apply_binds(sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")), binds)
                     .fetch_all(&mut **c)
                     .await?;
             rows.into_iter().map(|(_, _, _, detail)| detail).collect()
         }
         Conn::Postgres(c) => {
             let rows: Vec<(String,)> =
-                apply_binds(sqlx::query_as(&format!("EXPLAIN {sql}")), &binds)
+                apply_binds(sqlx::query_as(&format!("EXPLAIN {sql}")), binds)
                     .fetch_all(&mut **c)
                     .await?;
             rows.into_iter().map(|(line,)| line).collect()

@@ -14,7 +14,7 @@ use crate::{Backend, InboxScope};
 
 /// A value bound to a numbered placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Bind {
+pub(crate) enum Bind {
     Text(String),
     Int(i64),
 }
