@@ -29,7 +29,7 @@ pub const BODY_HASH_PARAM: &str = "bodySHA256";
 /// The signature Twilio would send for a form POST of `params` to `url`,
 /// computed over `url` exactly as given (the stand-in signs callbacks with it).
 pub fn sign(url: &str, params: &[(String, String)], auth_token: &str) -> String {
-    BASE64.encode(mac(url, params, auth_token))
+    BASE64.encode(mac(url, &signed_params(params), auth_token))
 }
 
 /// Whether `header` is Twilio's signature for a form POST of `params` to `url`.
@@ -42,14 +42,16 @@ pub fn validate(url: &str, params: &[(String, String)], auth_token: &str, header
         return false;
     }
     let expected = header.trim().as_bytes();
-    let mut valid = false;
-    // Every variant is computed and compared, so timing does not reveal
-    // which one matched.
-    for candidate in url_variants(url) {
-        let signature = BASE64.encode(mac(&candidate, params, auth_token));
-        valid |= bool::from(signature.as_bytes().ct_eq(expected));
-    }
-    valid
+    let params = signed_params(params);
+    let matches = |candidate: &str| {
+        let signature = BASE64.encode(mac(candidate, &params, auth_token));
+        bool::from(signature.as_bytes().ct_eq(expected))
+    };
+    // The URL as given nearly always matches: its variants (each a parse
+    // and an HMAC more) are tried only when it does not. Which form of the
+    // public URL matched is no secret; the comparison itself stays
+    // constant-time.
+    matches(url) || url_variants(url).iter().any(|candidate| matches(candidate))
 }
 
 /// Whether `header` is Twilio's signature for a request with a raw (JSON)
@@ -77,13 +79,9 @@ pub fn body_sha256_hex(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 
-fn mac(url: &str, params: &[(String, String)], auth_token: &str) -> Vec<u8> {
-    // HMAC accepts keys of any length, so this cannot fail; an empty MAC would
-    // simply never match.
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()) else {
-        return Vec::new();
-    };
-    mac.update(url.as_bytes());
+/// The parameters as Twilio signs them: each key followed by its value,
+/// sorted by key and, within one key, by value, each distinct pair once.
+fn signed_params(params: &[(String, String)]) -> Vec<u8> {
     let mut sorted: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -92,10 +90,22 @@ fn mac(url: &str, params: &[(String, String)], auth_token: &str) -> Vec<u8> {
     // key, its values; `dedup` then keeps each distinct value once.
     sorted.sort_unstable();
     sorted.dedup();
+    let mut signed = Vec::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len()).sum());
     for (key, value) in sorted {
-        mac.update(key.as_bytes());
-        mac.update(value.as_bytes());
+        signed.extend_from_slice(key.as_bytes());
+        signed.extend_from_slice(value.as_bytes());
     }
+    signed
+}
+
+fn mac(url: &str, signed_params: &[u8], auth_token: &str) -> Vec<u8> {
+    // HMAC accepts keys of any length, so this cannot fail; an empty MAC would
+    // simply never match.
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()) else {
+        return Vec::new();
+    };
+    mac.update(url.as_bytes());
+    mac.update(signed_params);
     mac.finalize().into_bytes().to_vec()
 }
 
@@ -107,7 +117,7 @@ fn body_hash_param(url: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The URL as given and its harmless variants, without duplicates.
+/// The harmless variants of the URL as given (itself excluded), without duplicates.
 fn url_variants(url: &str) -> Vec<String> {
     let mut bases = vec![url.to_string()];
     if let Ok(parsed) = url::Url::parse(url) {
@@ -119,7 +129,7 @@ fn url_variants(url: &str) -> Vec<String> {
             .into_iter()
             .flatten()
         {
-            if !out.contains(&candidate) {
+            if candidate != url && !out.contains(&candidate) {
                 out.push(candidate);
             }
         }

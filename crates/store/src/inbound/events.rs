@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use domain::event::NewEvent;
 use domain::{Event, EventKind, MessageKind};
 
-use super::{binds, json_rows, NewInbound, NewThread};
+use super::{binds, NewInbound, NewThread, Rows};
 use crate::time::to_millis;
 use crate::{Backend, Conn, Result, StoreError, Tx};
 
@@ -49,57 +49,34 @@ pub(super) async fn append(
         .iter()
         .map(|e| serde_json::to_string(&e.kind).map_err(|e| StoreError::corrupt("events.data", e)))
         .collect::<Result<Vec<_>>>()?;
-    const INSERT: &str =
-        "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at)";
+    let rows = Rows::new(backend, events.len(), COLUMNS, |first| {
+        format!("({})", binds(backend, first, COLUMNS))
+    });
     // An event is told apart from the others by its conversation, kind and
     // data (a message event's data names its message; a conversation is
     // created once), whatever order the database returns the rows in.
-    const RETURNING: &str = "RETURNING seq, conversation_id, kind, data";
-    let returned: Vec<(i64, String, String, String)> = match tx.conn() {
-        Conn::Sqlite(c) => {
-            let rows: Vec<_> = events
-                .iter()
-                .zip(&data)
-                .map(|(event, data)| {
-                    (
-                        event.workspace_id.as_str(),
-                        event.inbox_id.as_str(),
-                        event.conversation_id.as_str(),
-                        event.kind.name(),
-                        data.as_str(),
-                        to_millis(event.created_at),
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "{INSERT} SELECT value ->> 0, value ->> 1, value ->> 2, NULL, value ->> 3, \
-                 value ->> 4, value ->> 5 FROM json_each(?) WHERE true {RETURNING}"
-            );
-            sqlx::query_as(&sql)
-                .bind(json_rows("events", &rows)?)
-                .fetch_all(&mut *c)
-                .await?
+    let sql = format!(
+        "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) \
+         {} RETURNING seq, conversation_id, kind, data",
+        rows.source()
+    );
+    let returned: Vec<(i64, String, String, String)> = crate::on_backend!(tx.conn(), c => {
+        let mut query = sqlx::query_as(&sql).persistent(rows.persistent);
+        for (event, data) in events.iter().zip(&data) {
+            query = query
+                .bind(event.workspace_id.as_str())
+                .bind(event.inbox_id.as_str())
+                .bind(event.conversation_id.as_str())
+                .bind(None::<&str>)
+                .bind(event.kind.name())
+                .bind(data.as_str())
+                .bind(to_millis(event.created_at));
         }
-        Conn::Postgres(c) => {
-            let rows: Vec<String> = (0..events.len())
-                .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
-                .collect();
-            let sql = format!("{INSERT} VALUES {} {RETURNING}", rows.join(", "));
-            // The text changes with the batch size: not worth a cached statement.
-            let mut query = sqlx::query_as(&sql).persistent(false);
-            for (event, data) in events.iter().zip(&data) {
-                query = query
-                    .bind(event.workspace_id.as_str())
-                    .bind(event.inbox_id.as_str())
-                    .bind(event.conversation_id.as_str())
-                    .bind(None::<&str>)
-                    .bind(event.kind.name())
-                    .bind(data.as_str())
-                    .bind(to_millis(event.created_at));
-            }
-            query.fetch_all(&mut *c).await?
+        for _ in 0..rows.padding {
+            query = query.bind(None::<&str>);
         }
-    };
+        query.fetch_all(&mut *c).await
+    })?;
     let seqs: HashMap<(String, String, String), i64> = returned
         .into_iter()
         .map(|(seq, conversation, kind, data)| ((conversation, kind, data), seq))

@@ -20,7 +20,7 @@ use domain::text::Word;
 use domain::{ChannelId, Contact, Conversation, ConversationId, Event, Message, MessageKind};
 
 use crate::time::to_millis;
-use crate::{Backend, Conn, Result, StoreError, Tx};
+use crate::{Backend, Result, StoreError, Tx};
 
 mod events;
 mod threads;
@@ -46,23 +46,56 @@ fn bind(backend: Backend, i: usize) -> String {
     }
 }
 
-/// SQLite's batch statements take their rows as one JSON array of arrays
-/// (`json_each(?)`, each column `value ->> i`), so that their text is the
-/// same whatever the batch size and SQLite compiles each once per
-/// connection. With a `VALUES` row of binds per text, compiling the
-/// statement anew for every batch took a fifth of the single writer
-/// thread's time (perf, `sqlite3_prepare_v3`), and that thread is what
-/// bounds ingest on SQLite.
-fn json_rows<T: serde::Serialize>(what: &'static str, rows: &[T]) -> Result<String> {
-    serde_json::to_string(rows).map_err(|e| StoreError::corrupt(what, e))
+/// The rows of a batch statement, one `VALUES` row per item.
+///
+/// On SQLite the list is padded with rows of NULLs up to the next power of
+/// two, which the statement skips: its text is then one of a few (1, 2,
+/// 4 … 256 rows), each compiled once per connection and kept in its
+/// statement cache. Compiling a statement of the batch's exact size for
+/// every batch took a fifth of the single writer thread's time (perf,
+/// `sqlite3_prepare_v3`), and that thread is what bounds ingest on SQLite.
+/// PostgreSQL gets the rows as they are, in a statement it plans each time.
+struct Rows {
+    /// `(…), (…), …`.
+    values: String,
+    /// NULLs to bind after the items' own values.
+    padding: usize,
+    /// Whether the statement's text is worth a cached prepared statement.
+    persistent: bool,
+    backend: Backend,
 }
 
-/// `value ->> 0, …, value ->> n-1`: the columns of a [`json_rows`] row.
-fn json_columns(n: usize) -> String {
-    (0..n)
-        .map(|i| format!("value ->> {i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+impl Rows {
+    /// `items` rows of `columns` binds; `row(first)` writes the row whose
+    /// first bind is number `first`.
+    fn new(backend: Backend, items: usize, columns: usize, row: impl Fn(usize) -> String) -> Self {
+        let rows = match backend {
+            Backend::Sqlite => items.next_power_of_two(),
+            Backend::Postgres => items,
+        };
+        Self {
+            values: (0..rows)
+                .map(|i| row(i * columns + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+            padding: (rows - items) * columns,
+            persistent: backend == Backend::Sqlite,
+            backend,
+        }
+    }
+
+    /// What an `INSERT` takes the rows from, padding skipped.
+    fn source(&self) -> String {
+        match self.backend {
+            // The WHERE also tells SQLite's parser that a following
+            // ON CONFLICT is the upsert's, not a join's.
+            Backend::Sqlite => format!(
+                "SELECT * FROM (VALUES {}) WHERE column1 IS NOT NULL",
+                self.values
+            ),
+            Backend::Postgres => format!("VALUES {}", self.values),
+        }
+    }
 }
 
 /// One customer message to store.
@@ -128,6 +161,15 @@ async fn insert_messages(
     items: &[NewInbound<'_>],
 ) -> Result<()> {
     const COLUMNS: usize = 12;
+    let rows = Rows::new(backend, items.len(), COLUMNS, |first| {
+        format!("({})", binds(backend, first, COLUMNS))
+    });
+    let sql = format!(
+        "INSERT INTO messages (id, conversation_id, channel_id, kind, author_id, body, attachments, \
+         delivery_status, provider_id, error_code, error_message, created_at) {} \
+         ON CONFLICT (channel_id, provider_id) DO NOTHING",
+        rows.source()
+    );
     let attachments = items
         .iter()
         .map(|i| {
@@ -135,67 +177,29 @@ async fn insert_messages(
                 .map_err(|e| StoreError::corrupt("messages.attachments", e))
         })
         .collect::<Result<Vec<_>>>()?;
-    let inserted = match tx.conn() {
-        Conn::Sqlite(c) => {
-            let rows: Vec<_> = items
-                .iter()
-                .zip(&attachments)
-                .map(|(item, attachments)| {
-                    let m = item.message;
-                    (
-                        m.id.as_str(),
-                        item.conversation.id.as_str(),
-                        item.channel_id.as_str(),
-                        m.body.as_str(),
-                        attachments.as_str(),
-                        m.provider_id.as_deref(),
-                        to_millis(m.created_at),
-                    )
-                })
-                .collect();
-            sqlx::query(
-                "INSERT INTO messages (id, conversation_id, channel_id, kind, body, attachments, \
-                 provider_id, created_at) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, 'inbound', value ->> 3, \
-                 value ->> 4, value ->> 5, value ->> 6 FROM json_each(?) WHERE true \
-                 ON CONFLICT (channel_id, provider_id) DO NOTHING",
-            )
-            .bind(json_rows("messages", &rows)?)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
+    let inserted = crate::on_backend!(tx.conn(), c => {
+        let mut query = sqlx::query(&sql).persistent(rows.persistent);
+        for (item, attachments) in items.iter().zip(&attachments) {
+            let m = item.message;
+            query = query
+                .bind(m.id.as_str())
+                .bind(item.conversation.id.as_str())
+                .bind(item.channel_id.as_str())
+                .bind(MessageKind::Inbound.as_str())
+                .bind(None::<&str>)
+                .bind(m.body.as_str())
+                .bind(attachments.as_str())
+                .bind(None::<&str>)
+                .bind(m.provider_id.as_deref())
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(to_millis(m.created_at));
         }
-        Conn::Postgres(c) => {
-            let rows: Vec<String> = (0..items.len())
-                .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
-                .collect();
-            let sql = format!(
-                "INSERT INTO messages (id, conversation_id, channel_id, kind, author_id, body, attachments, \
-                 delivery_status, provider_id, error_code, error_message, created_at) VALUES {} \
-                 ON CONFLICT (channel_id, provider_id) DO NOTHING",
-                rows.join(", ")
-            );
-            // The text changes with the batch size: not worth a cached statement.
-            let mut query = sqlx::query(&sql).persistent(false);
-            for (item, attachments) in items.iter().zip(&attachments) {
-                let m = item.message;
-                query = query
-                    .bind(m.id.as_str())
-                    .bind(item.conversation.id.as_str())
-                    .bind(item.channel_id.as_str())
-                    .bind(MessageKind::Inbound.as_str())
-                    .bind(None::<&str>)
-                    .bind(m.body.as_str())
-                    .bind(attachments.as_str())
-                    .bind(None::<&str>)
-                    .bind(m.provider_id.as_deref())
-                    .bind(None::<&str>)
-                    .bind(None::<&str>)
-                    .bind(to_millis(m.created_at));
-            }
-            query.execute(&mut *c).await?.rows_affected()
+        for _ in 0..rows.padding {
+            query = query.bind(None::<&str>);
         }
-    };
+        query.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     if inserted != items.len() as u64 {
         return Err(StoreError::Duplicate("messages_provider_id".into()));
     }
@@ -242,9 +246,29 @@ async fn touch_conversations(
             }
         }
     }
+    // A VALUES list names its columns column1… on both backends; the casts
+    // in its first row type the binds on PostgreSQL. SQLite's padding rows
+    // have no id: they match no conversation.
+    let rows = Rows::new(backend, order.len(), 5, |first| {
+        if first == 1 {
+            let b = |i| bind(backend, i);
+            format!(
+                "(CAST({} AS TEXT), CAST({} AS BIGINT), CAST({} AS BIGINT), \
+                 CAST({} AS BIGINT), CAST({} AS TEXT))",
+                b(1),
+                b(2),
+                b(3),
+                b(4),
+                b(5)
+            )
+        } else {
+            format!("({})", binds(backend, first, 5))
+        }
+    });
     // The same changes as `messages::insert`, `count` messages at a time:
     // v is (id, expected version, count, time, last message).
-    const SET: &str = "UPDATE conversations SET \
+    let sql = format!(
+        "UPDATE conversations SET \
          last_activity_at = CASE WHEN conversations.last_activity_at < v.column4 THEN v.column4 \
                             ELSE conversations.last_activity_at END, \
          last_inbound_at = CASE WHEN conversations.last_inbound_at IS NULL \
@@ -252,52 +276,26 @@ async fn touch_conversations(
                            ELSE conversations.last_inbound_at END, \
          last_message_id = v.column5, \
          inbound_version = conversations.version + v.column3, \
-         version = conversations.version + v.column3";
-    const WHERE: &str = "WHERE conversations.id = v.column1 AND conversations.version = v.column2";
-    let updated = match tx.conn() {
-        Conn::Sqlite(c) => {
-            let rows: Vec<_> = order
-                .iter()
-                .map(|t| (t.id.as_str(), t.expected, t.count, t.at, t.last_message))
-                .collect();
-            let sql = format!(
-                "{SET} FROM (SELECT value ->> 0 AS column1, value ->> 1 AS column2, \
-                 value ->> 2 AS column3, value ->> 3 AS column4, value ->> 4 AS column5 \
-                 FROM json_each(?)) AS v {WHERE}"
-            );
-            sqlx::query(&sql)
-                .bind(json_rows("conversations", &rows)?)
-                .execute(&mut *c)
-                .await?
-                .rows_affected()
+         version = conversations.version + v.column3 \
+         FROM (VALUES {}) AS v \
+         WHERE conversations.id = v.column1 AND conversations.version = v.column2",
+        rows.values
+    );
+    let updated = crate::on_backend!(tx.conn(), c => {
+        let mut query = sqlx::query(&sql).persistent(rows.persistent);
+        for touch in &order {
+            query = query
+                .bind(touch.id.as_str())
+                .bind(touch.expected)
+                .bind(touch.count)
+                .bind(touch.at)
+                .bind(touch.last_message);
         }
-        Conn::Postgres(c) => {
-            // A VALUES list names its columns column1…; the casts in its
-            // first row type the binds.
-            let rows: Vec<String> = (0..order.len())
-                .map(|i| {
-                    if i == 0 {
-                        "(CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), \
-                         CAST($4 AS BIGINT), CAST($5 AS TEXT))"
-                            .to_string()
-                    } else {
-                        format!("({})", binds(backend, i * 5 + 1, 5))
-                    }
-                })
-                .collect();
-            let sql = format!("{SET} FROM (VALUES {}) AS v {WHERE}", rows.join(", "));
-            let mut query = sqlx::query(&sql).persistent(false);
-            for touch in &order {
-                query = query
-                    .bind(touch.id.as_str())
-                    .bind(touch.expected)
-                    .bind(touch.count)
-                    .bind(touch.at)
-                    .bind(touch.last_message);
-            }
-            query.execute(&mut *c).await?.rows_affected()
+        for _ in 0..rows.padding {
+            query = query.bind(None::<&str>);
         }
-    };
+        query.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     if updated != order.len() as u64 {
         return Err(StoreError::VersionConflict);
     }

@@ -10,6 +10,7 @@ mod contacts;
 mod conversations;
 mod cursors;
 mod events;
+mod inbound;
 mod inboxes;
 mod jobs;
 mod locks;

@@ -1,29 +1,10 @@
 //! Messages: stored once per provider id, moving their conversation on,
 //! delivery that never goes backwards, and the timeline.
 
-use domain::{
-    Attachment, Channel, ChannelId, ChannelKind, DeliveryStatus, EventKind, MessageKind, Provider,
-    Status,
-};
-use store::{channels, conversations, messages, StoreError};
+use domain::{Attachment, DeliveryStatus, EventKind, MessageKind, Status};
+use store::{conversations, messages, StoreError};
 
-use crate::support::{self, count_where, millis_now, Team};
-
-async fn sms_channel(store: &store::Store, team: &Team, number: &str) -> Channel {
-    let channel = Channel {
-        id: ChannelId::generate(),
-        inbox_id: team.inbox.id.clone(),
-        kind: ChannelKind::Sms,
-        provider: Provider::Simulator,
-        address: number.into(),
-        settings: "{}".into(),
-        created_at: millis_now(),
-    };
-    let mut tx = store.begin().await.unwrap();
-    channels::create(&mut tx, &channel).await.unwrap();
-    tx.commit().await.unwrap();
-    channel
-}
+use crate::support::{self, count_where, millis_now, sms_channel};
 
 #[tokio::test]
 async fn a_message_is_stored_with_its_event_and_moves_its_conversation_on() {

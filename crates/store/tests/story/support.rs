@@ -370,3 +370,22 @@ pub async fn postgres_sql(store: &Store, statements: &[String]) {
         tx.commit().await.expect("commit");
     }
 }
+
+/// A committed simulator SMS channel with `number`, into the team's inbox.
+pub async fn sms_channel(store: &Store, team: &Team, number: &str) -> domain::Channel {
+    let channel = domain::Channel {
+        id: domain::ChannelId::generate(),
+        inbox_id: team.inbox.id.clone(),
+        kind: domain::ChannelKind::Sms,
+        provider: domain::Provider::Simulator,
+        address: number.into(),
+        settings: "{}".into(),
+        created_at: millis_now(),
+    };
+    let mut tx = store.begin().await.expect("begin");
+    store::channels::create(&mut tx, &channel)
+        .await
+        .expect("create channel");
+    tx.commit().await.expect("commit");
+    channel
+}
