@@ -20,6 +20,43 @@ pub(super) async fn append(
     items: &[NewInbound<'_>],
 ) -> Result<Vec<Event>> {
     const COLUMNS: usize = 7;
+    let events = new_events(threads, items);
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data = data_of(&events)?;
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
+        .collect();
+    // Returned in any order: `with_seqs` matches them up.
+    let sql = format!(
+        "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) \
+         VALUES {} RETURNING seq, conversation_id, kind, data",
+        rows.join(", ")
+    );
+    let returned: Vec<(i64, String, String, String)> = crate::on_backend!(tx.conn(), c => {
+        // The text changes with the batch size: not worth a cached statement.
+        let mut query = sqlx::query_as(&sql).persistent(false);
+        for (event, data) in events.iter().zip(&data) {
+            query = query
+                .bind(event.workspace_id.as_str())
+                .bind(event.inbox_id.as_str())
+                .bind(event.conversation_id.as_str())
+                .bind(None::<&str>)
+                .bind(event.kind.name())
+                .bind(data.as_str())
+                .bind(to_millis(event.created_at));
+        }
+        query.fetch_all(&mut *c).await
+    })?;
+    let stored = with_seqs(events, data, returned)?;
+    notify_all(tx, &stored).await?;
+    Ok(stored)
+}
+
+/// The events of a batch, in the log's order: a `Created` event for each
+/// new conversation of `threads`, then a `Message` event for each of `items`.
+pub(super) fn new_events(threads: &[NewThread<'_>], items: &[NewInbound<'_>]) -> Vec<NewEvent> {
     let created = threads.iter().map(|t| NewEvent {
         workspace_id: t.conversation.workspace_id.clone(),
         inbox_id: t.conversation.inbox_id.clone(),
@@ -41,45 +78,32 @@ pub(super) async fn append(
         },
         created_at: item.message.created_at,
     });
-    let events: Vec<NewEvent> = created.chain(messages).collect();
-    if events.is_empty() {
-        return Ok(Vec::new());
-    }
-    let data = events
+    created.chain(messages).collect()
+}
+
+/// Each event's `data` column, in the order of `events`.
+pub(super) fn data_of(events: &[NewEvent]) -> Result<Vec<String>> {
+    events
         .iter()
         .map(|e| serde_json::to_string(&e.kind).map_err(|e| StoreError::corrupt("events.data", e)))
-        .collect::<Result<Vec<_>>>()?;
-    let rows: Vec<String> = (0..events.len())
-        .map(|i| format!("({})", binds(backend, i * COLUMNS + 1, COLUMNS)))
-        .collect();
-    // An event is told apart from the others by its conversation, kind and
-    // data (a message event's data names its message; a conversation is
-    // created once), whatever order the database returns the rows in.
-    let sql = format!(
-        "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) \
-         VALUES {} RETURNING seq, conversation_id, kind, data",
-        rows.join(", ")
-    );
-    let returned: Vec<(i64, String, String, String)> = crate::on_backend!(tx.conn(), c => {
-        // The text changes with the batch size: not worth a cached statement.
-        let mut query = sqlx::query_as(&sql).persistent(false);
-        for (event, data) in events.iter().zip(&data) {
-            query = query
-                .bind(event.workspace_id.as_str())
-                .bind(event.inbox_id.as_str())
-                .bind(event.conversation_id.as_str())
-                .bind(None::<&str>)
-                .bind(event.kind.name())
-                .bind(data.as_str())
-                .bind(to_millis(event.created_at));
-        }
-        query.fetch_all(&mut *c).await
-    })?;
+        .collect()
+}
+
+/// `events` (with their `data`) as stored, in the same order, each with the
+/// sequence number of its row among `returned` (seq, conversation, kind,
+/// data). An event is told apart from the others by its conversation, kind
+/// and data (a message event's data names its message; a conversation is
+/// created once), whatever order the database returns the rows in.
+pub(super) fn with_seqs(
+    events: Vec<NewEvent>,
+    data: Vec<String>,
+    returned: Vec<(i64, String, String, String)>,
+) -> Result<Vec<Event>> {
     let seqs: HashMap<(String, String, String), i64> = returned
         .into_iter()
         .map(|(seq, conversation, kind, data)| ((conversation, kind, data), seq))
         .collect();
-    let stored = events
+    events
         .into_iter()
         .zip(data)
         .map(|(event, data)| {
@@ -101,9 +125,7 @@ pub(super) async fn append(
                 created_at: event.created_at,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-    notify_all(tx, &stored).await?;
-    Ok(stored)
+        .collect()
 }
 
 /// Announces the events to the other nodes on commit, in one statement
