@@ -84,6 +84,11 @@ SELECT NULL::bigint AS seq, NULL::text AS conversation_id, NULL::text AS kind, N
 UNION ALL
 SELECT e.seq, e.conversation_id, e.kind, e.data, NULL, NULL, NULL FROM e";
 
+/// One array bind: `f` of each of `rows`.
+fn column<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
+    rows.iter().map(f).collect()
+}
+
 /// One row of [`WRITE`]'s result: an event (seq, conversation, kind, data),
 /// or the summary (counts of messages, conversations and NOTIFYs).
 type Row = (
@@ -125,24 +130,24 @@ pub(super) async fn write(
     };
     let rows: Vec<Row> = sqlx::query_as(WRITE)
         .bind(MessageKind::Inbound.as_str())
-        .bind(items.iter().map(|i| i.message.id.as_str()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.conversation.id.as_str()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.channel_id.as_str()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.message.body.as_str()).collect::<Vec<_>>())
+        .bind(column(items, |i| i.message.id.as_str()))
+        .bind(column(items, |i| i.conversation.id.as_str()))
+        .bind(column(items, |i| i.channel_id.as_str()))
+        .bind(column(items, |i| i.message.body.as_str()))
         .bind(&attachments)
-        .bind(items.iter().map(|i| i.message.provider_id.as_deref()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| to_millis(i.message.created_at)).collect::<Vec<_>>())
-        .bind(touches.iter().map(|t| t.id.as_str()).collect::<Vec<_>>())
-        .bind(touches.iter().map(|t| t.expected).collect::<Vec<_>>())
-        .bind(touches.iter().map(|t| t.count).collect::<Vec<_>>())
-        .bind(touches.iter().map(|t| t.at).collect::<Vec<_>>())
-        .bind(touches.iter().map(|t| t.last_message).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.workspace_id.as_str()).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.inbox_id.as_str()).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.conversation_id.as_str()).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.kind.name()).collect::<Vec<_>>())
+        .bind(column(items, |i| i.message.provider_id.as_deref()))
+        .bind(column(items, |i| to_millis(i.message.created_at)))
+        .bind(column(touches, |t| t.id.as_str()))
+        .bind(column(touches, |t| t.expected))
+        .bind(column(touches, |t| t.count))
+        .bind(column(touches, |t| t.at))
+        .bind(column(touches, |t| t.last_message))
+        .bind(column(&events, |e| e.workspace_id.as_str()))
+        .bind(column(&events, |e| e.inbox_id.as_str()))
+        .bind(column(&events, |e| e.conversation_id.as_str()))
+        .bind(column(&events, |e| e.kind.name()))
         .bind(&data)
-        .bind(events.iter().map(|e| to_millis(e.created_at)).collect::<Vec<_>>())
+        .bind(column(&events, |e| to_millis(e.created_at)))
         .bind(crate::notify::CHANNEL)
         .fetch_all(&mut *c)
         .await?;
