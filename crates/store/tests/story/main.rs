@@ -11,6 +11,7 @@ mod conversations;
 mod cursors;
 mod events;
 mod inboxes;
+mod inbound;
 mod jobs;
 mod locks;
 mod log;
