@@ -20,41 +20,15 @@ pub(super) async fn append(
     items: &[NewInbound<'_>],
 ) -> Result<Vec<Event>> {
     const COLUMNS: usize = 7;
-    let created = threads.iter().map(|t| NewEvent {
-        workspace_id: t.conversation.workspace_id.clone(),
-        inbox_id: t.conversation.inbox_id.clone(),
-        conversation_id: t.conversation.id.clone(),
-        actor_id: None,
-        kind: EventKind::Created {
-            previous_id: t.conversation.previous_id.clone(),
-        },
-        created_at: t.conversation.created_at,
-    });
-    let messages = items.iter().map(|item| NewEvent {
-        workspace_id: item.conversation.workspace_id.clone(),
-        inbox_id: item.conversation.inbox_id.clone(),
-        conversation_id: item.conversation.id.clone(),
-        actor_id: None,
-        kind: EventKind::Message {
-            message_id: item.message.id.clone(),
-            message_kind: MessageKind::Inbound,
-        },
-        created_at: item.message.created_at,
-    });
-    let events: Vec<NewEvent> = created.chain(messages).collect();
+    let events = new_events(threads, items);
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    let data = events
-        .iter()
-        .map(|e| serde_json::to_string(&e.kind).map_err(|e| StoreError::corrupt("events.data", e)))
-        .collect::<Result<Vec<_>>>()?;
+    let data = data_of(&events)?;
     let rows = Rows::new(backend, events.len(), COLUMNS, |first| {
         format!("({})", binds(backend, first, COLUMNS))
     });
-    // An event is told apart from the others by its conversation, kind and
-    // data (a message event's data names its message; a conversation is
-    // created once), whatever order the database returns the rows in.
+    // Returned in any order: `with_seqs` matches them up.
     let sql = format!(
         "INSERT INTO events (workspace_id, inbox_id, conversation_id, actor_id, kind, data, created_at) \
          {} RETURNING seq, conversation_id, kind, data",
@@ -77,11 +51,61 @@ pub(super) async fn append(
         }
         query.fetch_all(&mut *c).await
     })?;
+    let stored = with_seqs(events, data, returned)?;
+    notify_all(tx, &stored).await?;
+    Ok(stored)
+}
+
+/// The events of a batch, in the log's order: a `Created` event for each
+/// new conversation of `threads`, then a `Message` event for each of `items`.
+pub(super) fn new_events(threads: &[NewThread<'_>], items: &[NewInbound<'_>]) -> Vec<NewEvent> {
+    let created = threads.iter().map(|t| NewEvent {
+        workspace_id: t.conversation.workspace_id.clone(),
+        inbox_id: t.conversation.inbox_id.clone(),
+        conversation_id: t.conversation.id.clone(),
+        actor_id: None,
+        kind: EventKind::Created {
+            previous_id: t.conversation.previous_id.clone(),
+        },
+        created_at: t.conversation.created_at,
+    });
+    let messages = items.iter().map(|item| NewEvent {
+        workspace_id: item.conversation.workspace_id.clone(),
+        inbox_id: item.conversation.inbox_id.clone(),
+        conversation_id: item.conversation.id.clone(),
+        actor_id: None,
+        kind: EventKind::Message {
+            message_id: item.message.id.clone(),
+            message_kind: MessageKind::Inbound,
+        },
+        created_at: item.message.created_at,
+    });
+    created.chain(messages).collect()
+}
+
+/// Each event's `data` column, in the order of `events`.
+pub(super) fn data_of(events: &[NewEvent]) -> Result<Vec<String>> {
+    events
+        .iter()
+        .map(|e| serde_json::to_string(&e.kind).map_err(|e| StoreError::corrupt("events.data", e)))
+        .collect()
+}
+
+/// `events` (with their `data`) as stored, in the same order, each with the
+/// sequence number of its row among `returned` (seq, conversation, kind,
+/// data). An event is told apart from the others by its conversation, kind
+/// and data (a message event's data names its message; a conversation is
+/// created once), whatever order the database returns the rows in.
+pub(super) fn with_seqs(
+    events: Vec<NewEvent>,
+    data: Vec<String>,
+    returned: Vec<(i64, String, String, String)>,
+) -> Result<Vec<Event>> {
     let seqs: HashMap<(String, String, String), i64> = returned
         .into_iter()
         .map(|(seq, conversation, kind, data)| ((conversation, kind, data), seq))
         .collect();
-    let stored = events
+    events
         .into_iter()
         .zip(data)
         .map(|(event, data)| {
@@ -103,9 +127,7 @@ pub(super) async fn append(
                 created_at: event.created_at,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-    notify_all(tx, &stored).await?;
-    Ok(stored)
+        .collect()
 }
 
 /// Announces the events to the other nodes on commit, in one statement

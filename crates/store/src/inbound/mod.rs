@@ -23,6 +23,7 @@ use crate::time::to_millis;
 use crate::{Backend, Result, StoreError, Tx};
 
 mod events;
+mod postgres;
 mod threads;
 
 /// `first…first+n-1` as bind placeholders, binds given in that order.
@@ -148,9 +149,13 @@ pub async fn insert_many(
     threads::insert_contacts(tx, backend, &contacts).await?;
     let conversations: Vec<&Conversation> = threads.iter().map(|t| t.conversation).collect();
     threads::insert_conversations(tx, backend, &conversations).await?;
+    let touches = touches(items)?;
+    if backend == Backend::Postgres {
+        return postgres::write(tx, threads, items, &touches).await;
+    }
     if !items.is_empty() {
         insert_messages(tx, backend, items).await?;
-        touch_conversations(tx, backend, items).await?;
+        touch_conversations(tx, backend, &touches).await?;
     }
     events::append(tx, backend, threads, items).await
 }
@@ -215,12 +220,11 @@ struct Touch<'a> {
     last_message: &'a str,
 }
 
-async fn touch_conversations(
-    tx: &mut Tx<'_>,
-    backend: Backend,
-    items: &[NewInbound<'_>],
-) -> Result<()> {
-    let mut order: Vec<Touch<'_>> = Vec::new();
+/// What each conversation of `items` gets, in the order each first
+/// appears. [`StoreError::VersionConflict`] when a conversation's items do
+/// not carry its versions one after the other.
+fn touches<'a>(items: &[NewInbound<'a>]) -> Result<Vec<Touch<'a>>> {
+    let mut order: Vec<Touch<'a>> = Vec::new();
     let mut index: HashMap<&ConversationId, usize> = HashMap::new();
     for item in items {
         let at = to_millis(item.message.created_at);
@@ -246,6 +250,10 @@ async fn touch_conversations(
             }
         }
     }
+    Ok(order)
+}
+
+async fn touch_conversations(tx: &mut Tx<'_>, backend: Backend, order: &[Touch<'_>]) -> Result<()> {
     // A VALUES list names its columns column1… on both backends; the casts
     // in its first row type the binds on PostgreSQL. SQLite's padding rows
     // have no id: they match no conversation.
@@ -283,7 +291,7 @@ async fn touch_conversations(
     );
     let updated = crate::on_backend!(tx.conn(), c => {
         let mut query = sqlx::query(&sql).persistent(rows.persistent);
-        for touch in &order {
+        for touch in order {
             query = query
                 .bind(touch.id.as_str())
                 .bind(touch.expected)

@@ -1,96 +1,327 @@
-//! Ingest's batch (`inbound::insert_many`): new customers, their new
-//! conversations and every text stored as given, whatever the text holds,
-//! and a batch that cannot be stored whole is refused whole.
+//! Ingest's batches (`store::inbound::insert_many`): a batch has the effects
+//! of storing each text on its own, its events come back in the log's order
+//! with their sequence numbers, a batch with a text already stored or a
+//! conversation changed since it was read is refused and leaves nothing once
+//! rolled back, everything reads back exactly as written whatever the
+//! customer typed, and on PostgreSQL every event is announced when it commits.
 
-use domain::{Attachment, Contact, Conversation, EventKind, Message, MessageKind, Status};
-use store::inbound::{insert_many, NewInbound, NewThread};
-use store::{contacts, conversations, messages, StoreError};
+use std::time::Duration;
 
-use crate::support::{self, at_millis, sms_channel};
+use domain::{Attachment, ChannelId, Contact, Conversation, EventKind, Message, MessageKind};
+use store::inbound::{self, NewInbound, NewThread};
+use store::notify::{Announced, Listener};
+use store::{contacts, conversations, events, messages, Store, StoreError};
 
-/// Text with everything a JSON string or an SQL literal escapes.
-const AWKWARD: &str =
-    "Zoë \"Z\" O'Neil \\ back\\slash\n2nd line\ttab 🎉 \u{2028} '); DROP TABLE messages; --";
+use crate::support::{self, count_where, Team};
 
-fn text(conversation: &Conversation, body: &str, sid: &str, millis: i64) -> Message {
+/// What each test starts from: a team with an SMS channel, Carla's open
+/// conversation, and a newcomer whose first text starts a conversation.
+struct Setting {
+    team: Team,
+    channel: ChannelId,
+    carla: Conversation,
+    newcomer: Contact,
+    started: Conversation,
+}
+
+async fn setting(store: &Store) -> Setting {
+    let team = support::new_team(store).await;
+    let channel = support::sms_channel(store, &team, "+14155550190").await;
+    let carla = support::new_conversation(store, &team.inbox, &team.contact).await;
+    let newcomer = support::contact_value(&team.workspace, "Dee", "+14155550123");
+    let started = support::conversation_value(&team.inbox, &newcomer);
+    Setting {
+        team,
+        channel: channel.id,
+        carla,
+        newcomer,
+        started,
+    }
+}
+
+/// A customer's text in `conversation`, `seconds` after it started, with
+/// the provider's id `provider_id`.
+fn text(conversation: &Conversation, body: &str, provider_id: &str, seconds: i64) -> Message {
     let mut message = support::message_value(conversation, MessageKind::Inbound, body);
-    message.provider_id = Some(sid.to_string());
-    message.created_at = at_millis(millis);
+    message.provider_id = Some(provider_id.into());
+    message.created_at = conversation.created_at + chrono::Duration::seconds(seconds);
     message
 }
 
-async fn read_message(store: &store::Store, message: &Message) -> Message {
-    let mut reader = store.read().await.unwrap();
-    messages::get(&mut reader.conn(), &message.id)
-        .await
-        .unwrap()
-        .expect("the message is stored")
+/// `conversation` as the store leaves it after `message`.
+fn after(conversation: &Conversation, message: &Message) -> Conversation {
+    let mut next = conversation.clone();
+    next.version += 1;
+    next.inbound_version = next.version;
+    next.last_activity_at = next.last_activity_at.max(message.created_at);
+    next.last_inbound_at = next.last_inbound_at.max(Some(message.created_at));
+    next
 }
 
-async fn read_conversation(store: &store::Store, conversation: &Conversation) -> Conversation {
+async fn conversation(store: &Store, of: &Conversation) -> Conversation {
     let mut reader = store.read().await.unwrap();
-    conversations::get(&mut reader.conn(), &conversation.id)
+    conversations::get(&mut reader.conn(), &of.id)
         .await
         .unwrap()
-        .expect("the conversation is stored")
+        .unwrap()
 }
 
-async fn read_contact(store: &store::Store, contact: &Contact) -> Contact {
-    let mut reader = store.read().await.unwrap();
-    contacts::get(&mut reader.conn(), &contact.id)
-        .await
-        .unwrap()
-        .expect("the contact is stored")
+async fn stored_events(store: &Store, s: &Setting) -> i64 {
+    count_where(
+        store,
+        "events",
+        "workspace_id",
+        s.team.workspace.id.as_str(),
+    )
+    .await
 }
 
 #[tokio::test]
-async fn a_batch_stores_new_customers_their_conversations_and_every_text_as_given() {
+async fn a_batch_stores_each_text_once_and_returns_its_events_in_the_logs_order() {
     for store in support::stores().await {
         let backend = store.backend();
-        let team = support::new_team(&store).await;
-        let channel = sms_channel(&store, &team, "+14155550190").await;
-        let mut carla = support::new_conversation(&store, &team.inbox, &team.contact).await;
-        let mut zoe = support::contact_value(&team.workspace, AWKWARD, "+14155550191");
-        zoe.created_at = at_millis(1_700_000_000_000);
-        zoe.updated_at = zoe.created_at;
-        let mut zoes = support::conversation_value(&team.inbox, &zoe);
-        zoes.channel_id = Some(channel.id.clone());
-        zoes.created_at = at_millis(1_700_000_000_001);
-        zoes.last_activity_at = zoes.created_at;
-
-        let mut first = text(&zoes, AWKWARD, "SM1", 1_700_000_000_002);
-        first.attachments = vec![Attachment {
-            url: "https://media.example.com/a\"b.jpg?x=1&y=\\".into(),
-            content_type: "image/jpeg".into(),
+        let s = setting(&store).await;
+        let one = text(&s.carla, "one", "SM1", 1);
+        let two = text(&s.started, "two", "SM2", 2);
+        let carla_after_one = after(&s.carla, &one);
+        let three = text(&s.carla, "three", "SM3", 3);
+        let items = [
+            NewInbound {
+                message: &one,
+                channel_id: &s.channel,
+                conversation: &s.carla,
+            },
+            NewInbound {
+                message: &two,
+                channel_id: &s.channel,
+                conversation: &s.started,
+            },
+            NewInbound {
+                message: &three,
+                channel_id: &s.channel,
+                conversation: &carla_after_one,
+            },
+        ];
+        let threads = [NewThread {
+            contact: Some(&s.newcomer),
+            conversation: &s.started,
         }];
-        let second = text(&zoes, "123", "SM2", 1_700_000_000_003);
-        let to_carla = text(&carla, "true", "SM3", 1_700_000_000_004);
-        let zoes_after_one = Conversation {
-            version: zoes.version + 1,
-            ..zoes.clone()
-        };
         let mut tx = store.begin().await.unwrap();
-        let events = insert_many(
+        let appended = inbound::insert_many(&mut tx, &threads, &items)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let kinds: Vec<_> = appended
+            .iter()
+            .map(|e| (e.conversation_id.clone(), e.kind.clone()))
+            .collect();
+        let message = |m: &Message| EventKind::Message {
+            message_id: m.id.clone(),
+            message_kind: MessageKind::Inbound,
+        };
+        assert_eq!(
+            kinds,
+            vec![
+                (
+                    s.started.id.clone(),
+                    EventKind::Created { previous_id: None }
+                ),
+                (s.carla.id.clone(), message(&one)),
+                (s.started.id.clone(), message(&two)),
+                (s.carla.id.clone(), message(&three)),
+            ],
+            "{backend:?}"
+        );
+        assert!(
+            appended.windows(2).all(|w| w[0].seq < w[1].seq),
+            "{backend:?}: seqs in the log's order: {appended:?}"
+        );
+        let mut reader = store.read().await.unwrap();
+        for event in &appended {
+            let stored = events::get(&mut reader.conn(), event.seq).await.unwrap();
+            assert_eq!(stored.as_ref(), Some(event), "{backend:?}");
+        }
+        for (m, provider_id) in [(&one, "SM1"), (&two, "SM2"), (&three, "SM3")] {
+            let known = messages::by_provider_id(&mut reader.conn(), &s.channel, provider_id)
+                .await
+                .unwrap();
+            assert_eq!(known.map(|k| k.id), Some(m.id.clone()), "{backend:?}");
+        }
+        drop(reader);
+
+        let carla = conversation(&store, &s.carla).await;
+        let expected = after(&carla_after_one, &three);
+        assert_eq!(
+            (carla.version, carla.inbound_version, carla.last_inbound_at),
+            (
+                expected.version,
+                expected.inbound_version,
+                expected.last_inbound_at
+            ),
+            "{backend:?}"
+        );
+        assert_eq!(
+            carla.last_activity_at, expected.last_activity_at,
+            "{backend:?}"
+        );
+        let started = conversation(&store, &s.started).await;
+        let expected = after(&s.started, &two);
+        assert_eq!(
+            (started.version, started.last_inbound_at),
+            (expected.version, expected.last_inbound_at),
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_batch_with_a_stored_text_or_a_changed_conversation_is_refused_and_leaves_nothing() {
+    for store in support::stores().await {
+        let backend = store.backend();
+        let s = setting(&store).await;
+        let first = text(&s.carla, "first", "SM1", 1);
+        let mut tx = store.begin().await.unwrap();
+        inbound::insert_many(
+            &mut tx,
+            &[],
+            &[NewInbound {
+                message: &first,
+                channel_id: &s.channel,
+                conversation: &s.carla,
+            }],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let carla = after(&s.carla, &first);
+        let events_before = stored_events(&store, &s).await;
+
+        let fresh = text(&s.carla, "fresh", "SM9", 2);
+        let retried = text(&s.carla, "first", "SM1", 1);
+        let newcomers = text(&s.started, "hello", "SM8", 3);
+        let threads = [NewThread {
+            contact: Some(&s.newcomer),
+            conversation: &s.started,
+        }];
+        let carla_after_fresh = after(&carla, &fresh);
+        let stale_version = s.carla.clone();
+        let out_of_step = carla.clone();
+        // Why, whether it is a duplicate (else a version conflict), the batch.
+        let refusals: [(&str, bool, Vec<NewInbound<'_>>); 3] = [
+            (
+                "a provider id already stored",
+                true,
+                vec![
+                    NewInbound {
+                        message: &fresh,
+                        channel_id: &s.channel,
+                        conversation: &carla,
+                    },
+                    NewInbound {
+                        message: &newcomers,
+                        channel_id: &s.channel,
+                        conversation: &s.started,
+                    },
+                    NewInbound {
+                        message: &retried,
+                        channel_id: &s.channel,
+                        conversation: &carla_after_fresh,
+                    },
+                ],
+            ),
+            (
+                "a conversation read before its last change",
+                false,
+                vec![
+                    NewInbound {
+                        message: &newcomers,
+                        channel_id: &s.channel,
+                        conversation: &s.started,
+                    },
+                    NewInbound {
+                        message: &fresh,
+                        channel_id: &s.channel,
+                        conversation: &stale_version,
+                    },
+                ],
+            ),
+            (
+                "two texts of a conversation with the same version",
+                false,
+                vec![
+                    NewInbound {
+                        message: &fresh,
+                        channel_id: &s.channel,
+                        conversation: &carla,
+                    },
+                    NewInbound {
+                        message: &newcomers,
+                        channel_id: &s.channel,
+                        conversation: &out_of_step,
+                    },
+                ],
+            ),
+        ];
+        for (why, duplicate, items) in &refusals {
+            let mut tx = store.begin().await.unwrap();
+            let refused = inbound::insert_many(&mut tx, &threads, items).await;
+            let as_expected = match &refused {
+                Err(StoreError::Duplicate(_)) => *duplicate,
+                Err(StoreError::VersionConflict) => !*duplicate,
+                _ => false,
+            };
+            assert!(as_expected, "{backend:?}, {why}: {refused:?}");
+            drop(tx);
+
+            assert_eq!(
+                count_where(&store, "messages", "conversation_id", s.carla.id.as_str()).await,
+                1,
+                "{backend:?}, {why}"
+            );
+            assert_eq!(
+                count_where(&store, "conversations", "id", s.started.id.as_str()).await,
+                0,
+                "{backend:?}, {why}"
+            );
+            assert_eq!(
+                stored_events(&store, &s).await,
+                events_before,
+                "{backend:?}, {why}"
+            );
+            let now = conversation(&store, &s.carla).await;
+            assert_eq!(now.version, carla.version, "{backend:?}, {why}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn on_postgres_every_event_of_a_batch_is_announced_in_order_on_commit() {
+    for store in support::stores().await {
+        let s = setting(&store).await;
+        // After the fixtures: only the batch's events are heard.
+        let Some(mut listener) = Listener::connect(&store).await.unwrap() else {
+            continue; // SQLite: one process, nothing to announce.
+        };
+        let one = text(&s.carla, "one", "SM1", 1);
+        let two = text(&s.started, "two", "SM2", 2);
+        let mut tx = store.begin().await.unwrap();
+        let appended = inbound::insert_many(
             &mut tx,
             &[NewThread {
-                contact: Some(&zoe),
-                conversation: &zoes,
+                contact: Some(&s.newcomer),
+                conversation: &s.started,
             }],
             &[
                 NewInbound {
-                    message: &first,
-                    channel_id: &channel.id,
-                    conversation: &zoes,
+                    message: &one,
+                    channel_id: &s.channel,
+                    conversation: &s.carla,
                 },
                 NewInbound {
-                    message: &second,
-                    channel_id: &channel.id,
-                    conversation: &zoes_after_one,
-                },
-                NewInbound {
-                    message: &to_carla,
-                    channel_id: &channel.id,
-                    conversation: &carla,
+                    message: &two,
+                    channel_id: &s.channel,
+                    conversation: &s.started,
                 },
             ],
         )
@@ -98,100 +329,90 @@ async fn a_batch_stores_new_customers_their_conversations_and_every_text_as_give
         .unwrap();
         tx.commit().await.unwrap();
 
-        // The log: the new conversation, then each text, in order.
-        let kinds: Vec<_> = events.iter().map(|e| e.kind.clone()).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                EventKind::Created { previous_id: None },
-                EventKind::Message {
-                    message_id: first.id.clone(),
-                    message_kind: MessageKind::Inbound
+        let mut heard = Vec::new();
+        while heard.len() < appended.len() {
+            let next = tokio::time::timeout(Duration::from_secs(10), listener.recv())
+                .await
+                .expect("every event is announced")
+                .unwrap();
+            if let Some(Announced::Event(notice)) = next {
+                if notice.workspace_id == s.team.workspace.id {
+                    heard.push(notice.seq);
+                }
+            }
+        }
+        let seqs: Vec<i64> = appended.iter().map(|e| e.seq).collect();
+        assert_eq!(heard, seqs);
+    }
+}
+
+/// Text with everything a string literal, a JSON string or an array bind
+/// escapes.
+const AWKWARD: &str =
+    "Zoë \"Z\" O'Neil \\ back\\slash {a,b} NULL\n2nd line\ttab 🎉 \u{2028} '); DROP TABLE messages; --";
+
+#[tokio::test]
+async fn a_batch_stores_a_newcomer_and_their_texts_exactly_as_written() {
+    for store in support::stores().await {
+        let backend = store.backend();
+        let s = setting(&store).await;
+        let newcomer = Contact {
+            name: AWKWARD.into(),
+            ..s.newcomer.clone()
+        };
+        let mut first = text(&s.started, AWKWARD, "SM1", 1);
+        first.attachments = vec![Attachment {
+            url: "https://media.example.com/a\"b.jpg?x=1&y=\\".into(),
+            content_type: "image/jpeg".into(),
+        }];
+        let second = text(&s.started, "123", "SM2", 2);
+        let third = text(&s.carla, "true", "SM3", 3);
+        let started_after_one = after(&s.started, &first);
+        let mut tx = store.begin().await.unwrap();
+        inbound::insert_many(
+            &mut tx,
+            &[NewThread {
+                contact: Some(&newcomer),
+                conversation: &s.started,
+            }],
+            &[
+                NewInbound {
+                    message: &first,
+                    channel_id: &s.channel,
+                    conversation: &s.started,
                 },
-                EventKind::Message {
-                    message_id: second.id.clone(),
-                    message_kind: MessageKind::Inbound
+                NewInbound {
+                    message: &second,
+                    channel_id: &s.channel,
+                    conversation: &started_after_one,
                 },
-                EventKind::Message {
-                    message_id: to_carla.id.clone(),
-                    message_kind: MessageKind::Inbound
+                NewInbound {
+                    message: &third,
+                    channel_id: &s.channel,
+                    conversation: &s.carla,
                 },
             ],
-            "{backend:?}"
-        );
-        assert!(
-            events.windows(2).all(|w| w[0].seq < w[1].seq),
-            "{backend:?}"
-        );
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
 
-        // Everything reads back exactly as written.
-        assert_eq!(read_contact(&store, &zoe).await, zoe, "{backend:?}");
-        for message in [&first, &second, &to_carla] {
-            let stored = read_message(&store, message).await;
-            assert_eq!(&stored, message, "{backend:?}");
+        let mut reader = store.read().await.unwrap();
+        let stored = contacts::get(&mut reader.conn(), &newcomer.id)
+            .await
+            .unwrap();
+        assert_eq!(stored.as_ref(), Some(&newcomer), "{backend:?}");
+        for message in [&first, &second, &third] {
+            let stored = messages::get(&mut reader.conn(), &message.id)
+                .await
+                .unwrap();
+            assert_eq!(stored.as_ref(), Some(message), "{backend:?}");
         }
-        let stored = read_conversation(&store, &zoes).await;
+        drop(reader);
         assert_eq!(
-            stored,
-            Conversation {
-                version: zoes.version + 2,
-                inbound_version: zoes.version + 2,
-                last_inbound_at: Some(second.created_at),
-                last_activity_at: second.created_at,
-                ..zoes.clone()
-            },
+            conversation(&store, &s.started).await,
+            after(&started_after_one, &second),
             "{backend:?}"
         );
-        assert_eq!(stored.status, Status::New);
-        let stored = read_conversation(&store, &carla).await;
-        assert_eq!(stored.version, carla.version + 1, "{backend:?}");
-        assert_eq!(stored.last_inbound_at, Some(to_carla.created_at));
-        carla.version += 1;
-
-        // A retried webhook (same provider id) or a conversation changed
-        // since it was read refuses the whole batch, and nothing of it stays.
-        let again = text(&carla, "again", "SM3", 1_700_000_000_005);
-        let fresh = text(&carla, "fresh", "SM4", 1_700_000_000_006);
-        let stale = Conversation {
-            version: carla.version - 1,
-            ..carla.clone()
-        };
-        for (items, refusal) in [
-            (
-                vec![(&fresh, &carla), (&again, &carla)],
-                "a provider id stored before",
-            ),
-            (
-                vec![(&fresh, &stale)],
-                "a conversation read before a change",
-            ),
-        ] {
-            let items: Vec<NewInbound<'_>> = items
-                .into_iter()
-                .map(|(message, conversation)| NewInbound {
-                    message,
-                    channel_id: &channel.id,
-                    conversation,
-                })
-                .collect();
-            let mut tx = store.begin().await.unwrap();
-            let refused = insert_many(&mut tx, &[], &items).await;
-            assert!(
-                matches!(
-                    refused,
-                    Err(StoreError::Duplicate(_) | StoreError::VersionConflict)
-                ),
-                "{refusal} on {backend:?}: {refused:?}"
-            );
-            drop(tx);
-            let mut reader = store.read().await.unwrap();
-            let found = messages::get(&mut reader.conn(), &fresh.id).await.unwrap();
-            assert_eq!(found, None, "{refusal} on {backend:?}");
-            drop(reader);
-            assert_eq!(
-                read_conversation(&store, &carla).await.version,
-                carla.version
-            );
-        }
     }
 }
