@@ -155,10 +155,9 @@ pub(super) async fn run(
                         return seen;
                     };
                     let sent = Instant::now();
-                    // Boxed, so that the timeout does not copy the whole request's future.
                     let acknowledged = tokio::time::timeout(
                         REQUEST_TIMEOUT,
-                        Box::pin(post(&target, &mut connection, webhook)),
+                        post(&target, &mut connection, webhook),
                     )
                     .await
                     .unwrap_or(false);

@@ -154,10 +154,6 @@ fn time_limit(routes: Router<AppState>, timeout: Duration) -> Router<AppState> {
 /// goes in `route` and in `otel.name`, which OpenTelemetry exporters use as the
 /// span's name. The query string is left out: it may carry tokens.
 fn request_span(request: &Request) -> Span {
-    // Nothing to build when requests are not logged (`log = "warn"`).
-    if !tracing::enabled!(Level::INFO) {
-        return Span::none();
-    }
     let route = request
         .extensions()
         .get::<MatchedPath>()

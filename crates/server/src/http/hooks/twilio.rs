@@ -37,15 +37,7 @@ async fn sms(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<TwilioReply, ApiError> {
-    // Boxed: the text's whole path (verification, the ingest queue's
-    // round trip) is a large future, and each layer above moves the
-    // handler's future before polling it; a burst of webhooks spent ~5 % of
-    // its CPU in those copies (perf, `bench ingest`).
-    Ok(Box::pin(inbound::receive_sms(
-        &state,
-        signed(channel, &uri, &headers, body),
-    ))
-    .await?)
+    Ok(inbound::receive_sms(&state, signed(channel, &uri, &headers, body)).await?)
 }
 
 /// A delivery report for a message we sent.
