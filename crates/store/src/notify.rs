@@ -1,7 +1,9 @@
 //! Cross-node wake-ups for the live stream (DESIGN.md §6, scale-out).
 //!
 //! On PostgreSQL every appended event NOTIFYs [`CHANNEL`] with its workspace
-//! and sequence number, inside the transaction that appends it: PostgreSQL
+//! and sequence number (an ingest batch once per workspace, with its last
+//! event: a nudge, since each node reads the log from where it was), inside
+//! the transaction that appends it: PostgreSQL
 //! delivers the notification only if and when that transaction commits, so a
 //! listener never hears of an event it cannot read yet, nor of one that was
 //! rolled back. Each node's [`Listener`] then reads the events themselves

@@ -7,7 +7,7 @@ use domain::{Event, EventKind, MessageKind};
 
 use super::{binds, NewInbound, NewThread, Rows};
 use crate::time::to_millis;
-use crate::{Backend, Conn, Result, StoreError, Tx};
+use crate::{Backend, Result, StoreError, Tx};
 
 /// Appends a `Created` event for each new conversation of `threads`, then a
 /// `Message` event for each of `items`, in that order (a conversation's
@@ -51,9 +51,9 @@ pub(super) async fn append(
         }
         query.fetch_all(&mut *c).await
     })?;
-    let stored = with_seqs(events, data, returned)?;
-    notify_all(tx, &stored).await?;
-    Ok(stored)
+    // Only SQLite comes here (PostgreSQL writes the batch in
+    // `super::postgres`, NOTIFY included): one process, nothing to announce.
+    with_seqs(events, data, returned)
 }
 
 /// The events of a batch, in the log's order: a `Created` event for each
@@ -128,23 +128,4 @@ pub(super) fn with_seqs(
             })
         })
         .collect()
-}
-
-/// Announces the events to the other nodes on commit, in one statement
-/// (PostgreSQL only; see [`crate::notify`]).
-async fn notify_all(tx: &mut Tx<'_>, events: &[Event]) -> Result<()> {
-    if let Conn::Postgres(c) = tx.conn() {
-        let calls: Vec<String> = (0..events.len())
-            .map(|i| format!("pg_notify($1, ${})", i + 2))
-            .collect();
-        let sql = format!("SELECT {}", calls.join(", "));
-        let mut query = sqlx::query(&sql)
-            .persistent(false)
-            .bind(crate::notify::CHANNEL);
-        for event in events {
-            query = query.bind(format!("{} {}", event.workspace_id, event.seq));
-        }
-        query.execute(&mut *c).await?;
-    }
-    Ok(())
 }

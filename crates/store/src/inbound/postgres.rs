@@ -27,8 +27,11 @@ use crate::{Conn, Result, StoreError, Tx};
 
 /// The whole batch after its new contacts and conversations. Keep each part
 /// in step with its generic twin: the conversations' `SET` is
-/// `touch_conversations`'s, the events are `events::append`'s, the NOTIFY
-/// payload is `notify::notify`'s ("workspace seq"), sent in seq order.
+/// `touch_conversations`'s, the events are `events::append`'s. The batch is
+/// announced once per workspace, with its last event (`notify::notify`'s
+/// payload, "workspace seq"): a listener only wakes its node's tailer, which
+/// reads the log from where it was, so one nudge covers the batch, and
+/// every NOTIFY is a queue entry that each listening node reads.
 ///
 /// The conversations are found by id one at a time (the `LATERAL … OFFSET 0`
 /// the planner cannot flatten), then updated by row address. The plan is
@@ -76,7 +79,7 @@ WITH m AS (
     ORDER BY u.n
     RETURNING seq, workspace_id, conversation_id, kind, data
 ), n AS MATERIALIZED (
-    SELECT pg_notify($20, e.workspace_id || ' ' || e.seq) FROM (SELECT * FROM e ORDER BY seq) AS e
+    SELECT pg_notify($20, e.workspace_id || ' ' || max(e.seq)) FROM e GROUP BY e.workspace_id
 )
 SELECT NULL::bigint AS seq, NULL::text AS conversation_id, NULL::text AS kind, NULL::text AS data,
        (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM t) AS touched,
@@ -90,7 +93,7 @@ fn column<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
 }
 
 /// One row of [`WRITE`]'s result: an event (seq, conversation, kind, data),
-/// or the summary (counts of messages, conversations and NOTIFYs).
+/// or the summary (counts of messages, conversations and NOTIFYs, one per workspace).
 type Row = (
     Option<i64>,
     Option<String>,
@@ -172,8 +175,10 @@ pub(super) async fn write(
     if touched != touches.len() as i64 {
         return Err(StoreError::VersionConflict);
     }
-    if notified != events.len() as i64 {
-        return Err(StoreError::corrupt("events", "an event was not announced"));
+    let workspaces: std::collections::HashSet<&str> =
+        events.iter().map(|e| e.workspace_id.as_str()).collect();
+    if notified != workspaces.len() as i64 {
+        return Err(StoreError::corrupt("events", "a batch was not announced"));
     }
     with_seqs(events, data, returned)
 }

@@ -3,7 +3,7 @@
 //! with their sequence numbers, a batch with a text already stored or a
 //! conversation changed since it was read is refused and leaves nothing once
 //! rolled back, everything reads back exactly as written whatever the
-//! customer typed, and on PostgreSQL every event is announced when it commits.
+//! customer typed, and on PostgreSQL the batch is announced when it commits.
 
 use std::time::Duration;
 
@@ -296,7 +296,7 @@ async fn a_batch_with_a_stored_text_or_a_changed_conversation_is_refused_and_lea
 }
 
 #[tokio::test]
-async fn on_postgres_every_event_of_a_batch_is_announced_in_order_on_commit() {
+async fn on_postgres_a_batch_is_announced_once_on_commit_with_its_last_event() {
     for store in support::stores().await {
         let s = setting(&store).await;
         // After the fixtures: only the batch's events are heard.
@@ -329,20 +329,21 @@ async fn on_postgres_every_event_of_a_batch_is_announced_in_order_on_commit() {
         .unwrap();
         tx.commit().await.unwrap();
 
-        let mut heard = Vec::new();
-        while heard.len() < appended.len() {
+        // One nudge for the batch, naming its last event: a listener's
+        // node reads the log from where it was, so that covers them all.
+        let heard = loop {
             let next = tokio::time::timeout(Duration::from_secs(10), listener.recv())
                 .await
-                .expect("every event is announced")
+                .expect("the batch is announced")
                 .unwrap();
             if let Some(Announced::Event(notice)) = next {
                 if notice.workspace_id == s.team.workspace.id {
-                    heard.push(notice.seq);
+                    break notice.seq;
                 }
             }
-        }
-        let seqs: Vec<i64> = appended.iter().map(|e| e.seq).collect();
-        assert_eq!(heard, seqs);
+        };
+        assert_eq!(Some(heard), appended.iter().map(|e| e.seq).max());
+        assert_eq!(appended.len(), 3, "created, one, two");
     }
 }
 
