@@ -175,13 +175,7 @@ async fn insert_messages(
          ON CONFLICT (channel_id, provider_id) DO NOTHING",
         rows.source()
     );
-    let attachments = items
-        .iter()
-        .map(|i| {
-            serde_json::to_string(&i.message.attachments)
-                .map_err(|e| StoreError::corrupt("messages.attachments", e))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let attachments = attachments_of(items)?;
     let inserted = crate::on_backend!(tx.conn(), c => {
         let mut query = sqlx::query(&sql).persistent(rows.persistent);
         for (item, attachments) in items.iter().zip(&attachments) {
@@ -209,6 +203,17 @@ async fn insert_messages(
         return Err(StoreError::Duplicate("messages_provider_id".into()));
     }
     Ok(())
+}
+
+/// Each item's attachments as the `attachments` column holds them (JSON).
+fn attachments_of(items: &[NewInbound<'_>]) -> Result<Vec<String>> {
+    items
+        .iter()
+        .map(|i| {
+            serde_json::to_string(&i.message.attachments)
+                .map_err(|e| StoreError::corrupt("messages.attachments", e))
+        })
+        .collect()
 }
 
 /// What one conversation's messages in the batch do to it.

@@ -21,7 +21,7 @@ use domain::text::Word;
 use domain::{Event, MessageKind};
 
 use super::events::{data_of, new_events, with_seqs};
-use super::{NewInbound, NewThread, Touch};
+use super::{attachments_of, NewInbound, NewThread, Touch};
 use crate::time::to_millis;
 use crate::{Conn, Result, StoreError, Tx};
 
@@ -119,13 +119,7 @@ pub(super) async fn write(
         return Ok(Vec::new());
     }
     let data = data_of(&events)?;
-    let attachments = items
-        .iter()
-        .map(|i| {
-            serde_json::to_string(&i.message.attachments)
-                .map_err(|e| StoreError::corrupt("messages.attachments", e))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let attachments = attachments_of(items)?;
     let Conn::Postgres(c) = tx.conn() else {
         return Err(StoreError::Database(sqlx::Error::InvalidArgument(
             "the batched statement is PostgreSQL's".into(),
