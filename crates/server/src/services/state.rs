@@ -20,7 +20,7 @@ use crate::services::rate_limit::SimulatorLimits;
 /// What every handler can reach, passed as the router's state: no globals, so tests
 /// can run many apps side by side in one process.
 ///
-/// One allocation shared by every clone: axum and tower clone the state
+/// One allocation shared by every clone: the HTTP layers clone the state
 /// several times per request, and cloning each of [`Node`]'s handles
 /// (a dozen reference counts, and a cancellation token's tree lock) cost
 /// ~3 % of the CPU of a burst of webhooks (perf, `bench ingest`). Fields

@@ -48,6 +48,19 @@ fn text(conversation: &Conversation, body: &str, provider_id: &str, seconds: i64
     message
 }
 
+/// `message` into `conversation` (as it was before it) on the setting's channel.
+fn item<'a>(
+    s: &'a Setting,
+    message: &'a Message,
+    conversation: &'a Conversation,
+) -> NewInbound<'a> {
+    NewInbound {
+        message,
+        channel_id: &s.channel,
+        conversation,
+    }
+}
+
 /// `conversation` as the store leaves it after `message`.
 fn after(conversation: &Conversation, message: &Message) -> Conversation {
     let mut next = conversation.clone();
@@ -86,21 +99,9 @@ async fn a_batch_stores_each_text_once_and_returns_its_events_in_the_logs_order(
         let carla_after_one = after(&s.carla, &one);
         let three = text(&s.carla, "three", "SM3", 3);
         let items = [
-            NewInbound {
-                message: &one,
-                channel_id: &s.channel,
-                conversation: &s.carla,
-            },
-            NewInbound {
-                message: &two,
-                channel_id: &s.channel,
-                conversation: &s.started,
-            },
-            NewInbound {
-                message: &three,
-                channel_id: &s.channel,
-                conversation: &carla_after_one,
-            },
+            item(&s, &one, &s.carla),
+            item(&s, &two, &s.started),
+            item(&s, &three, &carla_after_one),
         ];
         let threads = [NewThread {
             contact: Some(&s.newcomer),
@@ -182,17 +183,9 @@ async fn a_batch_with_a_stored_text_or_a_changed_conversation_is_refused_and_lea
         let s = setting(&store).await;
         let first = text(&s.carla, "first", "SM1", 1);
         let mut tx = store.begin().await.unwrap();
-        inbound::insert_many(
-            &mut tx,
-            &[],
-            &[NewInbound {
-                message: &first,
-                channel_id: &s.channel,
-                conversation: &s.carla,
-            }],
-        )
-        .await
-        .unwrap();
+        inbound::insert_many(&mut tx, &[], &[item(&s, &first, &s.carla)])
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let carla = after(&s.carla, &first);
         let events_before = stored_events(&store, &s).await;
@@ -213,54 +206,23 @@ async fn a_batch_with_a_stored_text_or_a_changed_conversation_is_refused_and_lea
                 "a provider id already stored",
                 true,
                 vec![
-                    NewInbound {
-                        message: &fresh,
-                        channel_id: &s.channel,
-                        conversation: &carla,
-                    },
-                    NewInbound {
-                        message: &newcomers,
-                        channel_id: &s.channel,
-                        conversation: &s.started,
-                    },
-                    NewInbound {
-                        message: &retried,
-                        channel_id: &s.channel,
-                        conversation: &carla_after_fresh,
-                    },
+                    item(&s, &fresh, &carla),
+                    item(&s, &newcomers, &s.started),
+                    item(&s, &retried, &carla_after_fresh),
                 ],
             ),
             (
                 "a conversation read before its last change",
                 false,
                 vec![
-                    NewInbound {
-                        message: &newcomers,
-                        channel_id: &s.channel,
-                        conversation: &s.started,
-                    },
-                    NewInbound {
-                        message: &fresh,
-                        channel_id: &s.channel,
-                        conversation: &stale_version,
-                    },
+                    item(&s, &newcomers, &s.started),
+                    item(&s, &fresh, &stale_version),
                 ],
             ),
             (
                 "two texts of a conversation with the same version",
                 false,
-                vec![
-                    NewInbound {
-                        message: &fresh,
-                        channel_id: &s.channel,
-                        conversation: &carla,
-                    },
-                    NewInbound {
-                        message: &newcomers,
-                        channel_id: &s.channel,
-                        conversation: &out_of_step,
-                    },
-                ],
+                vec![item(&s, &fresh, &carla), item(&s, &newcomers, &out_of_step)],
             ),
         ];
         for (why, duplicate, items) in &refusals {
@@ -312,18 +274,7 @@ async fn on_postgres_a_batch_is_announced_once_on_commit_with_its_last_event() {
                 contact: Some(&s.newcomer),
                 conversation: &s.started,
             }],
-            &[
-                NewInbound {
-                    message: &one,
-                    channel_id: &s.channel,
-                    conversation: &s.carla,
-                },
-                NewInbound {
-                    message: &two,
-                    channel_id: &s.channel,
-                    conversation: &s.started,
-                },
-            ],
+            &[item(&s, &one, &s.carla), item(&s, &two, &s.started)],
         )
         .await
         .unwrap();
@@ -377,21 +328,9 @@ async fn a_batch_stores_a_newcomer_and_their_texts_exactly_as_written() {
                 conversation: &s.started,
             }],
             &[
-                NewInbound {
-                    message: &first,
-                    channel_id: &s.channel,
-                    conversation: &s.started,
-                },
-                NewInbound {
-                    message: &second,
-                    channel_id: &s.channel,
-                    conversation: &started_after_one,
-                },
-                NewInbound {
-                    message: &third,
-                    channel_id: &s.channel,
-                    conversation: &s.carla,
-                },
+                item(&s, &first, &s.started),
+                item(&s, &second, &started_after_one),
+                item(&s, &third, &s.carla),
             ],
         )
         .await
