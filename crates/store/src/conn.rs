@@ -2,12 +2,11 @@
 //! connection held for several ([`HeldWriter`]), a reader ([`Reader`]).
 
 use std::fmt;
-use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Postgres, Sqlite};
 
-use crate::durable::{Committed, WalSync};
+use crate::durable::{Committed, Durability};
 use crate::{Backend, Result};
 
 /// A connection to run queries on: inside a [`Tx`] or from a [`Reader`].
@@ -33,8 +32,8 @@ impl fmt::Debug for Conn<'_> {
 /// [`HeldWriter`] otherwise.
 pub struct Tx<'c> {
     pub(crate) inner: TxInner<'c>,
-    /// SQLite: what makes the commit durable.
-    pub(crate) sync: Option<Arc<WalSync>>,
+    /// What makes a commit that did not wait for the log durable.
+    pub(crate) durability: Durability,
 }
 
 pub(crate) enum TxInner<'c> {
@@ -45,7 +44,7 @@ pub(crate) enum TxInner<'c> {
 /// A writer connection held for several transactions ([`crate::Store::hold_writer`]).
 pub struct HeldWriter {
     pub(crate) conn: Pooled,
-    pub(crate) sync: Option<Arc<WalSync>>,
+    pub(crate) durability: Durability,
 }
 
 impl fmt::Debug for HeldWriter {
@@ -62,7 +61,7 @@ impl HeldWriter {
                 Pooled::Sqlite(c) => TxInner::Sqlite(c.begin().await?),
                 Pooled::Postgres(c) => TxInner::Postgres(c.begin().await?),
             },
-            sync: self.sync.clone(),
+            durability: self.durability.clone(),
         })
     }
 }
@@ -92,21 +91,34 @@ impl Tx<'_> {
 
     /// Commits and returns once the change is durable.
     pub async fn commit(self) -> Result<()> {
-        self.commit_unsynced().await?.durable().await
+        match self.inner {
+            // PostgreSQL's commit waits for its log itself, and shares the
+            // flush with the commits beside it.
+            TxInner::Postgres(tx) => Ok(tx.commit().await?),
+            inner => {
+                let tx = Tx {
+                    inner,
+                    durability: self.durability,
+                };
+                tx.commit_unsynced().await?.durable().await
+            }
+        }
     }
 
-    /// Commits; the change is visible at once and durable once
-    /// [`Committed::durable`] returns. Lets a writer start its next
-    /// transaction while this one goes to disk (see [`Committed`]).
+    /// Commits without waiting for the log; the change is visible at once
+    /// and durable once [`Committed::durable`] returns. Lets a writer start
+    /// its next transaction while this one goes to disk (see [`Committed`]).
     pub async fn commit_unsynced(self) -> Result<Committed> {
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
-            TxInner::Postgres(tx) => tx.commit().await?,
+            TxInner::Postgres(mut tx) => {
+                sqlx::query("SET LOCAL synchronous_commit TO off")
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?
+            }
         }
-        Ok(match self.sync {
-            Some(sync) => Committed::sqlite(sync),
-            None => Committed::already_durable(),
-        })
+        Ok(self.durability.committed())
     }
 }
 

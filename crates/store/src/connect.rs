@@ -10,7 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 use crate::conn::{HeldWriter, Pooled, Reader, Tx, TxInner};
-use crate::durable::WalSync;
+use crate::durable::{Durability, WalFlush, WalSync};
 use crate::{Result, StoreError};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -45,7 +45,11 @@ pub(crate) enum Pools {
         /// Makes the writer's commits durable ([`crate::durable`]).
         sync: Arc<WalSync>,
     },
-    Postgres(PgPool),
+    Postgres {
+        pool: PgPool,
+        /// Makes the commits that did not wait for the log durable ([`crate::durable`]).
+        flush: Arc<WalFlush>,
+    },
 }
 
 /// A handle on the database; cheap to clone.
@@ -190,7 +194,10 @@ impl Store {
                 source,
             })?;
         Ok(Self {
-            pools: Pools::Postgres(pool),
+            pools: Pools::Postgres {
+                flush: Arc::new(WalFlush::new(pool.clone())),
+                pool,
+            },
             throwaway: None,
         })
     }
@@ -200,7 +207,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         match &self.pools {
             Pools::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
-            Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pools::Postgres { pool, .. } => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
@@ -239,7 +246,7 @@ impl Store {
     pub fn backend(&self) -> Backend {
         match self.pools {
             Pools::Sqlite { .. } => Backend::Sqlite,
-            Pools::Postgres(_) => Backend::Postgres,
+            Pools::Postgres { .. } => Backend::Postgres,
         }
     }
 
@@ -247,7 +254,7 @@ impl Store {
     /// their own (LISTEN); `None` on SQLite.
     pub(crate) fn postgres_pool(&self) -> Option<&PgPool> {
         match &self.pools {
-            Pools::Postgres(pool) => Some(pool),
+            Pools::Postgres { pool, .. } => Some(pool),
             Pools::Sqlite { .. } => None,
         }
     }
@@ -257,11 +264,11 @@ impl Store {
         Ok(match &self.pools {
             Pools::Sqlite { writer, sync, .. } => Tx {
                 inner: TxInner::Sqlite(writer.begin().await?),
-                sync: Some(sync.clone()),
+                durability: Durability::Sqlite(sync.clone()),
             },
-            Pools::Postgres(pool) => Tx {
+            Pools::Postgres { pool, flush } => Tx {
                 inner: TxInner::Postgres(pool.begin().await?),
-                sync: None,
+                durability: Durability::Postgres(flush.clone()),
             },
         })
     }
@@ -278,11 +285,11 @@ impl Store {
         Ok(match &self.pools {
             Pools::Sqlite { writer, sync, .. } => HeldWriter {
                 conn: Pooled::Sqlite(writer.acquire().await?),
-                sync: Some(sync.clone()),
+                durability: Durability::Sqlite(sync.clone()),
             },
-            Pools::Postgres(pool) => HeldWriter {
+            Pools::Postgres { pool, flush } => HeldWriter {
                 conn: Pooled::Postgres(pool.acquire().await?),
-                sync: None,
+                durability: Durability::Postgres(flush.clone()),
             },
         })
     }
@@ -292,12 +299,14 @@ impl Store {
         &self.pools
     }
 
-    /// How many fsyncs of the SQLite log made commits durable so far (0 on
-    /// PostgreSQL): fewer than commits when they were grouped.
-    pub fn log_fsyncs(&self) -> u64 {
+    /// How many flushes of the log made commits that did not wait for it
+    /// durable so far ([`Tx::commit_unsynced`]; SQLite: fsyncs of its log,
+    /// PostgreSQL: flushing transactions): fewer than such commits when
+    /// they were grouped.
+    pub fn log_flushes(&self) -> u64 {
         match &self.pools {
-            Pools::Sqlite { sync, .. } => sync.fsyncs(),
-            Pools::Postgres(_) => 0,
+            Pools::Sqlite { sync, .. } => sync.flushes(),
+            Pools::Postgres { flush, .. } => flush.flushes(),
         }
     }
 
@@ -305,7 +314,7 @@ impl Store {
     pub async fn read(&self) -> Result<Reader> {
         Ok(Reader(match &self.pools {
             Pools::Sqlite { readers, .. } => Pooled::Sqlite(readers.acquire().await?),
-            Pools::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+            Pools::Postgres { pool, .. } => Pooled::Postgres(pool.acquire().await?),
         }))
     }
 
@@ -318,7 +327,7 @@ impl Store {
                 readers.close().await;
                 writer.close().await;
             }
-            Pools::Postgres(pool) => pool.close().await,
+            Pools::Postgres { pool, .. } => pool.close().await,
         }
     }
 }

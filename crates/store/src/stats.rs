@@ -63,7 +63,7 @@ impl Store {
             Pools::Sqlite {
                 writer, readers, ..
             } => vec![of("writer", writer), of("readers", readers)],
-            Pools::Postgres(pool) => vec![of("main", pool)],
+            Pools::Postgres { pool, .. } => vec![of("main", pool)],
         }
     }
 }

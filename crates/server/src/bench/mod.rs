@@ -87,8 +87,9 @@ pub struct IngestReport {
     pub contacts: usize,
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
-    /// fsyncs of the SQLite log during the load: each made every commit
-    /// before it durable, so far fewer than messages (0 on PostgreSQL).
+    /// Flushes of the database log during the load (SQLite: fsyncs;
+    /// PostgreSQL: flushing transactions): each made every commit before it
+    /// durable, so far fewer than messages.
     pub fsyncs: u64,
     /// Whether the reactions and the job worker ran during the load.
     pub jobs: bool,
@@ -217,9 +218,9 @@ pub async fn ingest_on(store: Store, options: &IngestOptions) -> Result<IngestRe
         if slack.is_some() {
             notify::notify_slack(&state, &fixture).await?;
         }
-        let fsyncs_before = state.store.log_fsyncs();
+        let fsyncs_before = state.store.log_flushes();
         let run = load::run(&state, &fixture, options).await?;
-        let fsyncs = state.store.log_fsyncs() - fsyncs_before;
+        let fsyncs = state.store.log_flushes() - fsyncs_before;
         let stored = verify::count(&state, &fixture).await?;
         if slack.is_some() {
             // After the clock stopped: let the notifications still queued

@@ -66,9 +66,9 @@ pub struct Metrics {
     request_seconds: HistogramFamily<RouteLabels>,
     ingest_queue_depth: Gauge,
     ingest_batch_size: Histogram,
-    log_fsyncs: Counter,
-    /// The fsync count already added to `log_fsyncs`.
-    fsyncs_seen: AtomicU64,
+    log_flushes: Counter,
+    /// The flush count already added to `log_flushes`.
+    flushes_seen: AtomicU64,
     jobs: Family<JobLabels, Gauge>,
     sse_clients: Gauge,
     pool_connections: Family<PoolLabels, Gauge>,
@@ -112,11 +112,11 @@ impl Metrics {
             "Inbound messages stored per transaction (group commit)",
             ingest_batch_size.clone(),
         );
-        let log_fsyncs = Counter::default();
+        let log_flushes = Counter::default();
         registry.register(
-            "sqlite_log_fsyncs",
-            "fsyncs of the SQLite log that made commits durable (0 on PostgreSQL)",
-            log_fsyncs.clone(),
+            "db_log_flushes",
+            "Flushes of the database log that made group-committed transactions durable (SQLite: fsyncs of its log; PostgreSQL: the ingest writer's flushing transactions)",
+            log_flushes.clone(),
         );
         let jobs = Family::<JobLabels, Gauge>::default();
         registry.register("jobs", "Durable jobs by kind and status", jobs.clone());
@@ -138,8 +138,8 @@ impl Metrics {
             request_seconds,
             ingest_queue_depth,
             ingest_batch_size,
-            log_fsyncs,
-            fsyncs_seen: AtomicU64::new(0),
+            log_flushes,
+            flushes_seen: AtomicU64::new(0),
             jobs,
             sse_clients,
             pool_connections,
@@ -210,9 +210,9 @@ impl Metrics {
         metrics
             .ingest_queue_depth
             .set(i64::try_from(ingest_depth).unwrap_or(i64::MAX));
-        let fsyncs = store.log_fsyncs();
-        let seen = metrics.fsyncs_seen.swap(fsyncs, Ordering::Relaxed);
-        metrics.log_fsyncs.inc_by(fsyncs.saturating_sub(seen));
+        let flushes = store.log_flushes();
+        let seen = metrics.flushes_seen.swap(flushes, Ordering::Relaxed);
+        metrics.log_flushes.inc_by(flushes.saturating_sub(seen));
         for pool in store.pool_use() {
             let set = |state: &str, n: u32| {
                 metrics

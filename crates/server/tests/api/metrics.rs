@@ -104,10 +104,7 @@ async fn metrics_count_requests_by_route_and_show_ingest_jobs_streams_and_pools(
     assert!(text.contains("switchboard_http_request_duration_seconds_bucket{"));
     assert_eq!(value(&text, "switchboard_ingest_batch_size_count"), 1.0);
     assert_eq!(value(&text, "switchboard_ingest_queue_depth"), 0.0);
-    assert!(
-        text.contains("switchboard_sqlite_log_fsyncs_total"),
-        "{text}"
-    );
+    assert!(text.contains("switchboard_db_log_flushes_total"), "{text}");
     assert_eq!(value(&text, "switchboard_sse_clients"), 1.0);
     assert!(
         text.contains(r#"switchboard_db_pool_connections{pool="#),
