@@ -1,7 +1,9 @@
 //! Inbound texts: signed, stored once, answered with empty TwiML.
 
 use channels::twilio::signature;
+use domain::{MessageBody, PhoneNumber};
 use store::Backend;
+use switchboard_server::services::inbound::InboundSms;
 
 use super::{inbound_params, new_sid, story, CUSTOMER};
 
@@ -220,6 +222,43 @@ async fn a_burst_from_many_customers_threads_each_text_to_its_customer(backend: 
     assert_eq!(s.contact(new).await["phone"], new);
 }
 
+/// Texts handed to ingest one after another are stored in that order, each
+/// customer's among everyone's, however many writers share the work
+/// (PostgreSQL has two, which commit in either order): a customer's texts
+/// all go through the same one.
+async fn each_customers_texts_are_stored_in_the_order_they_came(backend: Backend) {
+    let Some(s) = story(backend).await else {
+        return;
+    };
+    let senders: Vec<String> = (0..5).map(|i| format!("+1415555{:04}", 4000 + i)).collect();
+    let bodies: Vec<String> = (1..=6).map(|i| format!("Text {i}")).collect();
+    // Every customer's first text, then every second one, and so on.
+    let submitted = bodies.iter().flat_map(|body| {
+        senders.iter().map(|from| {
+            s.app.state.ingest.submit(InboundSms {
+                channel: s.channel.clone(),
+                from: PhoneNumber::parse(from, "US").unwrap(),
+                body: MessageBody::parse(body, false).unwrap(),
+                media: Vec::new(),
+                provider_id: Some(new_sid()),
+            })
+        })
+    });
+    // Polled in order the first time: each is queued before the next.
+    for stored in futures_util::future::join_all(submitted).await {
+        stored.unwrap();
+    }
+    for from in &senders {
+        let stored: Vec<String> = s
+            .messages(&s.conversation_of(from).await)
+            .await
+            .iter()
+            .map(|m| m["body"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(stored, bodies, "{from}");
+    }
+}
+
 /// First texts from many new customers at once are written together (their
 /// contacts, conversations and messages a statement each): every customer
 /// gets one contact and one conversation holding all their texts, its
@@ -300,4 +339,5 @@ on_both_backends!(
     texts_from_one_customer_share_one_conversation,
     a_burst_from_many_customers_threads_each_text_to_its_customer,
     first_texts_from_many_new_customers_at_once_start_one_conversation_each,
+    each_customers_texts_are_stored_in_the_order_they_came,
 );
