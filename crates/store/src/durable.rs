@@ -200,13 +200,14 @@ pub(crate) enum Durability {
 impl Durability {
     /// A commit that has just finished without waiting for the log.
     pub(crate) fn committed(&self) -> Committed {
-        let (pending, ticket) = match self {
-            Durability::Sqlite(sync) => (Pending::Sqlite(sync.clone()), sync.group.committed()),
-            Durability::Postgres(flush) => {
-                (Pending::Postgres(flush.clone()), flush.group.committed())
-            }
+        let ticket = match self {
+            Durability::Sqlite(sync) => sync.group.committed(),
+            Durability::Postgres(flush) => flush.group.committed(),
         };
-        Committed { pending, ticket }
+        Committed {
+            durability: self.clone(),
+            ticket,
+        }
     }
 
     /// How many flushes were made so far.
@@ -219,13 +220,6 @@ impl Durability {
     }
 }
 
-/// What flushes the log for a [`Committed`].
-#[derive(Debug)]
-enum Pending {
-    Sqlite(Arc<WalSync>),
-    Postgres(Arc<WalFlush>),
-}
-
 /// A transaction that is committed, perhaps not yet on disk
 /// ([`crate::Tx::commit_unsynced`]). Acknowledge it only after
 /// [`Committed::durable`].
@@ -233,17 +227,17 @@ enum Pending {
 #[must_use = "a commit is not durable until `durable` returns"]
 pub struct Committed {
     /// What flushes the log.
-    pending: Pending,
-    /// The commit's place among those of `pending`.
+    durability: Durability,
+    /// The commit's place among those `durability` counts.
     ticket: u64,
 }
 
 impl Committed {
     /// Returns once the commit is on disk.
     pub async fn durable(self) -> Result<()> {
-        match self.pending {
-            Pending::Sqlite(sync) => sync.wait(self.ticket).await,
-            Pending::Postgres(flush) => flush.wait(self.ticket).await,
+        match self.durability {
+            Durability::Sqlite(sync) => sync.wait(self.ticket).await,
+            Durability::Postgres(flush) => flush.wait(self.ticket).await,
         }
     }
 }
