@@ -189,6 +189,13 @@ impl Loader {
         match &mut self.writer.conn {
             Pooled::Sqlite(c) => {
                 c.execute("PRAGMA synchronous = NORMAL").await?;
+                // The load's INSERTs of up to MAX_BINDS parameters stay
+                // compiled in the writer's statement cache otherwise, which
+                // the server would go on holding and `bench queue` report as
+                // its own (measured at a million conversations: 168 MB
+                // anonymous once idle, 21 MB with the cache emptied).
+                sqlx::Connection::clear_cached_statements(&mut **c).await?;
+                c.execute("PRAGMA shrink_memory").await?;
             }
             Pooled::Postgres(c) => {
                 copy::create_indexes(c, &self.deferred_indexes).await?;
