@@ -252,15 +252,18 @@ mod tests {
         Durability::Sqlite(Arc::new(WalSync::new(&database)))
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("sb-durable-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).ok();
-        dir
+    /// A directory of the test's own, removed when it is dropped.
+    fn scratch() -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix("sb-durable-")
+            .tempdir()
+            .expect("a scratch directory")
     }
 
     #[tokio::test]
     async fn one_fsync_makes_every_commit_before_it_durable() {
-        let sync = log_in(&scratch("group"));
+        let dir = scratch();
+        let sync = log_in(dir.path());
         let first = sync.committed();
         let second = sync.committed();
         second.durable().await.ok();
@@ -275,14 +278,17 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_log_has_nothing_to_flush() {
-        let dir = scratch("missing");
-        let sync = Durability::Sqlite(Arc::new(WalSync::new(&dir.join("never-opened.sqlite"))));
+        let dir = scratch();
+        let sync = Durability::Sqlite(Arc::new(WalSync::new(
+            &dir.path().join("never-opened.sqlite"),
+        )));
         assert!(sync.committed().durable().await.is_ok());
     }
 
     #[tokio::test]
     async fn after_a_failed_fsync_nothing_is_called_durable() {
-        let sync = Arc::new(WalSync::new(&scratch("failed").join("db.sqlite")));
+        let dir = scratch();
+        let sync = Arc::new(WalSync::new(&dir.path().join("db.sqlite")));
         sync.failed.store(true, Ordering::SeqCst);
         assert!(matches!(
             Durability::Sqlite(sync).committed().durable().await,
